@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages switchboard needs to build, test and run.
+# As root it installs what is missing; otherwise it prints the exact command.
+set -eu
+pkgs="cmake make gcc pkg-config libcivetweb-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
+libncurses-dev libcmocka-dev"
+if [ "${1:-}" = "--test" ]; then
+    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format"
+fi
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = "0" ]; then
+    echo "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || true
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+    echo "missing packages:$missing"
+    echo "run:  sudo apt-get install -y$missing"
+    exit 1
+fi

@@ -1,0 +1,69 @@
+# Thin wrapper around CMake. `make` builds build/switchboard; `make test` runs every test
+# under AddressSanitizer + UBSan; `make run` sets up and starts switchboard.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE ?= cmake
+ARGS ?=
+
+.PHONY: all build deps test test-tsan run bench fuzz soak format lint e2e-claude clean
+
+all: build
+
+build:
+	@$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@$(CMAKE) --build build -j $(JOBS)
+
+deps:
+	@bash .ci/deps.sh
+
+test:
+	@bash .ci/deps.sh --test
+	@$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON >/dev/null
+	@$(CMAKE) --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+test-tsan:
+	@bash .ci/deps.sh --test
+	@$(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSB_TSAN=ON >/dev/null
+	@$(CMAKE) --build build-tsan -j $(JOBS)
+	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	    ctest --output-on-failure -L integration $(CTEST_ARGS)
+
+release:
+	@$(CMAKE) -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@$(CMAKE) --build build-release -j $(JOBS)
+
+# With no provider key in the environment or in .env (and no --config in ARGS), `make run`
+# starts the demo: simulated providers, nothing leaves the machine.
+run: deps release
+	@if [ -z "$$CEREBRAS_API_KEY$$ZAI_API_KEY" ] && \
+	    ! grep -Eqs '^[[:space:]]*(export[[:space:]]+)?(CEREBRAS|ZAI)_API_KEY=[[:space:]]*["'"'"']?[^[:space:]#"'"'"']' .env && \
+	    case " $(ARGS) " in *" --config"*|*" -c"*|*" --demo "*) false ;; *) true ;; esac; then \
+	    echo "no CEREBRAS_API_KEY or ZAI_API_KEY (environment or .env): starting the demo with simulated providers"; \
+	    exec ./build-release/switchboard --demo $(ARGS); \
+	fi; exec ./build-release/switchboard $(ARGS)
+
+bench: deps release
+	@bash tests/bench/run.sh build-release
+
+fuzz:
+	@bash .ci/deps.sh --test
+	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSB_FUZZ=ON >/dev/null
+	@$(CMAKE) --build build-fuzz -j $(JOBS)
+	@bash tests/fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-300}
+
+soak: deps release
+	@bash tests/soak/run.sh build-release $${SOAK_SECONDS:-600}
+
+e2e-claude: deps release
+	@bash tests/e2e/claude_code.sh build-release
+
+format:
+	@git ls-files '*.c' '*.h' | xargs clang-format -i
+
+lint:
+	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
+
+clean:
+	@rm -rf build build-asan build-tsan build-release build-fuzz

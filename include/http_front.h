@@ -1,0 +1,49 @@
+/* http_front: the civetweb server: listening, routing paths to handlers, master-key auth,
+ * bounded body reading, and response helpers for the other adapters. */
+#ifndef SB_HTTP_FRONT_H
+#define SB_HTTP_FRONT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api.h"
+#include "buf.h"
+
+struct app;
+struct mg_connection;
+struct http_front;
+
+#define HTTP_ERR_LEN 256
+
+/* Starts listening on host:port (taking the next free port when it is in use, if allowed).
+ * The bound port is stored in app->port. NULL with err on failure. */
+struct http_front *http_front_start(struct app *app, const char *host, int port, int threads,
+                                    bool any_port, char err[HTTP_ERR_LEN]);
+/* Stops accepting and waits for the handlers to return. NULL is a no-op. */
+void http_front_stop(struct http_front *f);
+
+/* One extra response header. */
+struct http_hdr {
+    const char *name;
+    const char *value;
+};
+
+/* Sends a complete response with Content-Length. Returns 0 or -1 when the client is gone. */
+int http_send(struct mg_connection *c, int status, const char *content_type, const char *body,
+              size_t len, const struct http_hdr *hdrs, int n_hdrs);
+/* Sends an error in the client's API format (Anthropic or OpenAI JSON). Terminal errors get
+ * x-should-retry: false; retry_after_s > 0 adds retry-after. */
+int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,
+                    const char *code, int retry_after_s, const struct http_hdr *hdrs,
+                    int n_hdrs);
+/* Starts a chunked streaming response (text/event-stream). */
+int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs);
+int http_stream_write(struct mg_connection *c, const char *p, size_t n);
+int http_stream_end(struct mg_connection *c);
+
+/* The client's socket, found once per connection (for hang-up detection), or -1. */
+int http_client_fd(struct mg_connection *c);
+/* Case-insensitive request header lookup; NULL when absent. */
+const char *http_header(const struct mg_connection *c, const char *name);
+
+#endif

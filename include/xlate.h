@@ -1,0 +1,55 @@
+/* xlate: request and non-streamed response translation between the Anthropic Messages and
+ * OpenAI Chat Completions dialects, plus per-provider cleaning (Cerebras' strict field
+ * whitelist, Z.AI's quirks). Pure functions: const cJSON in, a new tree out (caller frees with
+ * cJSON_Delete); they never keep pointers into their arguments. Thread-safe. */
+#ifndef SB_XLATE_H
+#define SB_XLATE_H
+
+#include <stdbool.h>
+#include <cJSON.h>
+
+#include "api.h"
+
+#define XLATE_ERR_LEN 256
+
+struct xlate_opts {
+    enum provider_kind provider; /* target provider's rules */
+    const char *model;           /* upstream model id to put in the request */
+    long max_tokens_cap;         /* clamp for the output budget; 0 = none */
+    bool stream;                 /* request a stream upstream */
+};
+
+/* Validates a client request before routing. Returns true, or false with a message naming the
+ * offending field (for a 400 invalid_request_error). Checks types of every field the
+ * translators read. */
+bool xlate_validate_anthropic(const cJSON *req, char err[XLATE_ERR_LEN]);
+bool xlate_validate_openai(const cJSON *req, char err[XLATE_ERR_LEN]);
+
+/* Client request -> provider request, for each (client, provider) dialect pair. NULL with err
+ * set when the input cannot be translated. */
+cJSON *xlate_req_a2o(const cJSON *anthropic_req, const struct xlate_opts *o,
+                     char err[XLATE_ERR_LEN]);
+cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o,
+                     char err[XLATE_ERR_LEN]);
+cJSON *xlate_req_o2o(const cJSON *openai_req, const struct xlate_opts *o,
+                     char err[XLATE_ERR_LEN]);
+cJSON *xlate_req_a2a(const cJSON *anthropic_req, const struct xlate_opts *o,
+                     char err[XLATE_ERR_LEN]);
+
+/* Provider's non-streamed answer -> the client's dialect. model is what the client asked for.
+ * tokens_in/out receive the usage (may be NULL). NULL when the answer is unusable. */
+cJSON *xlate_resp_o2a(const cJSON *openai_resp, const char *model, long *tokens_in,
+                      long *tokens_out);
+cJSON *xlate_resp_a2o(const cJSON *anthropic_resp, const char *model, long *tokens_in,
+                      long *tokens_out);
+/* Same-dialect answers: model renamed, provider-only fields normalised (Cerebras `reasoning`
+ * kept; Z.AI numeric error types fixed). */
+cJSON *xlate_resp_o2o(const cJSON *openai_resp, const char *model, long *tokens_in,
+                      long *tokens_out);
+cJSON *xlate_resp_a2a(const cJSON *anthropic_resp, const char *model, long *tokens_in,
+                      long *tokens_out);
+
+/* The requested output budget of a client request (max_tokens / max_completion_tokens), or def. */
+long xlate_max_tokens(const cJSON *req, long def);
+
+#endif

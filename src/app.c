@@ -1,0 +1,294 @@
+/* app: composition root. Order: .env, config, curl, state, HTTP front, view; stops in
+ * reverse, letting open streams finish within a grace period. */
+#include "app.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "env.h"
+#include "headless.h"
+#include "http_front.h"
+#include "reqlog.h"
+#include "statefile.h"
+#include "ui.h"
+#include "upstream.h"
+
+static struct app *the_app; /* for signal handlers only */
+static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t interrupts;
+
+static void on_stop_signal(int sig)
+{
+    if (sig == SIGINT && ++interrupts >= 2)
+        _exit(130); /* a second Ctrl-C means now */
+    if (the_app)
+        the_app->stop = 1;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void print_warning(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "warning: %s\n", msg);
+}
+
+static bool is_loopback(const char *host)
+{
+    return strcmp(host, "127.0.0.1") == 0 || strcmp(host, "localhost") == 0 ||
+           strcmp(host, "::1") == 0 || strncmp(host, "127.", 4) == 0;
+}
+
+static void report_providers(const struct config *cfg, FILE *out)
+{
+    for (size_t i = 0; i < cfg->n_deps; i++) {
+        const struct deployment_cfg *d = &cfg->deps[i];
+        if (d->api_key)
+            continue;
+        if (d->api_key_env)
+            fprintf(out, "%s (%s): no key - set %s; it is skipped until then\n", d->id, d->group,
+                    d->api_key_env);
+        else
+            fprintf(out, "%s (%s): no api_key in the config; it is skipped\n", d->id, d->group);
+    }
+}
+
+static struct config *load_config(const struct app_opts *o, char *err, size_t len)
+{
+    char cerr[CONFIG_ERR_LEN];
+    struct config *cfg = config_load(o->config_path, print_warning, NULL, cerr);
+    if (!cfg)
+        snprintf(err, len, "%s", cerr);
+    return cfg;
+}
+
+int app_reload(struct app *app, char *err, size_t errlen)
+{
+    if (app->opts.demo) {
+        snprintf(err, errlen, "the demo has no config file to reload");
+        return -1;
+    }
+    env_load_file(app->opts.env_path);
+    struct config *cfg = load_config(&app->opts, err, errlen);
+    if (!cfg) {
+        if (app->reqlog)
+            reqlog_event(app->reqlog, "reload_failed", err);
+        return -1;
+    }
+    state_swap_config(app->st, cfg);
+    config_free(cfg);
+    if (app->reqlog)
+        reqlog_event(app->reqlog, "reload", "config reloaded");
+    return 0;
+}
+
+static int ui_reload(void *ud, char *err, size_t len)
+{
+    return app_reload(ud, err, len);
+}
+
+static void toggle_traffic(void *ud)
+{
+    struct app *app = ud;
+    demo_traffic_toggle(app->demo);
+}
+
+static bool traffic_on(void *ud)
+{
+    struct app *app = ud;
+    return demo_traffic_on(app->demo);
+}
+
+/* Watches SIGHUP while a view runs. */
+static void *reload_watcher(void *ud)
+{
+    struct app *app = ud;
+    struct timespec t = {.tv_sec = 0, .tv_nsec = 100 * 1000000L};
+    while (!app->stop) {
+        if (reload_requested) {
+            reload_requested = 0;
+            char err[600];
+            if (app_reload(app, err, sizeof err) != 0 && app->opts.headless)
+                fprintf(stderr, "reload failed, keeping the running config: %s\n", err);
+            else if (app->opts.headless)
+                fprintf(stdout, "config reloaded from %s\n", app->config_path);
+        }
+        nanosleep(&t, NULL);
+    }
+    return NULL;
+}
+
+static const char *default_log_path(char *buf, size_t len)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (state && *state)
+        snprintf(buf, len, "%s/switchboard/switchboard.log", state);
+    else if (home && *home)
+        snprintf(buf, len, "%s/.local/state/switchboard/switchboard.log", home);
+    else
+        snprintf(buf, len, "/tmp/switchboard-%d.log", (int)getuid());
+    return buf;
+}
+
+static int run_view(struct app *app, const char *log_path)
+{
+    bool tui = !app->opts.headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+    if (tui) {
+        struct config *cfg = state_config(app->st);
+        struct ui_host h = {
+            .st = app->st,
+            .url = app->url,
+            .config_path = app->config_path,
+            .log_path = log_path,
+            .master_key_set = cfg->master_key && *cfg->master_key,
+            .demo = app->opts.demo,
+            .reload = app->opts.demo ? NULL : ui_reload,
+            .toggle_traffic = app->demo ? toggle_traffic : NULL,
+            .traffic_on = app->demo ? traffic_on : NULL,
+            .ud = app,
+        };
+        config_free(cfg);
+        if (ui_run(&h, &app->stop) == 0)
+            return 0;
+        fprintf(stderr, "the dashboard cannot use this terminal; running headless\n");
+    }
+    return headless_run(app, stdout);
+}
+
+/* Lets open requests finish, then aborts what is left after the grace period. */
+static void drain(struct app *app)
+{
+    app->draining = 1;
+    struct snapshot *s = malloc(sizeof *s);
+    double waited = 0, grace = app->opts.grace_s > 0 ? app->opts.grace_s : 10;
+    struct timespec t = {.tv_sec = 0, .tv_nsec = 50 * 1000000L};
+    while (s && waited < grace * 1000) {
+        state_snapshot(app->st, s);
+        if (s->in_flight == 0)
+            break;
+        nanosleep(&t, NULL);
+        waited += 50;
+    }
+    free(s);
+    app->abort_upstream = 1;
+}
+
+static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
+{
+    const char *host = app->opts.host ? app->opts.host : cfg->host;
+    int port = app->opts.port ? app->opts.port : cfg->port;
+    if (!cfg->master_key && !is_loopback(host))
+        fprintf(stderr,
+                "warning: no master key is set and switchboard listens on %s: anyone "
+                "who can reach it can use your providers\n",
+                host);
+    char err[HTTP_ERR_LEN];
+    app->front = http_front_start(app, host, port, cfg->num_threads, true, err);
+    if (!app->front) {
+        fprintf(stderr, "error: cannot listen on %s:%d: %s\n", host, port, err);
+        return 1;
+    }
+    bool v6 = strchr(host, ':') != NULL;
+    snprintf(app->url, sizeof app->url, v6 ? "http://[%s]:%d" : "http://%s:%d", host, app->port);
+    if (app->port != port)
+        printf("port %d is in use; listening on %s instead\n", port, app->url);
+    printf("switchboard %s listening on %s%s\n", SB_VERSION, app->url,
+           app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");
+    const char *lp = app->opts.log_file;
+    if (!lp && !app->opts.headless && isatty(STDOUT_FILENO))
+        lp = default_log_path(log_path, log_len);
+    if (lp) {
+        snprintf(log_path, log_len, "%s", lp);
+        app->reqlog = reqlog_open(log_path);
+        if (!app->reqlog)
+            fprintf(stderr, "warning: cannot open log file %s: %s\n", log_path, strerror(errno));
+    }
+    statefile_write(app);
+    fflush(stdout);
+    return 0;
+}
+
+int app_main(const struct app_opts *o)
+{
+    struct app *app = calloc(1, sizeof *app);
+    if (!app)
+        return 1;
+    app->opts = *o;
+    snprintf(app->config_path, sizeof app->config_path, "%s", o->config_path);
+    env_load_file(o->env_path);
+    char err[CONFIG_ERR_LEN];
+    struct config *cfg = NULL;
+    if (o->demo) {
+        app->demo = demo_start(err, sizeof err);
+        cfg = app->demo ? demo_config(app->demo, err, sizeof err) : NULL;
+        snprintf(app->config_path, sizeof app->config_path, "(built-in demo)");
+    } else {
+        cfg = load_config(o, err, sizeof err);
+    }
+    if (!cfg) {
+        fprintf(stderr, "error: %s\n", err);
+        demo_stop(app->demo);
+        free(app);
+        return 2;
+    }
+    report_providers(cfg, stderr);
+    int status = 1;
+    the_app = app;
+    install_signals();
+    if (upstream_global_init() != 0)
+        goto out_config;
+    app->st = state_new(cfg, NULL);
+    if (!app->st)
+        goto out_curl;
+    char log_path[1024] = "";
+    if (start(app, cfg, log_path, sizeof log_path) != 0)
+        goto out_state;
+    if (app->demo)
+        demo_traffic_start(app->demo, app->url, cfg->master_key);
+    pthread_t watcher;
+    bool watching = pthread_create(&watcher, NULL, reload_watcher, app) == 0;
+    status = run_view(app, log_path) == 0 ? 0 : 1;
+    app->stop = 1;
+    if (watching)
+        pthread_join(watcher, NULL);
+    demo_traffic_stop(app->demo);
+    drain(app);
+    http_front_stop(app->front);
+    statefile_remove(app);
+out_state:
+    reqlog_close(app->reqlog);
+    state_free(app->st);
+out_curl:
+    upstream_global_cleanup();
+out_config:
+    config_free(cfg);
+    demo_stop(app->demo);
+    the_app = NULL;
+    free(app);
+    return status;
+}

@@ -1,0 +1,464 @@
+/* http_front: civetweb server, path routing, master-key auth, body reading, and the response
+ * helpers every other adapter uses. Handlers never hold locks across I/O. */
+#include "http_front.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <civetweb.h>
+
+#include "admin.h"
+#include "app.h"
+#include "errmap.h"
+#include "proxy.h"
+#include "upstream.h"
+
+struct http_front {
+    struct mg_context *ctx;
+    struct app *app;
+};
+
+/* Per-connection data: the socket found for hang-up detection, cached across keep-alive. */
+struct conn_data {
+    int fd;
+    int looked;
+};
+
+static int log_message(const struct mg_connection *c, const char *msg)
+{
+    (void)c, (void)msg;
+    return 1; /* civetweb must never write to the terminal under the dashboard */
+}
+
+static void exit_thread(const struct mg_context *ctx, int type, void *ptr)
+{
+    (void)ctx, (void)type, (void)ptr;
+    upstream_thread_cleanup();
+}
+
+static void connection_closed(const struct mg_connection *c)
+{
+    free(mg_get_user_connection_data(c));
+    mg_set_user_connection_data(c, NULL);
+}
+
+int http_send(struct mg_connection *c, int status, const char *content_type, const char *body,
+              size_t len, const struct http_hdr *hdrs, int n_hdrs)
+{
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len);
+    mg_response_header_start(c, status);
+    if (content_type)
+        mg_response_header_add(c, "Content-Type", content_type, -1);
+    mg_response_header_add(c, "Content-Length", clen, -1);
+    for (int i = 0; i < n_hdrs; i++)
+        if (hdrs[i].name && hdrs[i].value)
+            mg_response_header_add(c, hdrs[i].name, hdrs[i].value, -1);
+    if (mg_response_header_send(c) < 0)
+        return -1;
+    if (len && mg_write(c, body, len) <= 0)
+        return -1;
+    return 0;
+}
+
+static bool is_terminal_status(int status)
+{
+    return status == 400 || status == 401 || status == 403 || status == 404 || status == 405 ||
+           status == 413 || status == 422;
+}
+
+int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,
+                    const char *code, int retry_after_s, const struct http_hdr *hdrs, int n_hdrs)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    errmap_body(client, status, message, code, &b);
+    struct http_hdr all[16];
+    int n = 0;
+    char ra[24];
+    if (retry_after_s > 0) {
+        snprintf(ra, sizeof ra, "%d", retry_after_s);
+        all[n++] = (struct http_hdr){"retry-after", ra};
+    }
+    if (is_terminal_status(status) || (code && strcmp(code, "quota_exhausted") == 0))
+        all[n++] = (struct http_hdr){"x-should-retry", "false"};
+    for (int i = 0; i < n_hdrs && n < 16; i++)
+        all[n++] = hdrs[i];
+    int rc = http_send(c, status, "application/json", buf_cstr(&b), b.len, all, n);
+    buf_release(&b);
+    return rc;
+}
+
+int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs)
+{
+    mg_response_header_start(c, 200);
+    mg_response_header_add(c, "Content-Type", "text/event-stream", -1);
+    mg_response_header_add(c, "Cache-Control", "no-cache", -1);
+    mg_response_header_add(c, "Transfer-Encoding", "chunked", -1);
+    for (int i = 0; i < n_hdrs; i++)
+        if (hdrs[i].name && hdrs[i].value)
+            mg_response_header_add(c, hdrs[i].name, hdrs[i].value, -1);
+    return mg_response_header_send(c) < 0 ? -1 : 0;
+}
+
+int http_stream_write(struct mg_connection *c, const char *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    return mg_send_chunk(c, p, (unsigned)n) <= 0 ? -1 : 0;
+}
+
+int http_stream_end(struct mg_connection *c)
+{
+    return mg_send_chunk(c, "", 0) < 0 ? -1 : 0;
+}
+
+const char *http_header(const struct mg_connection *c, const char *name)
+{
+    return mg_get_header(c, name);
+}
+
+static bool same_addr(const struct sockaddr_storage *ss, const char *addr, int port)
+{
+    char text[INET6_ADDRSTRLEN];
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+        return ntohs(in->sin_port) == port && strcmp(text, addr) == 0;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+        inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+        return ntohs(in6->sin6_port) == port && strcmp(text, addr) == 0;
+    }
+    return false;
+}
+
+static int local_port(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+    if (ss->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+    return -1;
+}
+
+/* civetweb does not expose the socket, so find the one whose peer is this client and whose
+ * local end is our listening port. Done once per connection, only for slow answers. */
+static int find_client_fd(const struct mg_request_info *ri)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int found = -1;
+    struct dirent *e;
+    while (found < 0 && (e = readdir(d))) {
+        int fd = atoi(e->d_name);
+        if (fd <= 2 || fd == dirfd(d))
+            continue;
+        struct sockaddr_storage peer, self;
+        socklen_t pl = sizeof peer, sl = sizeof self;
+        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0)
+            continue;
+        if (!same_addr(&peer, ri->remote_addr, ri->remote_port))
+            continue;
+        if (getsockname(fd, (struct sockaddr *)&self, &sl) == 0 &&
+            local_port(&self) == ri->server_port)
+            found = fd;
+    }
+    closedir(d);
+    return found;
+}
+
+int http_client_fd(struct mg_connection *c)
+{
+    struct conn_data *cd = mg_get_user_connection_data(c);
+    if (!cd) {
+        cd = calloc(1, sizeof *cd);
+        if (!cd)
+            return -1;
+        cd->fd = -1;
+        mg_set_user_connection_data(c, cd);
+    }
+    if (!cd->looked) {
+        cd->fd = find_client_fd(mg_get_request_info(c));
+        cd->looked = 1;
+    }
+    return cd->fd;
+}
+
+/* Constant-time comparison so the key cannot be guessed byte by byte from timings. */
+static bool key_equal(const char *given, const char *want)
+{
+    size_t gl = strlen(given), wl = strlen(want);
+    unsigned char diff = (unsigned char)(gl != wl);
+    for (size_t i = 0; i < wl; i++)
+        diff |= (unsigned char)(want[i] ^ (i < gl ? given[i] : 0));
+    return diff == 0;
+}
+
+static bool authorized(struct mg_connection *c, const char *master)
+{
+    if (!master || !*master)
+        return true;
+    const char *auth = mg_get_header(c, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        const char *k = auth + 7;
+        while (*k == ' ')
+            k++;
+        if (key_equal(k, master))
+            return true;
+    }
+    const char *xk = mg_get_header(c, "x-api-key");
+    return xk && key_equal(xk, master);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+enum route {
+    R_NONE,
+    R_MESSAGES,
+    R_COUNT_TOKENS,
+    R_CHAT,
+    R_HEALTH,
+    R_MODELS,
+    R_PROBE,
+    R_ADMIN,
+    R_METRICS,
+    R_ROOT,
+};
+
+static enum route route_of(const char *path, enum api *api)
+{
+    *api = strstr(path, "/messages") ? API_ANTHROPIC : API_OPENAI;
+    if (ends_with(path, "/v1/messages/count_tokens") || strcmp(path, "/messages/count_tokens") == 0)
+        return R_COUNT_TOKENS;
+    if (ends_with(path, "/v1/messages") || strcmp(path, "/messages") == 0)
+        return R_MESSAGES;
+    if (ends_with(path, "/chat/completions"))
+        return R_CHAT;
+    if (strcmp(path, "/health") == 0 || strcmp(path, "/health/liveliness") == 0 ||
+        strcmp(path, "/health/liveness") == 0 || strcmp(path, "/health/readiness") == 0)
+        return R_HEALTH;
+    if (strcmp(path, "/v1/models") == 0 || strcmp(path, "/models") == 0)
+        return R_MODELS;
+    if (strcmp(path, "/api/hello") == 0)
+        return R_PROBE;
+    if (strncmp(path, "/admin/", 7) == 0 || strcmp(path, "/admin") == 0)
+        return R_ADMIN;
+    if (strcmp(path, "/metrics") == 0)
+        return R_METRICS;
+    if (strcmp(path, "/") == 0)
+        return R_ROOT;
+    return R_NONE;
+}
+
+/* Reads the whole body up to max bytes. Returns 0, -E2BIG (caller answers 413) or -EIO. */
+static int read_body(struct mg_connection *c, size_t max, struct buf *b)
+{
+    const struct mg_request_info *ri = mg_get_request_info(c);
+    if (ri->content_length > 0 && (unsigned long long)ri->content_length > max)
+        return -E2BIG;
+    char chunk[16384];
+    for (;;) {
+        int n = mg_read(c, chunk, sizeof chunk);
+        if (n < 0)
+            return -EIO;
+        if (n == 0)
+            return 0;
+        int rc = buf_append(b, chunk, (size_t)n);
+        if (rc)
+            return rc == -E2BIG ? -E2BIG : -EIO;
+    }
+}
+
+static int send_health(struct mg_connection *c, struct app *app)
+{
+    char body[256];
+    int n = snprintf(body, sizeof body, "{\"status\":\"%s\",\"version\":\"%s\",\"port\":%d}",
+                     app->draining ? "shutting down" : "healthy", SB_VERSION, app->port);
+    return http_send(c, app->draining ? 503 : 200, "application/json", body, (size_t)n, NULL, 0);
+}
+
+static int send_root(struct mg_connection *c, struct app *app, bool head)
+{
+    char body[512];
+    int n = snprintf(body, sizeof body,
+                     "switchboard %s - LLM proxy. POST /v1/messages (Anthropic) or "
+                     "/v1/chat/completions (OpenAI). Base URL: %s\n",
+                     SB_VERSION, app->url);
+    return http_send(c, 200, "text/plain; charset=utf-8", body, head ? 0 : (size_t)n, NULL, 0);
+}
+
+static int method_not_allowed(struct mg_connection *c, enum api api, const char *allow)
+{
+    struct http_hdr h = {"Allow", allow};
+    char msg[96];
+    snprintf(msg, sizeof msg, "method not allowed; use %s", allow);
+    http_send_error(c, api, 405, msg, "method_not_allowed", 0, &h, 1);
+    return 405;
+}
+
+static int serve_body_route(struct mg_connection *c, struct app *app, enum route r, enum api api)
+{
+    struct config *cfg = state_config(app->st);
+    size_t max = cfg->max_body_bytes;
+    config_free(cfg);
+    struct buf body;
+    buf_init(&body, max);
+    int rc = read_body(c, max, &body);
+    int status;
+    if (rc == -E2BIG) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "request body is larger than the %zu-byte limit", max);
+        mg_disable_connection_keep_alive(c);
+        status = 413;
+        http_send_error(c, api, 413, msg, "request_too_large", 0, NULL, 0);
+    } else if (rc) {
+        status = 400;
+        http_send_error(c, api, 400, "could not read the request body", NULL, 0, NULL, 0);
+    } else if (r == R_COUNT_TOKENS) {
+        status = proxy_count_tokens(app, c, buf_cstr(&body), body.len);
+    } else {
+        status = proxy_serve(app, c, api, buf_cstr(&body), body.len);
+    }
+    buf_release(&body);
+    return status;
+}
+
+static int dispatch(struct mg_connection *c, void *ud)
+{
+    struct app *app = ud;
+    const struct mg_request_info *ri = mg_get_request_info(c);
+    const char *m = ri->request_method;
+    const char *path = ri->local_uri ? ri->local_uri : "/";
+    bool head = strcmp(m, "HEAD") == 0, get = strcmp(m, "GET") == 0 || head;
+    enum api api;
+    enum route r = route_of(path, &api);
+
+    if (r == R_PROBE || (r == R_ROOT && head))
+        return send_root(c, app, true), 200;
+    if (r == R_HEALTH)
+        return get ? (send_health(c, app), app->draining ? 503 : 200)
+                   : method_not_allowed(c, api, "GET");
+    if (r == R_ROOT)
+        return get ? (send_root(c, app, false), 200) : method_not_allowed(c, api, "GET");
+
+    struct config *cfg = state_config(app->st);
+    bool ok = authorized(c, cfg->master_key);
+    config_free(cfg);
+    if (!ok) {
+        http_send_error(c, api, 401,
+                        "invalid or missing API key: send the master key as "
+                        "'Authorization: Bearer <key>' or 'x-api-key'",
+                        "invalid_api_key", 0, NULL, 0);
+        return 401;
+    }
+    switch (r) {
+    case R_MESSAGES:
+    case R_COUNT_TOKENS:
+    case R_CHAT:
+        if (strcmp(m, "POST") != 0)
+            return method_not_allowed(c, api, "POST");
+        if (app->draining) {
+            http_send_error(c, api, 503, "switchboard is shutting down", NULL, 1, NULL, 0);
+            return 503;
+        }
+        return serve_body_route(c, app, r, api);
+    case R_MODELS:
+        return get ? admin_models(app, c) : method_not_allowed(c, api, "GET");
+    case R_ADMIN:
+        return admin_serve(app, c, path, m);
+    case R_METRICS:
+        return get ? admin_metrics(app, c) : method_not_allowed(c, api, "GET");
+    default:
+        break;
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg, "unknown path %.200s", path);
+    http_send_error(c, api, 404, msg, "not_found", 0, NULL, 0);
+    return 404;
+}
+
+static struct mg_context *try_start(struct http_front *f, const char *host, int port, int threads,
+                                    char err[HTTP_ERR_LEN])
+{
+    char listen[128], nthreads[16];
+    bool v6 = strchr(host, ':') != NULL;
+    snprintf(listen, sizeof listen, v6 ? "[%s]:%d" : "%s:%d", host, port);
+    snprintf(nthreads, sizeof nthreads, "%d", threads);
+    const char *options[] = {
+        "listening_ports",
+        listen,
+        "num_threads",
+        nthreads,
+        "enable_keep_alive",
+        "yes",
+        "keep_alive_timeout_ms",
+        "5000",
+        "request_timeout_ms",
+        "60000",
+        "tcp_nodelay",
+        "1",
+        "linger_timeout_ms",
+        "0",
+        NULL,
+    };
+    struct mg_callbacks cb = {0};
+    cb.log_message = log_message;
+    cb.exit_thread = exit_thread;
+    cb.connection_closed = connection_closed;
+    unsigned code = 0;
+    struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};
+    struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = options};
+    err[0] = '\0';
+    return mg_start2(&init, &ed);
+}
+
+struct http_front *http_front_start(struct app *app, const char *host, int port, int threads,
+                                    bool any_port, char err[HTTP_ERR_LEN])
+{
+    struct http_front *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, HTTP_ERR_LEN, "out of memory");
+        return NULL;
+    }
+    f->app = app;
+    mg_init_library(0);
+    int tries = any_port ? 20 : 1;
+    for (int i = 0; i < tries && !f->ctx; i++)
+        f->ctx = try_start(f, host, port + i, threads, err);
+    if (!f->ctx && any_port) /* let the kernel pick one */
+        f->ctx = try_start(f, host, 0, threads, err);
+    if (!f->ctx) {
+        if (!err[0])
+            snprintf(err, HTTP_ERR_LEN, "cannot listen on %s:%d", host, port);
+        free(f);
+        return NULL;
+    }
+    struct mg_server_port ports[4];
+    int n = mg_get_server_ports(f->ctx, 4, ports);
+    app->port = n > 0 ? ports[0].port : port;
+    mg_set_request_handler(f->ctx, "/", dispatch, app);
+    return f;
+}
+
+void http_front_stop(struct http_front *f)
+{
+    if (!f)
+        return;
+    mg_stop(f->ctx);
+    mg_exit_library();
+    free(f);
+}

@@ -1,0 +1,642 @@
+/* proxy: one client completion request from arrival to the last byte. Validates, asks the
+ * router for candidates, translates for each provider, retries and falls back before the first
+ * byte reaches the client, relays streams as they arrive, and records what happened. */
+#include "proxy.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <civetweb.h>
+
+#include "app.h"
+#include "http_front.h"
+#include "json.h"
+#include "reqlog.h"
+#include "state.h"
+#include "strutil.h"
+#include "tokest.h"
+#include "upstream.h"
+#include "xlate.h"
+#include "xstream.h"
+
+#define MAX_RESPONSE_BYTES (64u << 20) /* a non-streamed answer larger than this is broken */
+#define MAX_ERROR_BODY     (64u << 10)
+#define DEFAULT_OUTPUT     4096 /* output budget assumed when a request gives none */
+
+/* Why the data callback stopped a transfer. */
+enum sink_stop {
+    SINK_CLIENT_GONE = 1,
+    SINK_UPSTREAM_ERROR, /* the provider reported an error inside the stream, before commit */
+    SINK_BAD_STREAM,     /* invalid SSE or an event over the cap */
+    SINK_TOO_LARGE,      /* non-streamed answer over MAX_RESPONSE_BYTES */
+};
+
+enum attempt_result {
+    ATTEMPT_DONE,   /* the client got its answer (or an in-stream error after commit) */
+    ATTEMPT_FAILED, /* nothing reached the client; ex->err says why */
+};
+
+struct exchange {
+    struct app *app;
+    struct mg_connection *c;
+    struct config *cfg;
+    enum api client;
+    cJSON *req;
+    const char *model;
+    bool stream;
+    bool include_usage;
+    long est_in;
+    long want_out;
+    double t0;
+    double upstream_ms;
+    struct route_plan plan;
+    struct request_rec rec;
+    struct buf trail; /* "cerebras=429,zai=200" */
+    struct upstream_error err;
+    bool any_admitted;
+
+    /* per attempt */
+    const struct deployment_cfg *dep;
+    struct xstream *xs;
+    struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
+    bool committed;
+};
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int64_t wall_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static bool client_gone_cb(void *ud)
+{
+    (void)ud;
+    return false;
+}
+
+static int client_fd_cb(void *ud)
+{
+    struct exchange *ex = ud;
+    return http_client_fd(ex->c);
+}
+
+static void trail_add(struct exchange *ex, const char *dep, int status, const char *what)
+{
+    if (ex->trail.len)
+        buf_puts(&ex->trail, ",");
+    if (what)
+        buf_printf(&ex->trail, "%s=%s", dep, what);
+    else
+        buf_printf(&ex->trail, "%s=%d", dep, status);
+}
+
+static struct attempt_rec *rec_attempt(struct exchange *ex)
+{
+    if (ex->rec.n_attempts >= REC_MAX_ATTEMPTS)
+        return NULL;
+    struct attempt_rec *a = &ex->rec.attempts[ex->rec.n_attempts++];
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+static void note_skip(struct exchange *ex, int dep_idx, enum admit adm)
+{
+    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
+    struct attempt_rec *a = rec_attempt(ex);
+    if (a) {
+        str_copy(a->dep, sizeof a->dep, d->id);
+        a->status = -1;
+        if (adm == ADMIT_SKIP_FORCED) {
+            snprintf(a->note, sizeof a->note, "skipped: forced fallback");
+        } else {
+            struct router_dep_view v;
+            state_dep_view(ex->app->st, dep_idx, &v);
+            snprintf(a->note, sizeof a->note, "skipped: %s%s%s", router_status_name(v.status),
+                     v.reason[0] ? " - " : "", v.reason);
+        }
+    }
+    trail_add(ex, d->id, 0, adm == ADMIT_SKIP_FORCED ? "forced-skip" : "skip");
+}
+
+static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
+{
+    const struct deployment_cfg *d = ex->dep;
+    struct xlate_opts o = {.provider = d->kind,
+                           .model = d->model,
+                           .max_tokens_cap = d->max_tokens,
+                           .stream = ex->stream};
+    cJSON *out;
+    if (ex->client == API_ANTHROPIC)
+        out = d->dialect == API_OPENAI ? xlate_req_a2o(ex->req, &o, err)
+                                       : xlate_req_a2a(ex->req, &o, err);
+    else
+        out = d->dialect == API_OPENAI ? xlate_req_o2o(ex->req, &o, err)
+                                       : xlate_req_o2a(ex->req, &o, err);
+    if (!out)
+        return NULL;
+    char *s = json_print(out);
+    cJSON_Delete(out);
+    if (!s)
+        snprintf(err, XLATE_ERR_LEN, "out of memory");
+    return s;
+}
+
+static void served_headers(struct exchange *ex, struct http_hdr *h, int *n, char *overhead,
+                           size_t olen, char *rid, size_t rlen)
+{
+    double spent = mono_ms() - ex->t0 - ex->upstream_ms;
+    snprintf(overhead, olen, "%.3f", spent < 0 ? 0 : spent);
+    snprintf(rid, rlen, "req_sb%llu", (unsigned long long)ex->rec.id);
+    int k = 0;
+    h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
+    h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
+    h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", overhead};
+    h[k++] = (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", rid};
+    *n = k;
+}
+
+static int commit_stream(struct exchange *ex)
+{
+    struct http_hdr h[6];
+    int n;
+    char overhead[32], rid[48];
+    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
+    ex->committed = true;
+    ex->rec.ttft_ms = mono_ms() - ex->t0;
+    return http_stream_begin(ex->c, h, n);
+}
+
+static int on_stream_data(void *ud, const char *p, size_t n)
+{
+    struct exchange *ex = ud;
+    int rc = xstream_feed(ex->xs, p, n, &ex->out);
+    if (!ex->committed) {
+        if (rc < 0 || ex->out.len == 0) {
+            struct xstream_stats st;
+            xstream_get_stats(ex->xs, &st);
+            /* Nothing reached the client yet, so the next candidate can still take over. */
+            if (st.upstream_error)
+                return SINK_UPSTREAM_ERROR;
+            if (rc < 0)
+                return SINK_BAD_STREAM;
+            return 0;
+        }
+        if (commit_stream(ex))
+            return SINK_CLIENT_GONE;
+    }
+    if (ex->out.len && http_stream_write(ex->c, ex->out.data, ex->out.len))
+        return SINK_CLIENT_GONE;
+    buf_reset(&ex->out);
+    if (rc < 0) {
+        struct xstream_stats st;
+        xstream_get_stats(ex->xs, &st);
+        return st.upstream_error ? SINK_UPSTREAM_ERROR : SINK_BAD_STREAM;
+    }
+    return 0;
+}
+
+static int on_body_data(void *ud, const char *p, size_t n)
+{
+    struct exchange *ex = ud;
+    return buf_append(&ex->out, p, n) ? SINK_TOO_LARGE : 0;
+}
+
+static void set_error(struct upstream_error *e, enum err_class cls, int status, const char *msg)
+{
+    memset(e, 0, sizeof *e);
+    e->cls = cls;
+    e->status = status;
+    str_copy(e->type, sizeof e->type, cls == ERRC_PROTOCOL ? "api_error" : "error");
+    str_copy(e->message, sizeof e->message, msg);
+}
+
+/* A transfer that ended without an answer for the client: work out why. */
+static void failure_reason(struct exchange *ex, const struct upstream_result *res)
+{
+    struct xstream_stats st;
+    switch (res->aborted_by_sink) {
+    case SINK_UPSTREAM_ERROR:
+        xstream_get_stats(ex->xs, &st);
+        ex->err = st.err;
+        if (ex->err.cls == ERRC_NONE)
+            ex->err.cls = ERRC_SERVER;
+        return;
+    case SINK_BAD_STREAM:
+        set_error(&ex->err, ERRC_PROTOCOL, res->status, "provider sent an invalid event stream");
+        return;
+    case SINK_TOO_LARGE:
+        set_error(&ex->err, ERRC_PROTOCOL, res->status, "provider answer exceeds the size cap");
+        return;
+    case SINK_CLIENT_GONE:
+        set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
+        return;
+    default:
+        ex->err = res->err;
+    }
+}
+
+/* Finishes a stream whose transfer completed. Returns true when the client got a full answer. */
+static bool finish_stream(struct exchange *ex, bool transfer_ok, const struct upstream_result *res)
+{
+    int rc;
+    if (transfer_ok) {
+        rc = xstream_finish(ex->xs, &ex->out);
+    } else {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s: %s", ex->dep->id, res->err.message);
+        rc = xstream_fail(ex->xs, res->err.cls == ERRC_TIMEOUT ? 504 : 502, msg, &ex->out);
+        rc = rc ? rc : -EPROTO;
+    }
+    if (!ex->committed) {
+        if (ex->out.len == 0 || rc)
+            return false;
+        if (commit_stream(ex))
+            return false;
+    }
+    if (ex->out.len)
+        http_stream_write(ex->c, ex->out.data, ex->out.len);
+    http_stream_end(ex->c);
+    buf_reset(&ex->out);
+    return rc == 0;
+}
+
+static cJSON *translate_answer(struct exchange *ex, const cJSON *ans, long *tin, long *tout)
+{
+    if (ex->client == API_ANTHROPIC)
+        return ex->dep->dialect == API_OPENAI ? xlate_resp_o2a(ans, ex->model, tin, tout)
+                                              : xlate_resp_a2a(ans, ex->model, tin, tout);
+    return ex->dep->dialect == API_OPENAI ? xlate_resp_o2o(ans, ex->model, tin, tout)
+                                          : xlate_resp_a2o(ans, ex->model, tin, tout);
+}
+
+/* Sends a complete non-streamed answer. False when the provider's body was unusable. */
+static bool send_answer(struct exchange *ex)
+{
+    cJSON *ans = json_parse(ex->out.data ? ex->out.data : "", ex->out.len);
+    long tin = 0, tout = 0;
+    cJSON *client = ans ? translate_answer(ex, ans, &tin, &tout) : NULL;
+    cJSON_Delete(ans);
+    char *s = client ? json_print(client) : NULL;
+    cJSON_Delete(client);
+    if (!s) {
+        set_error(&ex->err, ERRC_PROTOCOL, 200, "provider answer is not valid JSON");
+        return false;
+    }
+    ex->rec.tokens_in = tin;
+    ex->rec.tokens_out = tout;
+    struct http_hdr h[6];
+    int n;
+    char overhead[32], rid[48];
+    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
+    ex->committed = true;
+    ex->rec.ttft_ms = mono_ms() - ex->t0;
+    http_send(ex->c, 200, "application/json", s, strlen(s), h, n);
+    free(s);
+    return true;
+}
+
+static void fill_upstream_req(struct exchange *ex, struct upstream_req *r, const char *url,
+                              const char *body)
+{
+    const struct deployment_cfg *d = ex->dep;
+    double total = d->timeout_s > 0 ? d->timeout_s : ex->cfg->timeout_s;
+    double first = d->stream_timeout_s > 0 ? d->stream_timeout_s : ex->cfg->stream_timeout_s;
+    *r = (struct upstream_req){
+        .url = url,
+        .dialect = d->dialect,
+        .kind = d->kind,
+        .api_key = d->api_key,
+        .anthropic_beta = http_header(ex->c, "anthropic-beta"),
+        .body = body,
+        .body_len = strlen(body),
+        .stream = ex->stream,
+        .connect_timeout_s = ex->cfg->connect_timeout_s,
+        .first_byte_timeout_s = first > 0 ? first : total,
+        .idle_timeout_s = ex->stream ? ex->cfg->stream_idle_timeout_s : 0,
+        .total_timeout_s = ex->stream ? 0 : total,
+        .max_error_body = MAX_ERROR_BODY,
+        .client_gone = client_gone_cb,
+        .client_fd = client_fd_cb,
+        .client_ud = ex,
+        .abort_flag = &ex->app->abort_upstream,
+    };
+}
+
+static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe,
+                           const struct upstream_result *res)
+{
+    struct attempt_outcome o = {.ok = ok, .status = res->status, .rl = res->rl, .was_probe = probe};
+    if (!ok)
+        o.err = ex->err;
+    if (ex->xs) {
+        struct xstream_stats st;
+        xstream_get_stats(ex->xs, &st);
+        o.tokens_in = st.tokens_in;
+        o.tokens_out = st.tokens_out;
+        ex->rec.tokens_in = st.tokens_in;
+        ex->rec.tokens_out = st.tokens_out;
+    } else {
+        o.tokens_in = ex->rec.tokens_in;
+        o.tokens_out = ex->rec.tokens_out;
+    }
+    double ttft = ok && ex->committed ? ex->rec.ttft_ms : -1;
+    state_attempt_end(ex->app->st, dep_idx, &o, res->total_ms, ttft);
+    struct attempt_rec *a = rec_attempt(ex);
+    if (a) {
+        str_copy(a->dep, sizeof a->dep, ex->dep->id);
+        a->status = res->status;
+        a->cls = ok ? ERRC_NONE : ex->err.cls;
+        a->ms = res->total_ms;
+        if (!ok)
+            str_copy(a->note, sizeof a->note, ex->err.message);
+    }
+    if (ok || ex->err.cls != ERRC_CLIENT_GONE)
+        trail_add(ex, ex->dep->id, res->status,
+                  res->status ? NULL : errmap_class_name(ex->err.cls));
+}
+
+/* One attempt on one deployment. */
+static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe, const char *body)
+{
+    ex->dep = &ex->cfg->deps[dep_idx];
+    struct buf url;
+    buf_init(&url, 0);
+    upstream_url(ex->dep->api_base, ex->dep->dialect, &url);
+    buf_reset(&ex->out);
+    ex->out.max = ex->stream ? 0 : MAX_RESPONSE_BYTES;
+    if (ex->stream) {
+        struct xstream_opts xo = {.from = ex->dep->dialect,
+                                  .to = ex->client,
+                                  .provider = ex->dep->kind,
+                                  .model = ex->model,
+                                  .include_usage = ex->include_usage,
+                                  .input_tokens_hint = ex->est_in};
+        ex->xs = xstream_new(&xo);
+    }
+    struct upstream_req r;
+    fill_upstream_req(ex, &r, buf_cstr(&url), body);
+    struct upstream_result res;
+    int rc = upstream_perform(&r, ex->stream ? on_stream_data : on_body_data, ex, &res);
+    ex->upstream_ms += res.total_ms;
+    bool ok = false;
+    enum attempt_result out = ATTEMPT_FAILED;
+    if (rc != 0)
+        failure_reason(ex, &res);
+    if (ex->stream && ex->xs && (rc == 0 || ex->committed)) {
+        ok = finish_stream(ex, rc == 0, &res);
+        if (!ok && rc == 0)
+            set_error(&ex->err, ERRC_PROTOCOL, res.status, "provider stream ended unexpectedly");
+    } else if (!ex->stream && rc == 0) {
+        ok = send_answer(ex);
+    }
+    if (ex->committed)
+        out = ATTEMPT_DONE;
+    if (ex->committed && !ok && ex->err.cls != ERRC_NONE)
+        str_copy(ex->rec.error, sizeof ex->rec.error, ex->err.message);
+    record_attempt(ex, dep_idx, ok, probe, &res);
+    if (ex->committed)
+        ex->rec.status = ok ? 200 : 502;
+    xstream_free(ex->xs);
+    ex->xs = NULL;
+    buf_release(&res.error_body);
+    buf_release(&url);
+    return out;
+}
+
+/* Tries candidate i: admit, translate, attempt with quick retries. */
+static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
+{
+    int dep_idx = ex->plan.dep[i];
+    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
+    long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
+    bool probe = false;
+    enum admit adm = state_admit(ex->app->st, &ex->plan, i, ex->est_in + cap, &probe);
+    if (adm != ADMIT_OK) {
+        note_skip(ex, dep_idx, adm);
+        return ATTEMPT_FAILED;
+    }
+    ex->any_admitted = true;
+    ex->dep = d;
+    char err[XLATE_ERR_LEN] = "";
+    char *body = build_upstream_body(ex, err);
+    if (!body) {
+        state_attempt_end(ex->app->st, dep_idx,
+                          &(struct attempt_outcome){.ok = false, .err = {.cls = ERRC_BAD_REQUEST}},
+                          0, -1);
+        set_error(&ex->err, ERRC_BAD_REQUEST, 400, err);
+        *stop = true;
+        return ATTEMPT_FAILED;
+    }
+    enum attempt_result r = ATTEMPT_FAILED;
+    for (int tries = 0;; tries++) {
+        r = attempt(ex, dep_idx, probe, body);
+        if (r == ATTEMPT_DONE)
+            break;
+        enum err_class cls = ex->err.cls;
+        if (cls == ERRC_BAD_REQUEST || cls == ERRC_CLIENT_GONE || ex->app->abort_upstream) {
+            *stop = true;
+            break;
+        }
+        if (!errmap_is_retryable(cls) || tries >= ex->cfg->num_retries || probe)
+            break;
+        if (state_admit(ex->app->st, &ex->plan, i, ex->est_in + cap, &probe) != ADMIT_OK)
+            break;
+    }
+    free(body);
+    return r;
+}
+
+static void describe_unavailable(struct exchange *ex, char *msg, size_t len)
+{
+    struct buf b;
+    buf_init(&b, len - 1);
+    buf_printf(&b, "no provider available for model '%s' right now:", ex->model);
+    struct snapshot *snap = malloc(sizeof *snap);
+    if (snap) {
+        state_snapshot(ex->app->st, snap);
+        for (int i = 0; i < ex->plan.n; i++) {
+            const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
+            for (int k = 0; k < snap->n_deps; k++) {
+                const struct dep_snapshot *ds = &snap->deps[k];
+                if (strcmp(ds->id, d->id) != 0)
+                    continue;
+                buf_printf(&b, " %s %s", ds->id, router_status_name(ds->view.status));
+                if (ds->remaining_ms > 0)
+                    buf_printf(&b, " %llds", (long long)((ds->remaining_ms + 999) / 1000));
+                if (ds->view.status == DEP_NO_KEY && ds->key_env[0])
+                    buf_printf(&b, " (set %s)", ds->key_env);
+                buf_puts(&b, i + 1 < ex->plan.n ? ";" : "");
+            }
+        }
+        free(snap);
+    }
+    snprintf(msg, len, "%s", buf_cstr(&b));
+    buf_release(&b);
+}
+
+/* Nothing served the request: tell the client why, in its own format. */
+static void send_failure(struct exchange *ex)
+{
+    char msg[512];
+    int status, retry_s = 0;
+    const char *code = NULL;
+    bool limited = false;
+    int64_t at = state_retry_at(ex->app->st, &ex->plan, &limited);
+    if (ex->err.cls == ERRC_BAD_REQUEST) {
+        status = ex->err.status >= 400 && ex->err.status < 500 ? ex->err.status : 400;
+        str_copy(msg, sizeof msg, ex->err.message);
+    } else if (!ex->any_admitted || ex->err.cls == ERRC_NONE) {
+        describe_unavailable(ex, msg, sizeof msg);
+        status = limited ? 429 : 503;
+        code = limited ? "rate_limited" : "no_provider_available";
+    } else {
+        status = errmap_client_status(&ex->err);
+        snprintf(msg, sizeof msg, "%s (after trying %s)", ex->err.message, buf_cstr(&ex->trail));
+        if (ex->err.cls == ERRC_QUOTA)
+            code = "quota_exhausted";
+    }
+    if ((status == 429 || status == 503) && at > 0) {
+        int64_t wait = at - state_now_ms(ex->app->st);
+        retry_s = wait > 0 ? (int)((wait + 999) / 1000) : 1;
+    }
+    struct http_hdr h[1] = {{"x-switchboard-attempts", buf_cstr(&ex->trail)}};
+    http_send_error(ex->c, ex->client, status, msg, code, retry_s, h, 1);
+    ex->rec.status = status;
+    str_copy(ex->rec.error, sizeof ex->rec.error, msg);
+}
+
+static void route(struct exchange *ex)
+{
+    bool stop = false;
+    for (int i = 0; i < ex->plan.n && !stop; i++)
+        if (try_candidate(ex, i, &stop) == ATTEMPT_DONE)
+            return;
+    if (ex->err.cls == ERRC_CLIENT_GONE) {
+        ex->rec.status = 499;
+        snprintf(ex->rec.error, sizeof ex->rec.error, "client closed the connection");
+        return;
+    }
+    send_failure(ex);
+}
+
+/* Parses and validates; on failure answers 400 and returns false. */
+static bool parse_request(struct exchange *ex, const char *body, size_t len)
+{
+    char err[XLATE_ERR_LEN] = "";
+    if (!json_utf8_valid(body, len))
+        snprintf(err, sizeof err, "request body is not valid UTF-8");
+    else if (!(ex->req = json_parse(body, len)))
+        snprintf(err, sizeof err, "request body is not valid JSON");
+    else if (!cJSON_IsObject(ex->req))
+        snprintf(err, sizeof err, "request body must be a JSON object");
+    else if (!(ex->model = json_str(ex->req, "model")) || !*ex->model)
+        snprintf(err, sizeof err, "model: field required (a string)");
+    else if (ex->client == API_ANTHROPIC)
+        xlate_validate_anthropic(ex->req, err);
+    else
+        xlate_validate_openai(ex->req, err);
+    if (!err[0])
+        return true;
+    ex->rec.status = 400;
+    str_copy(ex->rec.error, sizeof ex->rec.error, err);
+    http_send_error(ex->c, ex->client, 400, err, NULL, 0, NULL, 0);
+    return false;
+}
+
+static void begin_record(struct exchange *ex)
+{
+    ex->rec.id = state_request_begin(ex->app->st);
+    ex->rec.wall_ms = wall_ms();
+    ex->rec.client_api = ex->client;
+    ex->rec.ttft_ms = -1;
+}
+
+static void end_record(struct exchange *ex)
+{
+    ex->rec.stream = ex->stream;
+    str_copy(ex->rec.model, sizeof ex->rec.model, ex->model ? ex->model : "");
+    str_copy(ex->rec.group, sizeof ex->rec.group, ex->plan.group ? ex->plan.group : "");
+    if (ex->committed && ex->dep)
+        str_copy(ex->rec.served_by, sizeof ex->rec.served_by, ex->dep->id);
+    ex->rec.latency_ms = mono_ms() - ex->t0;
+    ex->rec.overhead_ms = ex->rec.latency_ms - ex->upstream_ms;
+    state_request_end(ex->app->st, &ex->rec);
+    if (ex->app->reqlog)
+        reqlog_write(ex->app->reqlog, &ex->rec);
+}
+
+static void not_found(struct exchange *ex)
+{
+    char msg[400];
+    struct buf groups;
+    buf_init(&groups, 300);
+    for (size_t i = 0; i < ex->cfg->n_deps; i++) {
+        const char *g = ex->cfg->deps[i].group;
+        if (!strstr(buf_cstr(&groups), g))
+            buf_printf(&groups, "%s%s", groups.len ? ", " : "", g);
+    }
+    snprintf(msg, sizeof msg, "model '%.100s' not found; available: %s", ex->model,
+             buf_cstr(&groups));
+    buf_release(&groups);
+    ex->rec.status = 404;
+    str_copy(ex->rec.error, sizeof ex->rec.error, msg);
+    http_send_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0);
+}
+
+int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const char *body,
+                size_t len)
+{
+    struct exchange ex = {.app = app, .c = c, .client = client, .t0 = mono_ms()};
+    buf_init(&ex.trail, 1024);
+    buf_init(&ex.out, 0);
+    ex.cfg = state_config(app->st);
+    begin_record(&ex);
+    if (parse_request(&ex, body, len)) {
+        ex.stream = json_bool(ex.req, "stream", false);
+        const cJSON *so = json_obj(ex.req, "stream_options");
+        ex.include_usage = so && json_bool(so, "include_usage", false);
+        ex.want_out = xlate_max_tokens(ex.req, DEFAULT_OUTPUT);
+        ex.est_in = tokest_request(ex.req, client);
+        if (state_plan(app->st, ex.model, &ex.plan) != 0)
+            not_found(&ex);
+        else
+            route(&ex);
+    }
+    end_record(&ex);
+    cJSON_Delete(ex.req);
+    buf_release(&ex.out);
+    buf_release(&ex.trail);
+    config_free(ex.cfg);
+    return ex.rec.status;
+}
+
+int proxy_count_tokens(struct app *app, struct mg_connection *c, const char *body, size_t len)
+{
+    cJSON *req = json_utf8_valid(body, len) ? json_parse(body, len) : NULL;
+    if (!cJSON_IsObject(req) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(req, "messages"))) {
+        cJSON_Delete(req);
+        http_send_error(c, API_ANTHROPIC, 400,
+                        "count_tokens needs a JSON object with a messages array", NULL, 0, NULL, 0);
+        return 400;
+    }
+    long n = tokest_request(req, API_ANTHROPIC);
+    cJSON_Delete(req);
+    char out[64];
+    int k = snprintf(out, sizeof out, "{\"input_tokens\":%ld}", n);
+    http_send(c, 200, "application/json", out, (size_t)k, NULL, 0);
+    (void)app;
+    return 200;
+}

@@ -1,0 +1,203 @@
+/* tokest: a local, deliberately pessimistic token count for count_tokens answers and the
+ * proactive per-provider token budget. Knows the two request dialects, nothing else.
+ *
+ * Why over-estimate: Claude Code compacts its context from count_tokens answers, and an
+ * under-count makes it compact too late and overflow the upstream window (LiteLLM #37102);
+ * Cerebras admits requests against a tokens-per-minute bucket, where a low guess means a 429
+ * instead of a local cool-down. An over-count only costs an earlier compaction.
+ *
+ * The estimate for a text is the largest of three views:
+ *  - bytes / 3: English prose runs about 4 bytes per token in BPE tokenisers; GLM's tokenizer
+ *    counts JSON and code about 1.4x denser than Claude's (zai-org/zai-coding-plugins#12),
+ *    so 3 bytes per token keeps us above both;
+ *  - words * 1.4: short words are a whole token each, and long identifiers split;
+ *  - letters / 4 + symbols * 0.7 + non-ASCII bytes / 2.5: JSON, code and paths spend a token on
+ *    most punctuation runs, and CJK text is about one token per 3-byte character.
+ * All three sit at or above 1.2x the common bytes/4 rule. Structure adds a fixed overhead per
+ * message, block and tool (role markers, tool-call framing), and an image counts as the
+ * largest size Anthropic bills for one (about 1600 tokens). */
+#include "tokest.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+
+#include "json.h"
+
+#define REQUEST_OVERHEAD 8.0
+#define MESSAGE_OVERHEAD 5.0
+#define BLOCK_OVERHEAD   3.0
+#define TOOL_OVERHEAD    10.0
+#define IMAGE_TOKENS     1600.0
+/* Nested tool_result content is walked at most this deep. */
+#define MAX_DEPTH 4
+
+static double text_est(const char *s, size_t n)
+{
+    if (!s || n == 0)
+        return 0;
+    size_t words = 0, alnum = 0, symbols = 0, high = 0;
+    bool in_word = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool space = isspace(c) != 0;
+        if (!space && !in_word)
+            words++;
+        in_word = !space;
+        if (c >= 0x80)
+            high++;
+        else if (isalnum(c))
+            alnum++;
+        else if (!space)
+            symbols++;
+    }
+    double by_bytes = (double)n / 3.0;
+    double by_words = (double)words * 1.4;
+    double by_kind = (double)alnum / 4.0 + (double)symbols * 0.7 + (double)high / 2.5;
+    double est = by_bytes > by_words ? by_bytes : by_words;
+    return est > by_kind ? est : by_kind;
+}
+
+long tokest_text(const char *s, size_t n)
+{
+    return (long)ceil(text_est(s, n));
+}
+
+static double str_est(const char *s)
+{
+    return s ? text_est(s, strlen(s)) : 0;
+}
+
+static double json_est(const cJSON *v)
+{
+    if (!v)
+        return 0;
+    char *s = json_print(v);
+    double t = str_est(s);
+    cJSON_free(s);
+    return t;
+}
+
+static bool is(const char *type, const char *want)
+{
+    return type && strcmp(type, want) == 0;
+}
+
+static double anth_content(const cJSON *c, int depth);
+
+/* Base64 payloads (PDFs) are billed per page, not per character; a byte-based guess is
+ * still an over-estimate for typical documents. */
+static double anth_document(const cJSON *b)
+{
+    const cJSON *src = json_obj(b, "source");
+    const char *data = json_str(src, "data");
+    if (is(json_str(src, "type"), "base64"))
+        return data ? (double)strlen(data) / 4.0 : IMAGE_TOKENS;
+    if (data)
+        return str_est(data);
+    return anth_content(cJSON_GetObjectItemCaseSensitive(src, "content"), 1) + BLOCK_OVERHEAD;
+}
+
+static double anth_block(const cJSON *b, int depth)
+{
+    const char *type = json_str(b, "type");
+    double t = BLOCK_OVERHEAD;
+    if (is(type, "text"))
+        return t + str_est(json_str(b, "text"));
+    if (is(type, "thinking"))
+        return t + str_est(json_str(b, "thinking"));
+    if (is(type, "redacted_thinking"))
+        return t + str_est(json_str(b, "data")) / 2.0;
+    if (is(type, "tool_use"))
+        return t + TOOL_OVERHEAD + str_est(json_str(b, "name")) +
+               json_est(cJSON_GetObjectItemCaseSensitive(b, "input"));
+    if (is(type, "tool_result"))
+        return t + TOOL_OVERHEAD +
+               anth_content(cJSON_GetObjectItemCaseSensitive(b, "content"), depth + 1);
+    if (is(type, "tool_reference"))
+        return t + str_est(json_str(b, "tool_name"));
+    if (is(type, "image"))
+        return t + IMAGE_TOKENS;
+    if (is(type, "document"))
+        return t + anth_document(b);
+    return t + json_est(b);
+}
+
+static double anth_content(const cJSON *c, int depth)
+{
+    if (cJSON_IsString(c))
+        return str_est(c->valuestring);
+    if (!cJSON_IsArray(c) || depth > MAX_DEPTH)
+        return json_est(c);
+    double t = 0;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, c)
+    {
+        t += anth_block(b, depth);
+    }
+    return t;
+}
+
+static double oai_content(const cJSON *c)
+{
+    if (cJSON_IsString(c))
+        return str_est(c->valuestring);
+    if (!cJSON_IsArray(c))
+        return 0;
+    double t = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, c)
+    {
+        const char *type = json_str(p, "type");
+        if (is(type, "text"))
+            t += BLOCK_OVERHEAD + str_est(json_str(p, "text"));
+        else if (is(type, "image_url"))
+            t += BLOCK_OVERHEAD + IMAGE_TOKENS;
+        else
+            t += BLOCK_OVERHEAD + json_est(p);
+    }
+    return t;
+}
+
+static double oai_message(const cJSON *m)
+{
+    double t = MESSAGE_OVERHEAD + oai_content(cJSON_GetObjectItemCaseSensitive(m, "content"));
+    t += str_est(json_str(m, "reasoning_content")) + str_est(json_str(m, "reasoning"));
+    t += str_est(json_str(m, "name"));
+    const cJSON *tc;
+    cJSON_ArrayForEach(tc, json_arr(m, "tool_calls"))
+    {
+        const cJSON *fn = json_obj(tc, "function");
+        t += TOOL_OVERHEAD + str_est(json_str(fn, "name")) + str_est(json_str(fn, "arguments"));
+    }
+    return t;
+}
+
+static double tools_est(const cJSON *req)
+{
+    double t = 0;
+    const cJSON *tool;
+    cJSON_ArrayForEach(tool, json_arr(req, "tools"))
+    {
+        t += TOOL_OVERHEAD + json_est(tool);
+    }
+    return t;
+}
+
+long tokest_request(const cJSON *req, enum api dialect)
+{
+    if (!cJSON_IsObject(req))
+        return 0;
+    double t = REQUEST_OVERHEAD + tools_est(req);
+    const cJSON *m;
+    cJSON_ArrayForEach(m, json_arr(req, "messages"))
+    {
+        if (dialect == API_OPENAI)
+            t += oai_message(m);
+        else
+            t += MESSAGE_OVERHEAD + anth_content(cJSON_GetObjectItemCaseSensitive(m, "content"), 0);
+    }
+    if (dialect == API_ANTHROPIC)
+        t += anth_content(cJSON_GetObjectItemCaseSensitive(req, "system"), 0);
+    return (long)ceil(t);
+}

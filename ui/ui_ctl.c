@@ -1,0 +1,398 @@
+/* ui_ctl: what keys do to the view state and to the core. Curses-free: it sees snapshots and
+ * calls the same state_* commands as the admin API; ui.c turns curses keys into UI_KEY_*. */
+#include "ui_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_keys.h"
+
+void ui_ctl_msg(struct ui_ctx *c, enum ui_tone tone, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+    va_end(ap);
+    c->msg_tone = tone;
+    c->msg_until_ms = c->snap->now_ms + UI_MSG_MS;
+}
+
+unsigned ui_ctl_pane(const struct ui_ctx *c)
+{
+    if (c->help_open)
+        return UI_PANE_HELP;
+    if (c->detail_open)
+        return UI_PANE_DETAIL;
+    return c->focus;
+}
+
+const struct dep_snapshot *ui_ctl_selected(const struct ui_ctx *c)
+{
+    if (c->n_deps <= 0 || c->sel < 0 || c->sel >= c->n_deps)
+        return NULL;
+    return &c->snap->deps[c->order[c->sel]];
+}
+
+int ui_ctl_help_lines(void)
+{
+    size_t n;
+
+    ui_keys_table(&n);
+    return UI_HELP_HEAD + (int)n;
+}
+
+struct ui_rect ui_ctl_help_box(const struct ui_ctx *c)
+{
+    return ui_layout_center(c->rows, c->cols, ui_ctl_help_lines() + 2, 78);
+}
+
+static int clamp(int v, int lo, int hi)
+{
+    if (v > hi)
+        v = hi;
+    return v < lo ? lo : v;
+}
+
+/* Finds the selected deployment again by id; keeps the position when it is gone. */
+static void sync_selection(struct ui_ctx *c)
+{
+    for (int i = 0; i < c->n_deps; i++) {
+        if (strcmp(c->snap->deps[c->order[i]].id, c->sel_id) == 0) {
+            c->sel = i;
+            return;
+        }
+    }
+    c->sel = clamp(c->sel, 0, c->n_deps - 1);
+    if (c->n_deps > 0)
+        snprintf(c->sel_id, sizeof c->sel_id, "%s", c->snap->deps[c->order[c->sel]].id);
+}
+
+static void select_dep(struct ui_ctx *c, int i)
+{
+    if (c->n_deps <= 0)
+        return;
+    c->sel = clamp(i, 0, c->n_deps - 1);
+    snprintf(c->sel_id, sizeof c->sel_id, "%s", c->snap->deps[c->order[c->sel]].id);
+}
+
+static void select_req(struct ui_ctx *c, int i)
+{
+    c->log_sel = clamp(i, 0, c->n_filt - 1);
+    /* The top row follows the newest request; any other row sticks to its request. */
+    c->log_sel_id = c->log_sel > 0 ? c->log[c->filt[c->log_sel]].id : 0;
+}
+
+static void filter_log(struct ui_ctx *c)
+{
+    c->n_filt = 0;
+    for (int i = 0; i < c->n_log; i++)
+        if (ui_rec_matches(&c->log[i], c->filter))
+            c->filt[c->n_filt++] = i;
+}
+
+/* Keeps the cursor on its request as new ones arrive above it, and the view still around it. */
+static void sync_log_cursor(struct ui_ctx *c)
+{
+    int rows = c->lay.log_rows > 0 ? c->lay.log_rows : 1;
+    int old = c->log_sel;
+
+    if (c->log_sel_id != 0) {
+        for (int i = 0; i < c->n_filt; i++) {
+            if (c->log[c->filt[i]].id == c->log_sel_id) {
+                c->log_sel = i;
+                break;
+            }
+        }
+    }
+    /* Re-anchors on the row it lands on if its request left the log. */
+    select_req(c, c->log_sel);
+    c->log_top += c->log_sel - old;
+    if (c->log_sel < c->log_top)
+        c->log_top = c->log_sel;
+    if (c->log_sel >= c->log_top + rows)
+        c->log_top = c->log_sel - rows + 1;
+    c->log_top = clamp(c->log_top, 0, c->n_filt - rows);
+}
+
+void ui_ctl_frame(struct ui_ctx *c, int rows, int cols)
+{
+    const struct snapshot *s = c->snap;
+    int help_max;
+
+    c->rows = rows;
+    c->cols = cols;
+    c->n_deps = clamp(s->n_deps, 0, SNAP_MAX_DEPS);
+    c->n_groups = ui_layout_order(s->deps, c->n_deps, c->order);
+    ui_layout_compute(&c->lay, rows, cols, c->n_deps, c->n_groups);
+    sync_selection(c);
+    c->log = c->paused ? c->frozen : s->log;
+    c->n_log = clamp(c->paused ? c->n_frozen : s->n_log, 0, SNAP_LOG);
+    filter_log(c);
+    sync_log_cursor(c);
+    help_max = ui_ctl_help_lines() - (ui_ctl_help_box(c).h - 2);
+    c->help_top = clamp(c->help_top, 0, help_max);
+    if (c->msg[0] && s->now_ms >= c->msg_until_ms)
+        c->msg[0] = '\0';
+}
+
+static void cmd_toggle(struct ui_ctx *c)
+{
+    const struct dep_snapshot *d = ui_ctl_selected(c);
+    bool on;
+
+    if (!d) {
+        ui_ctl_msg(c, UI_TONE_WARN, "no provider selected");
+        return;
+    }
+    on = !d->enabled;
+    if (state_set_enabled(c->h->st, d->id, on) < 0)
+        ui_ctl_msg(c, UI_TONE_BAD, "%s: no such deployment", d->id);
+    else
+        ui_ctl_msg(c, UI_TONE_NORMAL, "%s %s", d->id, on ? "enabled" : "DISABLED");
+}
+
+static void cmd_cerebras(struct ui_ctx *c)
+{
+    bool was_on = false, found = false;
+
+    for (int i = 0; i < c->n_deps && !found; i++) {
+        if (strcmp(c->snap->deps[i].name, "cerebras") == 0) {
+            found = true;
+            was_on = c->snap->deps[i].enabled;
+        }
+    }
+    if (state_toggle_enabled(c->h->st, "cerebras") < 0 || !found)
+        ui_ctl_msg(c, UI_TONE_WARN, "no deployment named cerebras");
+    else
+        ui_ctl_msg(c, UI_TONE_NORMAL, "cerebras %s", was_on ? "DISABLED" : "enabled");
+}
+
+static void cmd_force(struct ui_ctx *c)
+{
+    bool on = !state_force_fallback(c->h->st);
+
+    state_set_force_fallback(c->h->st, on);
+    if (on)
+        ui_ctl_msg(c, UI_TONE_ALERT, "FORCED FALLBACK on: primaries are skipped");
+    else
+        ui_ctl_msg(c, UI_TONE_NORMAL, "forced fallback off: routing is AUTO");
+}
+
+static void cmd_reset(struct ui_ctx *c)
+{
+    const struct dep_snapshot *d = ui_ctl_selected(c);
+
+    if (!d)
+        ui_ctl_msg(c, UI_TONE_WARN, "no provider selected");
+    else if (state_reset(c->h->st, d->id) < 0)
+        ui_ctl_msg(c, UI_TONE_BAD, "%s: no such deployment", d->id);
+    else
+        ui_ctl_msg(c, UI_TONE_NORMAL, "%s: cooldown cleared, will be tried now", d->id);
+}
+
+static void cmd_reload(struct ui_ctx *c)
+{
+    char err[512] = "";
+
+    if (!c->h->reload) {
+        ui_ctl_msg(c, UI_TONE_WARN, "reload is not available here");
+        return;
+    }
+    if (c->h->reload(c->h->ud, err, sizeof err) == 0)
+        ui_ctl_msg(c, UI_TONE_OK, "config reloaded from %s",
+                   c->h->config_path ? c->h->config_path : "its file");
+    else
+        ui_ctl_msg(c, UI_TONE_BAD, "reload failed: %s", err[0] ? err : "unknown error");
+}
+
+static void cmd_traffic(struct ui_ctx *c)
+{
+    if (!c->h->toggle_traffic) {
+        ui_ctl_msg(c, UI_TONE_WARN, "no demo traffic generator (demo mode only)");
+        return;
+    }
+    c->h->toggle_traffic(c->h->ud);
+    if (c->h->traffic_on)
+        ui_ctl_msg(c, UI_TONE_NORMAL, "demo traffic %s", c->h->traffic_on(c->h->ud) ? "on" : "off");
+    else
+        ui_ctl_msg(c, UI_TONE_NORMAL, "demo traffic toggled");
+}
+
+static void toggle_pause(struct ui_ctx *c)
+{
+    c->paused = !c->paused;
+    if (c->paused) {
+        c->n_frozen = clamp(c->snap->n_log, 0, SNAP_LOG);
+        memcpy(c->frozen, c->snap->log, (size_t)c->n_frozen * sizeof *c->frozen);
+    }
+    ui_ctl_msg(c, UI_TONE_NORMAL, "%s", c->paused ? "log frozen (p resumes)" : "log resumed");
+}
+
+static void open_detail(struct ui_ctx *c)
+{
+    if (c->n_filt <= 0)
+        return;
+    c->detail = c->log[c->filt[c->log_sel]];
+    c->detail_open = true;
+}
+
+static void back(struct ui_ctx *c)
+{
+    if (c->help_open)
+        c->help_open = false;
+    else if (c->detail_open)
+        c->detail_open = false;
+    else if (c->filter[0]) {
+        c->filter[0] = '\0';
+        select_req(c, 0);
+    }
+}
+
+static void quit(struct ui_ctx *c)
+{
+    if (c->snap->in_flight > 0)
+        c->confirm_quit = true;
+    else
+        c->quit = true;
+}
+
+/* Up, down and paging: the selection of the focused pane, or the help text. */
+static void step(struct ui_ctx *c, int delta)
+{
+    unsigned pane = ui_ctl_pane(c);
+
+    if (pane == UI_PANE_HELP)
+        c->help_top += delta; /* clamped by the next frame */
+    else if (pane == UI_PANE_PROVIDERS)
+        select_dep(c, c->sel + delta);
+    else if (pane == UI_PANE_LOG && c->n_filt > 0)
+        select_req(c, c->log_sel + delta);
+}
+
+static int page(const struct ui_ctx *c)
+{
+    if (ui_ctl_pane(c) == UI_PANE_HELP)
+        return ui_ctl_help_box(c).h > 3 ? ui_ctl_help_box(c).h - 3 : 1;
+    return c->lay.log_rows > 1 ? c->lay.log_rows - 1 : 1;
+}
+
+static void act(struct ui_ctx *c, enum ui_action a, int key)
+{
+    switch (a) {
+    case UI_ACT_UP:
+        step(c, -1);
+        break;
+    case UI_ACT_DOWN:
+        step(c, 1);
+        break;
+    case UI_ACT_PGUP:
+        step(c, -page(c));
+        break;
+    case UI_ACT_PGDN:
+        step(c, page(c));
+        break;
+    case UI_ACT_TOP:
+        step(c, -(SNAP_LOG + 100));
+        break;
+    case UI_ACT_BOTTOM:
+        step(c, SNAP_LOG + 100);
+        break;
+    case UI_ACT_SELECT_N:
+        if (key - '1' < c->n_deps) {
+            select_dep(c, key - '1');
+            c->focus = UI_PANE_PROVIDERS;
+        }
+        break;
+    case UI_ACT_TOGGLE:
+        cmd_toggle(c);
+        break;
+    case UI_ACT_CEREBRAS:
+        cmd_cerebras(c);
+        break;
+    case UI_ACT_FORCE:
+        cmd_force(c);
+        break;
+    case UI_ACT_RESET:
+        cmd_reset(c);
+        break;
+    case UI_ACT_PAUSE:
+        toggle_pause(c);
+        break;
+    case UI_ACT_FOCUS:
+        c->focus = c->focus == UI_PANE_LOG ? UI_PANE_PROVIDERS : UI_PANE_LOG;
+        break;
+    case UI_ACT_FILTER:
+        c->filter_edit = true;
+        break;
+    case UI_ACT_DETAIL:
+        open_detail(c);
+        break;
+    case UI_ACT_RELOAD:
+        cmd_reload(c);
+        break;
+    case UI_ACT_TRAFFIC:
+        cmd_traffic(c);
+        break;
+    case UI_ACT_HELP:
+        c->help_open = !c->help_open;
+        c->help_top = 0;
+        break;
+    case UI_ACT_BACK:
+        back(c);
+        break;
+    case UI_ACT_QUIT:
+        quit(c);
+        break;
+    case UI_ACT_NONE:
+        break;
+    }
+}
+
+/* Typing a filter: text goes into it; Enter keeps it, Esc clears it. */
+static void filter_key(struct ui_ctx *c, int key)
+{
+    size_t len = strlen(c->filter);
+
+    if (key == UI_KEY_ESC) {
+        c->filter[0] = '\0';
+        c->filter_edit = false;
+    } else if (key == UI_KEY_ENTER) {
+        c->filter_edit = false;
+    } else if (key == UI_KEY_BACKSPACE) {
+        /* Drop a whole UTF-8 character: continuation bytes, then its lead byte. */
+        while (len > 0 && ((unsigned char)c->filter[len - 1] & 0xC0) == 0x80)
+            len--;
+        if (len > 0)
+            len--;
+        c->filter[len] = '\0';
+    } else if (key >= 0x20 && key < 0x100 && key != 0x7f && len + 1 < sizeof c->filter) {
+        c->filter[len] = (char)key;
+        c->filter[len + 1] = '\0';
+    } else {
+        return;
+    }
+    select_req(c, 0);
+}
+
+void ui_ctl_key(struct ui_ctx *c, int key)
+{
+    const struct ui_binding *b;
+
+    if (key == 0 || key == UI_KEY_RESIZE)
+        return;
+    if (c->confirm_quit) {
+        c->confirm_quit = false;
+        if (key == 'y' || key == 'Y')
+            c->quit = true;
+        return;
+    }
+    if (c->filter_edit) {
+        filter_key(c, key);
+        return;
+    }
+    b = ui_keys_lookup(key, ui_ctl_pane(c));
+    if (b)
+        act(c, b->action, key);
+}

@@ -1,0 +1,71 @@
+/* ui_draw_header: who we are and how we route: URL, master key (set or not, never the key),
+ * uptime, routing mode, config file, client request rate, demo and its traffic. */
+#include "ui_draw.h"
+
+#include <stdio.h>
+
+/* Writes s at *x in tone followed by two spaces; returns false once the line is full. */
+static bool item(int y, int *x, int right, enum ui_tone tone, const char *s)
+{
+    if (*x >= right)
+        return false;
+    *x += ui_put(y, *x, right - *x, tone, s);
+    *x += ui_put(y, *x, right - *x, UI_TONE_NORMAL, "  ");
+    return true;
+}
+
+/* Most important first: a narrow screen cuts from the right. */
+static void line_one(const struct ui_ctx *c, struct ui_rect r)
+{
+    const struct snapshot *s = c->snap;
+    int x = r.x, right = r.x + r.w;
+    char buf[160], up[32];
+
+    item(r.y, &x, right, UI_TONE_TITLE, "switchboard");
+    x += ui_put(r.y, x, right - x, UI_TONE_NORMAL, "mode ");
+    if (s->force_fallback)
+        item(r.y, &x, right, UI_TONE_ALERT, "FORCED FALLBACK");
+    else
+        item(r.y, &x, right, UI_TONE_OK, "AUTO");
+    if (c->h->demo) {
+        item(r.y, &x, right, UI_TONE_ALERT, "DEMO");
+        if (c->h->traffic_on)
+            item(r.y, &x, right, UI_TONE_NORMAL,
+                 c->h->traffic_on(c->h->ud) ? "traffic on (g)" : "traffic off (g)");
+    }
+    item(r.y, &x, right, UI_TONE_NORMAL, c->h->url ? c->h->url : "-");
+    item(r.y, &x, right, c->h->master_key_set ? UI_TONE_NORMAL : UI_TONE_DIM,
+         c->h->master_key_set ? "master key set" : "no master key");
+    snprintf(buf, sizeof buf, "up %s", ui_fmt_duration(up, sizeof up, s->now_ms - s->started_ms));
+    item(r.y, &x, right, UI_TONE_NORMAL, buf);
+}
+
+static void line_two(const struct ui_ctx *c, struct ui_rect r)
+{
+    const struct snapshot *s = c->snap;
+    int x = r.x, right = r.x + r.w;
+    char buf[320], rate[32], tot[32];
+
+    snprintf(buf, sizeof buf, "%s total  %s requests", ui_fmt_rate(rate, sizeof rate, s->rpm_total),
+             ui_fmt_count(tot, sizeof tot, (double)s->total_requests));
+    item(r.y + 1, &x, right, UI_TONE_NORMAL, buf);
+    snprintf(buf, sizeof buf, "%d in flight", s->in_flight);
+    item(r.y + 1, &x, right, s->in_flight > 0 ? UI_TONE_NORMAL : UI_TONE_DIM, buf);
+    if (c->paused)
+        item(r.y + 1, &x, right, UI_TONE_ALERT, "PAUSED");
+    snprintf(buf, sizeof buf, "config %s", c->h->config_path ? c->h->config_path : "-");
+    item(r.y + 1, &x, right, UI_TONE_DIM, buf);
+    if (c->h->log_path) {
+        snprintf(buf, sizeof buf, "log %s", c->h->log_path);
+        item(r.y + 1, &x, right, UI_TONE_DIM, buf);
+    }
+}
+
+void ui_draw_header(const struct ui_ctx *c, struct ui_rect r)
+{
+    if (r.h < 1)
+        return;
+    line_one(c, r);
+    if (r.h >= 2)
+        line_two(c, r);
+}
