@@ -31,8 +31,7 @@ int claude_settings_apply(const char *text, const struct claude_setting *items, 
  * when it is an empty object and backup was missing, *out is NULL and *remove is set.
  * Returns 0, -EINVAL (current or backup malformed), -ENOMEM. Caller frees *out. */
 int claude_settings_revert(const char *current, const char *backup,
-                           const struct claude_setting *items, size_t n, char **out,
-                           bool *remove);
+                           const struct claude_setting *items, size_t n, char **out, bool *remove);
 
 /* What `switchboard configure-claude` writes (all strings; haiku may be NULL). */
 struct claude_conf {
@@ -47,8 +46,7 @@ struct claude_conf {
  * <home>/.claude.json, backing each file up first (once: an existing backup is kept) and
  * writing atomically. Tells out what changed, err what went wrong. When either file is
  * malformed nothing is written. Returns 0, -EINVAL (malformed), or -errno. */
-int claude_settings_install(const char *home, const struct claude_conf *conf, FILE *out,
-                            FILE *err);
+int claude_settings_install(const char *home, const struct claude_conf *conf, FILE *out, FILE *err);
 /* Undoes install from the backups, then deletes them. Returns 0, -EINVAL, or -errno. */
 int claude_settings_uninstall(const char *home, FILE *out, FILE *err);
 

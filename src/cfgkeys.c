@@ -88,7 +88,8 @@ static int fallback_map(struct cfgctx *x, struct cfgnode *m, const char *path)
     int rc = cfgtree_pairs(x, m, path, &ps);
 
     for (size_t i = 0; !rc && i < ps.n; i++) {
-        snprintf(at, sizeof(at), "%s.%s", path, ps.v[i].k);
+        if (snprintf(at, sizeof(at), "%s.%s", path, ps.v[i].k) >= (int)sizeof(at))
+            at[sizeof(at) - 1] = '\0'; /* a shortened path only shortens a message */
         rc = need_group(x, ps.v[i].key, path, true, &from);
         if (!rc && ps.v[i].val->type == CFGNODE_MAP)
             rc = cfgtree_fail(x, ps.v[i].val, "%s: expected a list of model groups", at);
@@ -161,7 +162,8 @@ static int alias_target(struct cfgctx *x, struct cfgnode *v, const char *path, c
     rc = cfgtree_pairs(x, v, path, &ps);
     for (size_t i = 0; !rc && i < ps.n; i++) {
         struct cfgnode *val = ps.v[i].val;
-        snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k);
+        if (snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k) >= (int)sizeof(sub))
+            sub[sizeof(sub) - 1] = '\0'; /* a shortened path only shortens a message */
         if (!strcmp(ps.v[i].k, "model"))
             rc = need_group(x, val, sub, false, target);
         else if (!strcmp(ps.v[i].k, "hidden") && !cfgtree_is_null(val))
@@ -184,7 +186,8 @@ static int fn_aliases(struct cfgctx *x, struct cfgnode *v, const char *path, voi
     int rc = cfgtree_pairs(x, v, path, &ps);
 
     for (size_t i = 0; !rc && i < ps.n; i++) {
-        snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k);
+        if (snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k) >= (int)sizeof(sub))
+            sub[sizeof(sub) - 1] = '\0'; /* a shortened path only shortens a message */
         if (!ps.v[i].k[0])
             rc = cfgtree_fail(x, ps.v[i].key, "%s: empty alias", path);
         else if (!(rc = alias_target(x, ps.v[i].val, sub, &target)))
@@ -531,11 +534,12 @@ static const struct cfgsection sec_params = SECTION(params_keys, params_unsup);
 static int load_deployment(struct cfgctx *x, struct cfgnode *e, size_t i)
 {
     struct deployment_cfg *d = &x->c->deps[x->c->n_deps++];
-    char path[32], sub[64];
+    char path[40], sub[64];
     int rc;
 
     snprintf(path, sizeof(path), "model_list[%zu]", i);
-    snprintf(sub, sizeof(sub), "%s.litellm_params", path);
+    if (snprintf(sub, sizeof(sub), "%s.litellm_params", path) >= (int)sizeof(sub))
+        sub[sizeof(sub) - 1] = '\0';
     d->line = (int)e->line;
     x->params = x->model_node = NULL;
     free(x->provider);

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #include <cJSON.h>
 #include <curl/curl.h>
 
@@ -25,11 +27,11 @@
 #include "json.h"
 #include "statefile.h"
 
-#define DEFAULT_URL     "http://127.0.0.1:4000"
-#define NO_KEY_TOKEN    "switchboard" /* Claude Code wants some token even when none is checked */
-#define STATE_CAP       (8u << 20)
-#define STATUS_TIMEOUT  300L
-#define CHECK_TIMEOUT   2000L
+#define DEFAULT_URL    "http://127.0.0.1:4000"
+#define NO_KEY_TOKEN   "switchboard" /* Claude Code wants some token even when none is checked */
+#define STATE_CAP      (8u << 20)
+#define STATUS_TIMEOUT 300L
+#define CHECK_TIMEOUT  2000L
 
 /* What Claude Code needs to know about a switchboard. */
 struct setup {
@@ -69,27 +71,64 @@ static void pick_models(const struct config *c, struct setup *s)
     snprintf(s->haiku, sizeof s->haiku, "%s", small ? small : "");
 }
 
+/* Names of the variables set now (caller frees with free_names). NULL on OOM. */
+static char **env_names(void)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **names = calloc(n + 1, sizeof *names);
+    for (size_t i = 0; names && i < n; i++)
+        names[i] = strndup(environ[i], strcspn(environ[i], "="));
+    return names;
+}
+
+static void free_names(char **names)
+{
+    for (size_t i = 0; names && names[i]; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Unsets every variable that is not in before: the provider keys a .env brought in must not
+ * reach Claude Code, whose tools run with its environment. */
+static void env_restore(char **before)
+{
+    char **now = env_names();
+    for (size_t i = 0; before && now && now[i]; i++) {
+        bool known = false;
+        for (size_t k = 0; !known && before[k]; k++)
+            known = strcmp(before[k], now[i]) == 0;
+        if (!known)
+            unsetenv(now[i]);
+    }
+    free_names(now);
+}
+
 /* Reads the master key and models from a config file, after the .env beside it (the
- * instance resolved os.environ/ references the same way). */
+ * instance resolved os.environ/ references the same way). Leaves the environment as it was. */
 static void read_config(struct setup *s, const char *path, const char *env_dir, bool quiet)
 {
     char env_path[PATH_MAX + 8], err[CONFIG_ERR_LEN];
-    if (env_dir && *env_dir) {
+    char **before = env_names();
+    if (env_dir && *env_dir && before) {
         snprintf(env_path, sizeof env_path, "%s/.env", env_dir);
         env_load_file(env_path);
     }
     struct config *c = config_load(path, NULL, NULL, err);
-    if (!c) {
-        const char *k = getenv("LITELLM_MASTER_KEY");
+    const char *k = getenv("LITELLM_MASTER_KEY");
+    if (c)
+        snprintf(s->token, sizeof s->token, "%s", c->master_key ? c->master_key : "");
+    else
         snprintf(s->token, sizeof s->token, "%s", k ? k : "");
-        if (!quiet)
-            fprintf(stderr, "warning: cannot read the config (%s); using the default model names\n",
-                    err);
-        return;
-    }
-    snprintf(s->token, sizeof s->token, "%s", c->master_key ? c->master_key : "");
-    pick_models(c, s);
+    if (c)
+        pick_models(c, s);
+    else if (!quiet)
+        fprintf(stderr, "warning: cannot read the config (%s); using the default model names\n",
+                err);
     config_free(c);
+    env_restore(before);
+    free_names(before);
 }
 
 /* The running instance's setup. Its config path may be relative to its own working
@@ -257,7 +296,10 @@ static void configure_setup(struct setup *s, const char *url, const char *key)
         printf("found switchboard running at %s%s\n", s->url,
                s->demo ? " (the demo: run this again once your own instance runs)" : "");
     } else if (access("config.yaml", R_OK) == 0) {
+        printf("switchboard is not running: using ./config.yaml and %s\n", url ? url : s->url);
         read_config(s, "config.yaml", ".", false);
+    } else {
+        printf("switchboard is not running and there is no ./config.yaml: using the defaults\n");
     }
     if (url)
         snprintf(s->url, sizeof s->url, "%s", url);
@@ -286,9 +328,10 @@ int claude_cmd_configure(int argc, char **argv)
         else
             return configure_usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
     }
-    if (optind < argc || (url && strncmp(url, "http://", 7) != 0 &&
-                          strncmp(url, "https://", 8) != 0)) {
-        fprintf(stderr, "error: %s\n", optind < argc ? "unexpected argument" : "--url needs http://");
+    if (optind < argc ||
+        (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+        fprintf(stderr, "error: %s\n",
+                optind < argc ? "unexpected argument" : "--url needs http://");
         return 2;
     }
     if (!home || !*home) {
@@ -374,8 +417,7 @@ static void add_primaries_out(struct buf *b, const cJSON *state, const struct gl
         if (!json_bool(p, "primary", false) || !st || strcmp(st, "READY") == 0)
             continue;
         status_phrase(p, phrase, sizeof phrase);
-        buf_printf(b, " %s %s %s", g->sep, json_str(p, "name") ? json_str(p, "name") : "?",
-                   phrase);
+        buf_printf(b, " %s %s %s", g->sep, json_str(p, "name") ? json_str(p, "name") : "?", phrase);
     }
 }
 
@@ -422,8 +464,7 @@ static void format_status(struct buf *b, const cJSON *state, const struct glyphs
 int claude_cmd_statusline(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    static const struct glyphs utf8 = {"\xe2\x9a\xa1", "\xe2\x86\xaa", "\xe2\x9c\x97",
-                                       "\xc2\xb7"};
+    static const struct glyphs utf8 = {"\xe2\x9a\xa1", "\xe2\x86\xaa", "\xe2\x9c\x97", "\xc2\xb7"};
     static const struct glyphs ascii = {">", "->", "x", "|"};
     struct setup s;
     drain_stdin();

@@ -32,8 +32,7 @@ static bool is_blank(const char *s)
 
 /* Parses text as a JSON object whose item sections are objects too; NULL or blank text is
  * an empty object. */
-static int load_object(const char *text, const struct claude_setting *items, size_t n,
-                       cJSON **out)
+static int load_object(const char *text, const struct claude_setting *items, size_t n, cJSON **out)
 {
     *out = NULL;
     cJSON *o = !text || is_blank(text) ? cJSON_CreateObject() : json_parse(text, strlen(text));
@@ -44,9 +43,8 @@ static int load_object(const char *text, const struct claude_setting *items, siz
         return -EINVAL;
     }
     for (size_t i = 0; i < n; i++) {
-        const cJSON *sec = items[i].section
-                               ? cJSON_GetObjectItemCaseSensitive(o, items[i].section)
-                               : NULL;
+        const cJSON *sec =
+            items[i].section ? cJSON_GetObjectItemCaseSensitive(o, items[i].section) : NULL;
         if (sec && !cJSON_IsObject(sec)) {
             cJSON_Delete(o);
             return -EINVAL;
@@ -141,8 +139,8 @@ int claude_settings_apply(const char *text, const struct claude_setting *items, 
     bool any = false;
     for (size_t i = 0; i < n && rc == 0; i++) {
         cJSON *parent = parent_of(root, &items[i], false);
-        changed[i] = !parent || !has_value(cJSON_GetObjectItemCaseSensitive(parent, items[i].key),
-                                           &items[i]);
+        changed[i] = !parent ||
+                     !has_value(cJSON_GetObjectItemCaseSensitive(parent, items[i].key), &items[i]);
         if (!changed[i])
             continue;
         any = true;
@@ -174,8 +172,7 @@ static int revert_item(cJSON *cur, const cJSON *orig, const struct claude_settin
 }
 
 int claude_settings_revert(const char *current, const char *backup,
-                           const struct claude_setting *items, size_t n, char **out,
-                           bool *remove)
+                           const struct claude_setting *items, size_t n, char **out, bool *remove)
 {
     bool existed = backup && *backup;
     *out = NULL;
@@ -323,8 +320,10 @@ static void print_value(FILE *out, const struct claude_setting *it)
 static void report(const struct target *t, bool new_backup, FILE *out)
 {
     fprintf(out, "%s %s", t->text ? "updated" : "created", t->path);
-    if (new_backup)
-        fprintf(out, " (%s saved as %s)", t->text ? "original" : "marker", t->backup);
+    if (new_backup && t->text)
+        fprintf(out, " (original saved as %s)", t->backup);
+    else if (new_backup)
+        fputs(" (--undo removes it again)", out);
     fputs(":\n", out);
     for (size_t i = 0; i < t->n; i++) {
         if (!t->changed[i])
@@ -395,8 +394,12 @@ static void env_items(struct claude_setting *it, const struct claude_conf *c)
                                "ANTHROPIC_DEFAULT_HAIKU_MODEL",
                                "API_TIMEOUT_MS",
                                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"};
-    const char *vals[N_ENV] = {c ? c->url : "",    c ? c->token : "", c ? c->opus : "",
-                               c ? c->sonnet : "", c ? c->haiku : "", "3000000",
+    const char *vals[N_ENV] = {c ? c->url : "",
+                               c ? c->token : "",
+                               c ? c->opus : "",
+                               c ? c->sonnet : "",
+                               c ? c->haiku : "",
+                               "3000000",
                                "1"};
     for (int i = 0; i < N_ENV; i++)
         it[i] = (struct claude_setting){"env", keys[i], vals[i] ? vals[i] : "", i == 1};
@@ -418,8 +421,7 @@ static void targets_init(struct target t[2], const char *home, struct claude_set
     target_init(&t[1], home, ".claude.json", &onboarding, 1);
 }
 
-int claude_settings_install(const char *home, const struct claude_conf *conf, FILE *out,
-                            FILE *err)
+int claude_settings_install(const char *home, const struct claude_conf *conf, FILE *out, FILE *err)
 {
     struct claude_setting env[N_ENV];
     struct target t[2];
@@ -433,8 +435,8 @@ int claude_settings_install(const char *home, const struct claude_conf *conf, FI
             say_error(err, &t[i], rc, "update");
     }
     if (rc == 0 && !t[0].next && !t[1].next)
-        fprintf(out, "Claude Code already uses switchboard (%s, %s): nothing changed.\n",
-                t[0].path, t[1].path);
+        fprintf(out, "Claude Code already uses switchboard (%s, %s): nothing changed.\n", t[0].path,
+                t[1].path);
     for (int i = 0; i < 2 && rc == 0; i++)
         if (t[i].next)
             rc = commit_install(&t[i], out, err);

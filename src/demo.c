@@ -24,10 +24,10 @@
  * limit shows as RPM FULL and seldom as a 429. Real Cerebras also answers 429 when no header
  * predicted it (busy: queue_exceeded), so now and then the demo makes one request get a 429
  * carrying only reset headers (simprov's "429_reset"), which then drive the COOLDOWN. */
-#define BUSY_FIRST_MS  12000L
-#define BUSY_EVERY_MS  50000L
-#define BUSY_ARMED_MS  15000L
-#define BUSY_POLL_MS   50L
+#define BUSY_FIRST_MS 12000L
+#define BUSY_EVERY_MS 50000L
+#define BUSY_ARMED_MS 15000L
+#define BUSY_POLL_MS  50L
 
 struct demo {
     struct simprov *cerebras;

@@ -433,9 +433,9 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     char err[XLATE_ERR_LEN] = "";
     char *body = build_upstream_body(ex, err);
     if (!body) {
-        state_attempt_end(ex->app->st, dep_idx,
-                          &(struct attempt_outcome){.ok = false, .err = {.cls = ERRC_BAD_REQUEST}},
-                          0, -1);
+        struct attempt_outcome o = {.ok = false, .err = {.cls = ERRC_BAD_REQUEST}};
+        ratelimit_init(&o.rl);
+        state_attempt_end(ex->app->st, dep_idx, &o, 0, -1);
         set_error(&ex->err, ERRC_BAD_REQUEST, 400, err);
         *stop = true;
         return ATTEMPT_FAILED;
@@ -610,8 +610,16 @@ int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const
         ex.include_usage = so && json_bool(so, "include_usage", false);
         ex.want_out = xlate_max_tokens(ex.req, DEFAULT_OUTPUT);
         ex.est_in = tokest_request(ex.req, client);
-        if (state_plan(app->st, ex.model, &ex.plan) != 0)
+        int rc = state_plan(app->st, ex.model, &ex.plan);
+        if (rc == 0 && ex.plan.cfg != ex.cfg) { /* a reload slipped in: use the new config */
+            config_free(ex.cfg);
+            ex.cfg = state_config(app->st);
+            rc = state_plan(app->st, ex.model, &ex.plan);
+        }
+        if (rc != 0)
             not_found(&ex);
+        else if (ex.plan.cfg != ex.cfg)
+            send_failure(&ex); /* reloads racing: answer 503 rather than mix configs */
         else
             route(&ex);
     }

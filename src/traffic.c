@@ -14,14 +14,14 @@
 #include <cJSON.h>
 #include <curl/curl.h>
 
-#define MAX_BURST      5
-#define CONNECT_MS     2000L
-#define TRANSFER_MS    45000L
-#define MIN_GAP_MS     1500
-#define MAX_GAP_MS     4000
-#define SONNET         "claude-sonnet-4-5-20250929"
-#define HAIKU          "claude-3-5-haiku-20241022"
-#define ARRAY_LEN(a)   (sizeof(a) / sizeof((a)[0]))
+#define MAX_BURST    5
+#define CONNECT_MS   2000L
+#define TRANSFER_MS  45000L
+#define MIN_GAP_MS   1500
+#define MAX_GAP_MS   4000
+#define SONNET       "claude-sonnet-4-5-20250929"
+#define HAIKU        "claude-3-5-haiku-20241022"
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 struct traffic {
     char url[256];
@@ -108,8 +108,8 @@ static void add_tools(cJSON *body)
     cJSON *tools = cJSON_AddArrayToObject(body, "tools");
     cJSON_AddItemToArray(tools, tool("Bash", "Executes a bash command and returns its output.",
                                      "command", "The command to execute"));
-    cJSON_AddItemToArray(tools, tool("Read", "Reads a file from the local filesystem.",
-                                     "file_path", "The absolute path to the file to read"));
+    cJSON_AddItemToArray(tools, tool("Read", "Reads a file from the local filesystem.", "file_path",
+                                     "The absolute path to the file to read"));
 }
 
 /* The outline of a Claude Code request: system blocks, metadata, a big output budget. */
@@ -123,8 +123,7 @@ static cJSON *anthropic_body(const char *model, const char *system, bool stream)
                                          "Claude.",
                                          true));
     cJSON_AddItemToArray(sys, text_block(system, true));
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(b, "metadata"), "user_id",
-                            "switchboard-demo");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(b, "metadata"), "user_id", "switchboard-demo");
     cJSON_AddNumberToObject(b, "max_tokens", stream ? 32000 : 512);
     cJSON_AddBoolToObject(b, "stream", stream);
     return b;
@@ -285,8 +284,9 @@ static void send_one(struct traffic *t, unsigned *seed)
 static void *burst_main(void *arg)
 {
     struct burst_job *j = arg;
-    cJSON *b = anthropic_body(SONNET, "You are a read-only Explore agent: search the code "
-                                      "and report what you find.",
+    cJSON *b = anthropic_body(SONNET,
+                              "You are a read-only Explore agent: search the code "
+                              "and report what you find.",
                               true);
     if (pick(&j->seed, 2))
         add_tools(b);

@@ -157,8 +157,9 @@ static void test_claude_settings_revert_keeps_later_changes(void **st)
 {
     (void)st;
     const char *orig = "{\"env\":{\"ANTHROPIC_BASE_URL\":\"old\"}}";
-    const char *later = "{\"env\":{\"ANTHROPIC_BASE_URL\":\"http://127.0.0.1:4000\","
-                        "\"ANTHROPIC_AUTH_TOKEN\":\"sk-secret-abcd\",\"NEW\":\"1\"},\"theme\":\"dark\"}";
+    const char *later =
+        "{\"env\":{\"ANTHROPIC_BASE_URL\":\"http://127.0.0.1:4000\","
+        "\"ANTHROPIC_AUTH_TOKEN\":\"sk-secret-abcd\",\"NEW\":\"1\"},\"theme\":\"dark\"}";
     char *out = NULL;
     bool remove;
     assert_int_equal(claude_settings_revert(later, orig, items, 2, &out, &remove), 0);
@@ -345,8 +346,8 @@ int main(void)
                                         teardown_home),
         cmocka_unit_test_setup_teardown(test_claude_settings_files_existing_restored_exactly,
                                         setup_home, teardown_home),
-        cmocka_unit_test_setup_teardown(test_claude_settings_files_malformed_untouched,
-                                        setup_home, teardown_home),
+        cmocka_unit_test_setup_teardown(test_claude_settings_files_malformed_untouched, setup_home,
+                                        teardown_home),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

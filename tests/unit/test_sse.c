@@ -215,7 +215,7 @@ static char *with_eol(const char *in, size_t n, const char *eol, size_t *m)
 
 static void check_recorded(const char *path)
 {
-    size_t n;
+    size_t n = 0;
     char *in = slurp(path, &n);
     assert_non_null(in);
     struct buf whole, part;

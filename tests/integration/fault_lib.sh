@@ -1,0 +1,157 @@
+# Helpers shared by the fault, signal, bad-input and security suites (sourced after lib.sh):
+# admin state queries, idle and leak checks that poll with deadlines, config writers.
+
+ADMIN=(-H "Authorization: Bearer sk-1234")
+CHECK="python3 $(dirname "${BASH_SOURCE[0]}")/sse_check.py"
+
+state_json() { curl -sf "${ADMIN[@]}" "$SB_URL/admin/state"; }
+
+# dep_field ID FIELD : a field of one provider in /admin/state.
+dep_field() {
+    state_json | json_get "[p['$2'] for p in d['providers'] if p['id']=='$1'][0]"
+}
+
+# dep_id GROUP NAME : the id switchboard gave the deployment NAME ("cerebras", "zai") of GROUP.
+dep_id() {
+    state_json | json_get "[p['id'] for p in d['providers'] if p['group']=='$1' and p['name']=='$2'][0]"
+}
+
+admin_post() { curl -sf "${ADMIN[@]}" -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} -o /dev/null; }
+
+# reset_all : ends every cooldown and failure count so scenarios do not leak into each other.
+reset_all() {
+    local id
+    for id in $(state_json | json_get "' '.join(p['id'] for p in d['providers'])"); do
+        admin_post "providers/$id/reset" || fail "reset $id"
+    done
+}
+
+# in_range VALUE LO HI : VALUE (a float) lies in [LO, HI].
+in_range() {
+    python3 -c "import sys; v=float(sys.argv[1]); sys.exit(0 if float(sys.argv[2]) <= v <= float(sys.argv[3]) else 1)" "$@"
+}
+
+sb_in_flight() { state_json | json_get "d['in_flight']"; }
+sb_idle() { [ "$(sb_in_flight)" = 0 ]; }
+mock_idle() { [ "$(mock_stat "$1" in_flight)" = 0 ]; }
+
+# settle [MOCK...] : switchboard and the given mocks have nothing in flight (deadline).
+settle() {
+    SB_WAIT=${SB_WAIT:-20} wait_for sb_idle || fail "switchboard in_flight stuck at $(sb_in_flight)"
+    local m
+    for m in "$@"; do
+        SB_WAIT=${SB_WAIT:-20} wait_for mock_idle "$m" || fail "mock $m in_flight stuck at $(mock_stat "$m" in_flight)"
+    done
+}
+
+sb_fds() { ls "/proc/$SB_PID/fd" | wc -l; }
+sb_threads() { awk '/^Threads:/ {print $2}' "/proc/$SB_PID/status"; }
+sb_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SB_PID/status"; }
+
+# baseline : remembers switchboard's open fds and threads.
+baseline() {
+    BASE_FDS=$(sb_fds)
+    BASE_THREADS=$(sb_threads)
+}
+
+# back_to_baseline [TOLERANCE] : fds and threads return near the baseline (deadline).
+within_baseline() {
+    [ "$(sb_fds)" -le $((BASE_FDS + $1)) ] && [ "$(sb_threads)" -le $((BASE_THREADS + $1)) ]
+}
+back_to_baseline() {
+    local tol=${1:-8}
+    SB_WAIT=${SB_WAIT:-20} wait_for within_baseline "$tol" ||
+        fail "resources did not come back: fds $BASE_FDS -> $(sb_fds), threads $BASE_THREADS -> $(sb_threads)"
+}
+
+alive() {
+    kill -0 "$SB_PID" 2>/dev/null || fail "switchboard died"
+    local code
+    code=$(sb_post /v1/chat/completions '{"model":"zai-glm-4.6","messages":[{"role":"user","content":"alive?"}]}' \
+        -o /dev/null -w '%{http_code}' --max-time 30) || true
+    [ "$code" = 200 ] || fail "switchboard stopped serving: $code"
+}
+
+# header NAME FILE : a response header's value from a curl -D dump.
+header() {
+    tr -d '\r' <"$2" | awk -v n="$1" 'BEGIN {n=tolower(n)} {split($0,a,":")} tolower(a[1])==n {sub(/^[^:]*: */,""); print; exit}'
+}
+
+# OpenAI / Anthropic error body checks (on a file).
+is_openai_error() {
+    json_get "bool(d['error']['message'] and d['error']['type'])" <"$1" | grep -q True
+}
+is_anthropic_error() {
+    json_get "bool(d['type']=='error' and d['error']['type'] and d['error']['message'])" <"$1" | grep -q True
+}
+
+# Request bodies used throughout.
+OAI_BODY() { printf '{"model":"%s","messages":[{"role":"user","content":"hi"}],"max_tokens":50%s}' "$1" "${2:+,\"stream\":true}"; }
+ANT_BODY() { printf '{"model":"%s","max_tokens":50,"messages":[{"role":"user","content":"hi"}]%s}' "$1" "${2:+,\"stream\":true}"; }
+
+# write_fault_config FILE : groups for the fault scenarios, each Cerebras-first with a Z.AI
+# fallback. EXTRA_PARAMS lands in the primary's litellm_params; ROUTER_EXTRA and SB_EXTRA in
+# router_settings and switchboard_settings.
+#   glm-4.6     cerebras mock -> zai mock
+#   refused     a port nothing listens on -> zai mock
+#   nxdomain    an .invalid host -> zai mock
+#   all-refused a port nothing listens on -> the same for Z.AI (dead-zai)
+write_fault_config() {
+    local dead
+    dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    DEAD_PORT=$dead
+    cat >"$1" <<YAML
+model_list:
+  - model_name: glm-4.6
+    litellm_params:
+      model: cerebras/zai-glm-4.6
+      api_base: http://127.0.0.1:${CEREBRAS_PORT}/v1
+      api_key: os.environ/CEREBRAS_API_KEY
+${EXTRA_PARAMS:-}
+  - model_name: zai-glm-4.6
+    litellm_params:
+      model: anthropic/glm-4.6
+      api_base: http://127.0.0.1:${ZAI_PORT}/api/anthropic
+      api_key: os.environ/ZAI_API_KEY
+  - model_name: refused
+    litellm_params:
+      model: cerebras/zai-glm-4.6
+      api_base: http://127.0.0.1:${dead}/v1
+      api_key: os.environ/CEREBRAS_API_KEY
+  - model_name: nxdomain
+    litellm_params:
+      model: cerebras/zai-glm-4.6
+      api_base: http://no-such-host.invalid:1/v1
+      api_key: os.environ/CEREBRAS_API_KEY
+  - model_name: dead-zai
+    litellm_params:
+      model: anthropic/glm-4.6
+      api_base: http://127.0.0.1:${dead}/api/anthropic
+      api_key: os.environ/ZAI_API_KEY
+  - model_name: all-refused
+    litellm_params:
+      model: cerebras/zai-glm-4.6
+      api_base: http://127.0.0.1:${dead}/v1
+      api_key: os.environ/CEREBRAS_API_KEY
+router_settings:
+  fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}, {"refused": ["zai-glm-4.6"]}, {"nxdomain": ["zai-glm-4.6"]}, {"all-refused": ["dead-zai"]}]
+  allowed_fails: 1
+  cooldown_time: ${COOLDOWN:-60}
+  num_retries: 2
+${ROUTER_EXTRA:-}
+general_settings:
+  master_key: sk-1234
+switchboard_settings:
+  num_threads: ${SB_THREADS:-128}
+${SB_EXTRA:-}
+YAML
+}
+
+# setup_faults : both mocks and switchboard on the fault config.
+setup_faults() {
+    start_mock cerebras openai --key ck-test "${CEREBRAS_ARGS[@]}"
+    start_mock zai anthropic --key zk-test "${ZAI_ARGS[@]}"
+    write_fault_config "$T/config.yaml"
+    start_sb "${SB_ARGS[@]}"
+}
+SB_ARGS=()
