@@ -13,7 +13,7 @@ struct app_opts {
     const char *config_path; /* default ./config.yaml */
     const char *env_path;    /* default ./.env */
     const char *host;        /* overrides the config; NULL = config */
-    int port;                /* overrides the config; 0 = config */
+    int port;                /* overrides the config; -1 = config, 0 = any free port */
     bool headless;
     bool demo;
     const char *log_file;    /* JSON lines, one per request; NULL = default when the TUI runs */

@@ -27,7 +27,7 @@ enum ui_tone {
 /* Countdown or uptime: "00:23", "12:05", "1:02:03". Rounds up to the next second so a
  * countdown only shows 00:00 once it is over; negative counts as 0. */
 char *ui_fmt_duration(char *out, size_t n, int64_t ms);
-/* Requests per minute: "0/min", "7.2/min", "120/min"; "-" when negative. */
+/* Requests per minute: "0/min", "7/min", "7.2/min", "120/min"; "-" when negative. */
 char *ui_fmt_rate(char *out, size_t n, double per_min);
 /* A time in ms: "95ms", "1.2s", "42s", "3m05s"; "-" when negative (unknown). */
 char *ui_fmt_ms(char *out, size_t n, double ms);
@@ -46,6 +46,10 @@ enum ui_tone ui_status_tone(int status);
 /* The attempts of a request: "cerebras 429 → zai 200" ("->" unless utf8). Transport errors
  * show the error class ("cerebras timeout"), skipped candidates "skip". "" with no attempts. */
 char *ui_fmt_trail(char *out, size_t n, const struct request_rec *r, bool utf8);
+/* The trail in at most cols columns where it can: the full one when it fits, else each
+ * deployment by its provider name only (the id up to its '/': "zai/glm-4.6" is "zai"). The
+ * caller still cuts what remains too long. */
+char *ui_fmt_trail_fit(char *out, size_t n, const struct request_rec *r, bool utf8, int cols);
 /* True when the request went through more than one attempt (a fallback or a retry). */
 bool ui_rec_has_trail(const struct request_rec *r);
 /* Case-insensitive substring filter over model, group, providers, status and client API.
@@ -59,10 +63,17 @@ char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8
 char *ui_fmt_log_header(char *out, size_t n, int width);
 
 /* The state badge of a deployment, words as router_status_name gives them: "READY",
- * "COOLDOWN 00:23", "DISABLED", "NO KEY (set CEREBRAS_API_KEY)", "AUTH FAILED", ... A timed
- * state shows its countdown from remaining_ms. */
-char *ui_fmt_badge(char *out, size_t n, const struct dep_snapshot *d);
-enum ui_tone ui_badge_tone(const struct dep_snapshot *d);
+ * "COOLDOWN 00:23", "DISABLED", "NO KEY", "AUTH FAILED 00:59", ... A timed state shows its
+ * countdown from remaining_ms; which variable a NO KEY lacks is the card's reason line.
+ * forced is the snapshot's force_fallback: a primary that would be READY is then "BYPASSED",
+ * since requests skip it. */
+char *ui_fmt_badge(char *out, size_t n, const struct dep_snapshot *d, bool forced);
+enum ui_tone ui_badge_tone(const struct dep_snapshot *d, bool forced);
+/* True when forced fallback makes requests skip d although it is otherwise ready. */
+bool ui_dep_bypassed(const struct dep_snapshot *d, bool forced);
+/* p50/p95 of a deployment's timings as "95ms/210ms"; "-" until it has answered (n_ok == 0),
+ * since the core reports 0 for no samples. */
+char *ui_fmt_p50_p95(char *out, size_t n, const struct dep_snapshot *d, double p50, double p95);
 /* The status a deployment shows: DEP_DISABLED whenever it is switched off. */
 enum dep_status ui_dep_status(const struct dep_snapshot *d);
 

@@ -191,6 +191,12 @@ static void drain(struct app *app)
         state_snapshot(app->st, s);
         if (s->in_flight == 0)
             break;
+        if (waited == 0 && !app->opts.headless) {
+            /* the dashboard is gone: say why the program has not ended yet */
+            printf("finishing %d request%s in flight (up to %.0f s; Ctrl-C stops now)\n",
+                   s->in_flight, s->in_flight == 1 ? "" : "s", grace);
+            fflush(stdout);
+        }
         nanosleep(&t, NULL);
         waited += 50;
     }
@@ -201,7 +207,7 @@ static void drain(struct app *app)
 static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
 {
     const char *host = app->opts.host ? app->opts.host : cfg->host;
-    int port = app->opts.port ? app->opts.port : cfg->port;
+    int port = app->opts.port >= 0 ? app->opts.port : cfg->port;
     if (!cfg->master_key && !is_loopback(host))
         fprintf(stderr,
                 "warning: no master key is set and switchboard listens on %s: anyone "
@@ -215,7 +221,7 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
     }
     bool v6 = strchr(host, ':') != NULL;
     snprintf(app->url, sizeof app->url, v6 ? "http://[%s]:%d" : "http://%s:%d", host, app->port);
-    if (app->port != port)
+    if (app->port != port && port != 0)
         printf("port %d is in use; listening on %s instead\n", port, app->url);
     printf("switchboard %s listening on %s%s\n", SB_VERSION, app->url,
            app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");

@@ -15,8 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern char **environ;
-
 #include <cJSON.h>
 #include <curl/curl.h>
 

@@ -43,7 +43,9 @@ static void exit_thread(const struct mg_context *ctx, int type, void *ptr)
     upstream_thread_cleanup();
 }
 
-static void connection_closed(const struct mg_connection *c)
+/* civetweb 1.15 clears the user data before it calls connection_closed, so the per-connection
+ * data is freed in connection_close, which runs while it is still attached. */
+static void connection_close(const struct mg_connection *c)
 {
     free(mg_get_user_connection_data(c));
     mg_set_user_connection_data(c, NULL);
@@ -418,7 +420,7 @@ static struct mg_context *try_start(struct http_front *f, const char *host, int 
     struct mg_callbacks cb = {0};
     cb.log_message = log_message;
     cb.exit_thread = exit_thread;
-    cb.connection_closed = connection_closed;
+    cb.connection_close = connection_close;
     unsigned code = 0;
     struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};
     struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = options};

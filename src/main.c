@@ -20,14 +20,14 @@ static int parse_port(const char *s)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    return (*end || v < 1 || v > 65535) ? -1 : (int)v;
+    return (*end || v < 0 || v > 65535) ? -1 : (int)v;
 }
 
 int main(int argc, char **argv)
 {
     if (argc > 1 && argv[1][0] != '-')
         return cli_subcommand(argc - 1, argv + 1);
-    struct app_opts o = {.config_path = "config.yaml", .env_path = ".env", .grace_s = 10};
+    struct app_opts o = {.config_path = "config.yaml", .env_path = ".env", .port = -1, .grace_s = 10};
     int c;
     while ((c = getopt_long(argc, argv, "c:p:hV", long_opts, NULL)) != -1) {
         switch (c) {
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
             break;
         case 'p':
             if ((o.port = parse_port(optarg)) < 0) {
-                fprintf(stderr, "error: --port needs a number from 1 to 65535\n");
+                fprintf(stderr, "error: --port needs a number from 0 (any free port) to 65535\n");
                 return 2;
             }
             break;

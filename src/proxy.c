@@ -81,12 +81,6 @@ static int64_t wall_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static bool client_gone_cb(void *ud)
-{
-    (void)ud;
-    return false;
-}
-
 static int client_fd_cb(void *ud)
 {
     struct exchange *ex = ud;
@@ -328,7 +322,6 @@ static void fill_upstream_req(struct exchange *ex, struct upstream_req *r, const
         .idle_timeout_s = ex->stream ? ex->cfg->stream_idle_timeout_s : 0,
         .total_timeout_s = ex->stream ? 0 : total,
         .max_error_body = MAX_ERROR_BODY,
-        .client_gone = client_gone_cb,
         .client_fd = client_fd_cb,
         .client_ud = ex,
         .abort_flag = &ex->app->abort_upstream,

@@ -3,10 +3,13 @@
  * wait up to UI_TICK_MS for a key. Only this thread touches curses. */
 #include "ui.h"
 
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ui_draw.h"
@@ -47,14 +50,26 @@ static int map_key(int ch)
     return ch >= KEY_MIN ? 0 : ch;
 }
 
+/* One line centred on row y (left-aligned when wider than the screen). */
+static void centred(int y, int width, enum ui_tone t, const char *s)
+{
+    int w = ui_utf8_width(s);
+
+    ui_put(y, w < width ? (width - w) / 2 : 0, width, t, s);
+}
+
 static void draw_too_small(const struct ui_ctx *c)
 {
-    int y = c->rows / 2;
+    char line[96];
+    int y = c->rows / 2 - 1;
 
-    ui_putf(y > 0 ? y - 1 : 0, 0, c->cols, UI_TONE_WARN, "terminal too small: %dx%d", c->cols,
-            c->rows);
-    ui_putf(y, 0, c->cols, UI_TONE_NORMAL, "need at least %dx%d", UI_MIN_COLS, UI_MIN_ROWS);
-    ui_put(y + 1, 0, c->cols, UI_TONE_DIM, "q quits");
+    if (y < 0)
+        y = 0;
+    snprintf(line, sizeof line, "terminal too small: %dx%d", c->cols, c->rows);
+    centred(y, c->cols, UI_TONE_WARN, line);
+    snprintf(line, sizeof line, "need at least %dx%d", UI_MIN_COLS, UI_MIN_ROWS);
+    centred(y + 1, c->cols, UI_TONE_NORMAL, line);
+    centred(y + 2, c->cols, UI_TONE_DIM, "q quits");
 }
 
 static void draw(const struct ui_ctx *c)
@@ -135,10 +150,54 @@ static bool term_known(void)
     return true;
 }
 
+/* While the screen is up, stderr goes to "<log>.stderr" (or /dev/null without a log): a
+ * library's or a sanitizer's message written to the terminal would scribble over the
+ * dashboard. Returns the saved descriptor to restore, or -1 when nothing was redirected. */
+static int stderr_away(const char *log_path, char *path, size_t len)
+{
+    int saved, fd;
+
+    path[0] = '\0';
+    if (log_path && log_path[0])
+        snprintf(path, len, "%s.stderr", log_path);
+    fd = path[0] ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+    if (fd < 0) {
+        path[0] = '\0';
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    }
+    if (fd < 0)
+        return -1;
+    fflush(stderr);
+    saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (saved < 0 || dup2(fd, STDERR_FILENO) < 0) {
+        if (saved >= 0)
+            close(saved);
+        saved = -1;
+    }
+    close(fd);
+    return saved;
+}
+
+/* Puts stderr back; the side file stays only when something was written to it. */
+static void stderr_back(int saved, const char *path)
+{
+    struct stat sb;
+
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    if (path[0] && stat(path, &sb) == 0 && sb.st_size == 0)
+        unlink(path);
+}
+
 int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
 {
     struct ui_ctx *c;
     SCREEN *scr;
+    char err_path[1100];
+    int saved_err;
 
     if (!h || !h->st || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term_known())
         return -1;
@@ -154,6 +213,7 @@ int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
         return -1;
     }
     set_term(scr);
+    saved_err = stderr_away(h->log_path, err_path, sizeof err_path);
     setup_screen(c->utf8);
     while (!(stop && *stop) && !c->quit) {
         state_snapshot(h->st, c->snap);
@@ -162,6 +222,7 @@ int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
         ui_ctl_key(c, map_key(wgetch(stdscr)));
     }
     endwin();
+    stderr_back(saved_err, err_path);
     delscreen(scr);
     ctx_free(c);
     return 0;

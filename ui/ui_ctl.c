@@ -35,17 +35,43 @@ const struct dep_snapshot *ui_ctl_selected(const struct ui_ctx *c)
     return &c->snap->deps[c->order[c->sel]];
 }
 
-int ui_ctl_help_lines(void)
+bool ui_ctl_available(const struct ui_ctx *c, enum ui_action a)
+{
+    if (a == UI_ACT_RELOAD)
+        return c->h->reload != NULL;
+    if (a == UI_ACT_TRAFFIC)
+        return c->h->toggle_traffic != NULL;
+    return true;
+}
+
+const struct ui_binding *ui_ctl_help_binding(const struct ui_ctx *c, int line)
 {
     size_t n;
+    const struct ui_binding *t = ui_keys_table(&n);
+    int k = line - UI_HELP_HEAD;
 
-    ui_keys_table(&n);
-    return UI_HELP_HEAD + (int)n;
+    if (k < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (ui_ctl_available(c, t[i].action) && k-- == 0)
+            return &t[i];
+    return NULL;
+}
+
+int ui_ctl_help_lines(const struct ui_ctx *c)
+{
+    size_t n;
+    const struct ui_binding *t = ui_keys_table(&n);
+    int lines = UI_HELP_HEAD;
+
+    for (size_t i = 0; i < n; i++)
+        lines += ui_ctl_available(c, t[i].action);
+    return lines;
 }
 
 struct ui_rect ui_ctl_help_box(const struct ui_ctx *c)
 {
-    return ui_layout_center(c->rows, c->cols, ui_ctl_help_lines() + 2, 78);
+    return ui_layout_center(c->rows, c->cols, ui_ctl_help_lines(c) + 2, 78);
 }
 
 static int clamp(int v, int lo, int hi)
@@ -131,7 +157,7 @@ void ui_ctl_frame(struct ui_ctx *c, int rows, int cols)
     c->n_log = clamp(c->paused ? c->n_frozen : s->n_log, 0, SNAP_LOG);
     filter_log(c);
     sync_log_cursor(c);
-    help_max = ui_ctl_help_lines() - (ui_ctl_help_box(c).h - 2);
+    help_max = ui_ctl_help_lines(c) - (ui_ctl_help_box(c).h - 2);
     c->help_top = clamp(c->help_top, 0, help_max);
     if (c->msg[0] && s->now_ms >= c->msg_until_ms)
         c->msg[0] = '\0';
@@ -188,8 +214,11 @@ static void cmd_reset(struct ui_ctx *c)
         ui_ctl_msg(c, UI_TONE_WARN, "no provider selected");
     else if (state_reset(c->h->st, d->id) < 0)
         ui_ctl_msg(c, UI_TONE_BAD, "%s: no such deployment", d->id);
+    else if (!d->enabled)
+        ui_ctl_msg(c, UI_TONE_WARN, "%s: cooldown cleared, but it is DISABLED (space enables it)",
+                   d->id);
     else
-        ui_ctl_msg(c, UI_TONE_NORMAL, "%s: cooldown cleared, will be tried now", d->id);
+        ui_ctl_msg(c, UI_TONE_NORMAL, "%s: cooldown cleared, the next request tries it", d->id);
 }
 
 static void cmd_reload(struct ui_ctx *c)

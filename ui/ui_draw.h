@@ -9,11 +9,11 @@
 #include "ui_int.h"
 
 /* ui_theme.c: every colour pair, attribute and line glyph. color=false gives a monochrome
- * theme; utf8=false draws lines with - | +. */
+ * theme; utf8=false draws lines with - | +. A line glyph is a one-column string. */
 enum ui_line { UI_LINE_H, UI_LINE_V, UI_LINE_UL, UI_LINE_UR, UI_LINE_LL, UI_LINE_LR };
 void ui_theme_init(bool color, bool utf8);
 attr_t ui_theme_attr(enum ui_tone t);
-chtype ui_theme_line(enum ui_line l);
+const char *ui_theme_line(enum ui_line l);
 
 /* ui_draw_util.c. ui_put writes s at (y, x), cut to maxw columns and to the screen, in tone;
  * returns the columns written. */

@@ -11,7 +11,8 @@ static void status_line(const struct ui_ctx *c, int y, int w)
     int x = 0;
 
     if (c->confirm_quit) {
-        ui_putf(y, 0, w, UI_TONE_ALERT, " %d requests in flight %s quit? y/n ", c->snap->in_flight,
+        ui_putf(y, 0, w, UI_TONE_ALERT, " %d request%s in flight %s quit anyway? y/n ",
+                c->snap->in_flight, c->snap->in_flight == 1 ? "" : "s",
                 c->utf8 ? "\xe2\x80\x94" : "-");
         return;
     }
@@ -36,5 +37,8 @@ void ui_draw_footer(const struct ui_ctx *c, struct ui_rect r)
     if (r.h < 2)
         return;
     status_line(c, r.y, w);
-    ui_put(r.y + 1, r.x, w, UI_TONE_DIM, ui_keys_footer(keys, sizeof keys, ui_ctl_pane(c), w));
+    if (c->confirm_quit)
+        ui_put(r.y + 1, r.x, w, UI_TONE_DIM, "y quit (open requests get a grace period)  any other key stays");
+    else
+        ui_put(r.y + 1, r.x, w, UI_TONE_DIM, ui_keys_footer(keys, sizeof keys, ui_ctl_pane(c), w));
 }

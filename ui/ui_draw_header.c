@@ -46,8 +46,8 @@ static void line_two(const struct ui_ctx *c, struct ui_rect r)
     int x = r.x, right = r.x + r.w;
     char buf[320], rate[32], tot[32];
 
-    snprintf(buf, sizeof buf, "%s total  %s requests", ui_fmt_rate(rate, sizeof rate, s->rpm_total),
-             ui_fmt_count(tot, sizeof tot, (double)s->total_requests));
+    snprintf(buf, sizeof buf, "%s request%s  %s", ui_fmt_count(tot, sizeof tot, (double)s->total_requests),
+             s->total_requests == 1 ? "" : "s", ui_fmt_rate(rate, sizeof rate, s->rpm_total));
     item(r.y + 1, &x, right, UI_TONE_NORMAL, buf);
     snprintf(buf, sizeof buf, "%d in flight", s->in_flight);
     item(r.y + 1, &x, right, s->in_flight > 0 ? UI_TONE_NORMAL : UI_TONE_DIM, buf);

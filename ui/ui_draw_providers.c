@@ -11,8 +11,9 @@
 #include "ui_spark.h"
 
 #define NAME_COL  4  /* after the marker and the 1-9 number */
-#define NAME_W    18 /* deployment ids: "cerebras", "cerebras/glm-4.6" */
-#define BADGE_W   16 /* "COOLDOWN 00:23" and a gap; longer badges push the rest right */
+#define NAME_MIN  10 /* the name column fits the longest id, within these bounds */
+#define NAME_MAX  26
+#define BADGE_W   19 /* "AUTH FAILED 00:59" and a gap; longer badges push the rest right */
 #define RATE_W    9
 #define DETAIL_IN 6 /* indent of a card's second and third rows */
 
@@ -51,6 +52,18 @@ static bool is_out(const struct dep_snapshot *d)
     return ui_dep_status(d) != DEP_READY;
 }
 
+static int name_width(const struct ui_ctx *c)
+{
+    int w = NAME_MIN;
+
+    for (int i = 0; i < c->n_deps; i++) {
+        int iw = ui_utf8_width(c->snap->deps[i].id) + 2;
+        if (iw > w)
+            w = iw;
+    }
+    return w < NAME_MAX ? w : NAME_MAX;
+}
+
 static void spark(const struct ui_ctx *c, struct pen *p, const struct dep_snapshot *d, int width)
 {
     char s[SNAP_SPARK * 4 + 1];
@@ -61,46 +74,51 @@ static void spark(const struct ui_ctx *c, struct pen *p, const struct dep_snapsh
         width = SNAP_SPARK;
     ui_spark(s, sizeof s, d->spark + (SNAP_SPARK - width), width, c->utf8);
     text(p, d->enabled ? UI_TONE_TITLE : UI_TONE_DIM, s);
+    p->x += 2;
 }
 
-/* Row 1: marker, number, name, badge, requests per minute and their sparkline, local rpm
- * window, measured output speed. */
+/* Row 1: marker, number, name, badge, requests per minute and their sparkline (as wide as
+ * the rest leaves room for), local rpm window, measured output speed. */
 static void head_row(const struct ui_ctx *c, const struct dep_snapshot *d, int idx, struct pen p)
 {
     bool sel = idx == c->sel, focus = c->focus == UI_PANE_PROVIDERS;
-    char badge[128], rate[32], tps[32];
-    int start = p.x;
+    bool forced = c->snap->force_fallback;
+    char badge[64], rate[32], tps[32], rpm[64] = "";
+    int start = p.x, name_w = name_width(c), tail;
 
     text(&p, UI_TONE_TITLE, sel ? (c->utf8 ? "\xe2\x96\xb8 " : "> ") : "  ");
     if (idx < 9)
         textf(&p, UI_TONE_DIM, "%d ", idx + 1);
     column(&p, start + NAME_COL);
     text(&p, sel && focus ? UI_TONE_SELECT : (sel ? UI_TONE_TITLE : UI_TONE_NORMAL), d->id);
-    column(&p, start + NAME_COL + NAME_W);
-    text(&p, ui_badge_tone(d), ui_fmt_badge(badge, sizeof badge, d));
-    column(&p, start + NAME_COL + NAME_W + BADGE_W);
+    column(&p, start + NAME_COL + name_w);
+    text(&p, ui_badge_tone(d, forced), ui_fmt_badge(badge, sizeof badge, d, forced));
+    column(&p, start + NAME_COL + name_w + BADGE_W);
     text(&p, UI_TONE_NORMAL, ui_fmt_rate(rate, sizeof rate, d->rpm_now));
     column(&p, p.x - ui_utf8_width(rate) + RATE_W);
-    spark(c, &p, d, p.right - p.x - 26);
-    p.x += 2;
     if (d->rpm_limit > 0)
-        textf(&p, d->view.rpm_used >= d->rpm_limit ? UI_TONE_WARN : UI_TONE_NORMAL, "rpm %d/%ld  ",
-              d->view.rpm_used, d->rpm_limit);
-    text(&p, UI_TONE_NORMAL, ui_fmt_tok_per_s(tps, sizeof tps, d->tok_per_s));
+        snprintf(rpm, sizeof rpm, "rpm %d/%ld", d->view.rpm_used, d->rpm_limit);
+    ui_fmt_tok_per_s(tps, sizeof tps, d->tok_per_s);
+    tail = (rpm[0] ? ui_utf8_width(rpm) + 2 : 0) + ui_utf8_width(tps);
+    spark(c, &p, d, p.right - p.x - tail - 2);
+    if (rpm[0]) {
+        text(&p, d->view.rpm_used >= d->rpm_limit ? UI_TONE_WARN : UI_TONE_NORMAL, rpm);
+        p.x += 2;
+    }
+    text(&p, d->tok_per_s > 0 ? UI_TONE_NORMAL : UI_TONE_DIM, tps);
 }
 
 /* Row 2: latency and TTFT p50/p95, outcome counts, and the provider's own remaining quota
  * when its headers said (hidden when unknown). */
 static void stats_row(const struct dep_snapshot *d, struct pen p)
 {
-    char a[32], b[32], e[32], f[32];
+    char a[64], b[64];
     const struct ratelimit_info *rl = &d->view.rl;
 
     p.x += DETAIL_IN;
-    textf(&p, UI_TONE_NORMAL, "lat p50 %s p95 %s  ", ui_fmt_ms(a, sizeof a, d->lat_p50_ms),
-          ui_fmt_ms(b, sizeof b, d->lat_p95_ms));
-    textf(&p, UI_TONE_NORMAL, "TTFT p50 %s p95 %s  ", ui_fmt_ms(e, sizeof e, d->ttft_p50_ms),
-          ui_fmt_ms(f, sizeof f, d->ttft_p95_ms));
+    textf(&p, UI_TONE_NORMAL, "p50/p95 lat %s  TTFT %s  ",
+          ui_fmt_p50_p95(a, sizeof a, d, d->lat_p50_ms, d->lat_p95_ms),
+          ui_fmt_p50_p95(b, sizeof b, d, d->ttft_p50_ms, d->ttft_p95_ms));
     textf(&p, d->n_ok ? UI_TONE_OK : UI_TONE_NORMAL, "ok %s  ",
           ui_fmt_count(a, sizeof a, (double)d->n_ok));
     textf(&p, d->n_429 ? UI_TONE_WARN : UI_TONE_NORMAL, "429 %s  ",
@@ -108,32 +126,45 @@ static void stats_row(const struct dep_snapshot *d, struct pen p)
     textf(&p, d->n_err ? UI_TONE_BAD : UI_TONE_NORMAL, "err %s  ",
           ui_fmt_count(a, sizeof a, (double)d->n_err));
     if (rl->remaining_tokens_minute >= 0)
-        textf(&p, UI_TONE_NORMAL, "left %s tok/min  ",
+        textf(&p, UI_TONE_DIM, "left %s tok/min  ",
               ui_fmt_count(a, sizeof a, rl->remaining_tokens_minute));
     if (rl->remaining_requests_day >= 0)
-        textf(&p, UI_TONE_NORMAL, "%s req/day",
-              ui_fmt_count(a, sizeof a, rl->remaining_requests_day));
+        textf(&p, UI_TONE_DIM, "%s req/day", ui_fmt_count(a, sizeof a, rl->remaining_requests_day));
 }
 
-/* Row 3: why it is out, or else what it is (upstream model, dialect, base URL). */
-static void reason_row(const struct dep_snapshot *d, struct pen p)
+static bool resettable(enum dep_status s)
 {
+    return s == DEP_COOLDOWN || s == DEP_AUTH_FAILED || s == DEP_QUOTA;
+}
+
+/* Row 3: why it is out and the key that overrides it, or else what it is (upstream model,
+ * dialect, base URL). */
+static void reason_row(const struct ui_ctx *c, const struct dep_snapshot *d, struct pen p)
+{
+    enum dep_status s = ui_dep_status(d);
+
     p.x += DETAIL_IN;
-    if (is_out(d) && d->view.reason[0]) {
-        text(&p, ui_badge_tone(d), d->view.reason);
-        return;
+    if (ui_dep_bypassed(d, c->snap->force_fallback)) {
+        text(&p, UI_TONE_WARN, "forced fallback: requests skip it (f turns it off)");
+    } else if (s == DEP_DISABLED) {
+        text(&p, UI_TONE_DIM, "disabled here: requests skip it (space enables it)");
+    } else if (s == DEP_NO_KEY && d->key_env[0]) {
+        textf(&p, UI_TONE_DIM, "no key: set %s in the environment or .env, then R", d->key_env);
+    } else if (is_out(d) && d->view.reason[0]) {
+        text(&p, ui_badge_tone(d, false), d->view.reason);
+        if (resettable(s))
+            text(&p, UI_TONE_DIM, "  (r tries it now)");
+    } else {
+        textf(&p, UI_TONE_DIM, "%s  %s  %s", d->model, api_name(d->dialect), d->api_base);
     }
-    if (!d->enabled) {
-        text(&p, UI_TONE_DIM, "switched off here (space enables it)");
-        return;
-    }
-    if (ui_dep_status(d) == DEP_NO_KEY && d->key_env[0]) {
-        textf(&p, UI_TONE_DIM, "set %s in the environment or .env, then R", d->key_env);
-        return;
-    }
-    textf(&p, UI_TONE_DIM, "%s  %s  %s", d->model, api_name(d->dialect), d->api_base);
     if (d->view.in_flight > 0)
         textf(&p, UI_TONE_NORMAL, "  %d in flight", d->view.in_flight);
+}
+
+/* Whether a two-row card shows the reason instead of the numbers: when it says more. */
+static bool reason_first(const struct ui_ctx *c, const struct dep_snapshot *d)
+{
+    return ui_dep_bypassed(d, c->snap->force_fallback) || (is_out(d) && d->view.reason[0]);
 }
 
 static void card_row(const struct ui_ctx *c, const struct dep_snapshot *d, int idx, int k,
@@ -141,12 +172,12 @@ static void card_row(const struct ui_ctx *c, const struct dep_snapshot *d, int i
 {
     if (k == 0)
         head_row(c, d, idx, p);
-    else if (c->lay.card_h == 2 && is_out(d) && d->view.reason[0])
-        reason_row(d, p); /* two rows: the reason matters more than the numbers */
+    else if (c->lay.card_h == 2 && reason_first(c, d))
+        reason_row(c, d, p);
     else if (k == 1)
         stats_row(d, p);
     else
-        reason_row(d, p);
+        reason_row(c, d, p);
 }
 
 static bool group_starts(const struct ui_ctx *c, int i)

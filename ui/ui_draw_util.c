@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int ui_put(int y, int x, int maxw, enum ui_tone tone, const char *s)
 {
@@ -33,11 +34,28 @@ int ui_putf(int y, int x, int maxw, enum ui_tone tone, const char *fmt, ...)
     return ui_put(y, x, maxw, tone, line);
 }
 
+/* n copies of a line glyph from (y, x), cut to the screen. */
+static void glyphs(int y, int x, enum ui_line l, int n)
+{
+    const char *g = ui_theme_line(l);
+    int gl = (int)strlen(g);
+
+    if (y < 0 || y >= LINES || x < 0 || x >= COLS)
+        return;
+    if (n > COLS - x)
+        n = COLS - x;
+    wmove(stdscr, y, x);
+    for (int i = 0; i < n; i++)
+        waddnstr(stdscr, g, gl);
+}
+
 void ui_rule(int y, int x, int w, enum ui_tone tone, const char *title)
 {
     if (y < 0 || y >= LINES || w <= 0)
         return;
-    mvwhline(stdscr, y, x, ui_theme_line(UI_LINE_H), w);
+    wattrset(stdscr, ui_theme_attr(UI_TONE_DIM));
+    glyphs(y, x, UI_LINE_H, w);
+    wattrset(stdscr, A_NORMAL);
     if (title && title[0])
         ui_putf(y, x + 1, w - 2, tone, " %s ", title);
 }
@@ -48,14 +66,16 @@ void ui_frame(struct ui_rect r, const char *title)
         return;
     for (int i = 0; i < r.h; i++)
         mvwhline(stdscr, r.y + i, r.x, ' ', r.w);
-    mvwhline(stdscr, r.y, r.x + 1, ui_theme_line(UI_LINE_H), r.w - 2);
-    mvwhline(stdscr, r.y + r.h - 1, r.x + 1, ui_theme_line(UI_LINE_H), r.w - 2);
-    mvwvline(stdscr, r.y + 1, r.x, ui_theme_line(UI_LINE_V), r.h - 2);
-    mvwvline(stdscr, r.y + 1, r.x + r.w - 1, ui_theme_line(UI_LINE_V), r.h - 2);
-    mvwaddch(stdscr, r.y, r.x, ui_theme_line(UI_LINE_UL));
-    mvwaddch(stdscr, r.y, r.x + r.w - 1, ui_theme_line(UI_LINE_UR));
-    mvwaddch(stdscr, r.y + r.h - 1, r.x, ui_theme_line(UI_LINE_LL));
-    mvwaddch(stdscr, r.y + r.h - 1, r.x + r.w - 1, ui_theme_line(UI_LINE_LR));
+    glyphs(r.y, r.x, UI_LINE_UL, 1);
+    glyphs(r.y, r.x + 1, UI_LINE_H, r.w - 2);
+    glyphs(r.y, r.x + r.w - 1, UI_LINE_UR, 1);
+    for (int i = 1; i < r.h - 1; i++) {
+        glyphs(r.y + i, r.x, UI_LINE_V, 1);
+        glyphs(r.y + i, r.x + r.w - 1, UI_LINE_V, 1);
+    }
+    glyphs(r.y + r.h - 1, r.x, UI_LINE_LL, 1);
+    glyphs(r.y + r.h - 1, r.x + 1, UI_LINE_H, r.w - 2);
+    glyphs(r.y + r.h - 1, r.x + r.w - 1, UI_LINE_LR, 1);
     if (title && title[0])
         ui_putf(r.y, r.x + 2, r.w - 4, UI_TONE_TITLE, " %s ", title);
 }

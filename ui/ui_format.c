@@ -75,7 +75,7 @@ char *ui_fmt_rate(char *out, size_t n, double per_min)
         snprintf(out, n, "-");
     else if (per_min == 0)
         snprintf(out, n, "0/min");
-    else if (per_min < 99.95)
+    else if (per_min < 99.95 && per_min != (double)(long)per_min)
         snprintf(out, n, "%.1f/min", per_min);
     else
         snprintf(out, n, "%.0f/min", per_min);
@@ -160,17 +160,22 @@ enum ui_tone ui_status_tone(int status)
     return UI_TONE_BAD;
 }
 
-static void attempt_text(char *out, size_t n, size_t *len, const struct attempt_rec *a)
+/* brief: the deployment by its provider name, the id up to its first '/'. */
+static void attempt_text(char *out, size_t n, size_t *len, const struct attempt_rec *a, bool brief)
 {
+    size_t dl = strnlen(a->dep, sizeof a->dep);
+    const char *slash = brief ? memchr(a->dep, '/', dl) : NULL;
+    int dw = slash ? (int)(slash - a->dep) : (int)dl;
+
     if (a->status > 0)
-        cat(out, n, len, "%s %d", a->dep, a->status);
+        cat(out, n, len, "%.*s %d", dw, a->dep, a->status);
     else if (a->status == 0)
-        cat(out, n, len, "%s %s", a->dep, errmap_class_name(a->cls));
+        cat(out, n, len, "%.*s %s", dw, a->dep, errmap_class_name(a->cls));
     else
-        cat(out, n, len, "%s skip", a->dep);
+        cat(out, n, len, "%.*s skip", dw, a->dep);
 }
 
-char *ui_fmt_trail(char *out, size_t n, const struct request_rec *r, bool utf8)
+static char *trail(char *out, size_t n, const struct request_rec *r, bool utf8, bool brief)
 {
     size_t len = 0;
     int na = r->n_attempts;
@@ -181,8 +186,21 @@ char *ui_fmt_trail(char *out, size_t n, const struct request_rec *r, bool utf8)
     for (int i = 0; i < na; i++) {
         if (i > 0)
             cat(out, n, &len, "%s", utf8 ? ARROW_UTF8 : ARROW_ASCII);
-        attempt_text(out, n, &len, &r->attempts[i]);
+        attempt_text(out, n, &len, &r->attempts[i], brief);
     }
+    return out;
+}
+
+char *ui_fmt_trail(char *out, size_t n, const struct request_rec *r, bool utf8)
+{
+    return trail(out, n, r, utf8, false);
+}
+
+char *ui_fmt_trail_fit(char *out, size_t n, const struct request_rec *r, bool utf8, int cols)
+{
+    trail(out, n, r, utf8, false);
+    if (ui_utf8_width(out) > cols)
+        trail(out, n, r, utf8, true);
     return out;
 }
 
@@ -250,7 +268,7 @@ char *ui_fmt_log_header(char *out, size_t n, int width)
 
 char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8, int width)
 {
-    char t[16], s[16], lat[16], ttft[16], in[16], outt[16], trail[512];
+    char t[16], s[16], lat[16], ttft[16], in[16], outt[16], tr[512];
     struct log_cols w = log_cols(width);
     size_t len = 0;
 
@@ -270,7 +288,8 @@ char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8
     col(out, n, &len, ui_fmt_count(in, sizeof in, (double)r->tokens_in), W_TOK, true);
     col(out, n, &len, ui_fmt_count(outt, sizeof outt, (double)r->tokens_out), W_TOK, true);
     if (ui_rec_has_trail(r))
-        cat(out, n, &len, " %s", ui_fmt_trail(trail, sizeof trail, r, utf8));
+        cat(out, n, &len, " %s",
+            ui_fmt_trail_fit(tr, sizeof tr, r, utf8, width - ui_utf8_width(out) - 1));
     /* Drop the trailing pad so rows do not end in spaces. */
     while (len > 0 && out[len - 1] == ' ')
         out[--len] = '\0';
@@ -289,7 +308,12 @@ static bool status_timed(enum dep_status s)
     return s == DEP_COOLDOWN || s == DEP_RPM_FULL || s == DEP_AUTH_FAILED || s == DEP_QUOTA;
 }
 
-char *ui_fmt_badge(char *out, size_t n, const struct dep_snapshot *d)
+bool ui_dep_bypassed(const struct dep_snapshot *d, bool forced)
+{
+    return forced && d->is_primary && ui_dep_status(d) == DEP_READY;
+}
+
+char *ui_fmt_badge(char *out, size_t n, const struct dep_snapshot *d, bool forced)
 {
     enum dep_status s = ui_dep_status(d);
     const char *word = router_status_name(s);
@@ -299,8 +323,8 @@ char *ui_fmt_badge(char *out, size_t n, const struct dep_snapshot *d)
         return out;
     if (!word)
         word = "?";
-    if (s == DEP_NO_KEY && d->key_env[0])
-        snprintf(out, n, "%s (set %s)", word, d->key_env);
+    if (ui_dep_bypassed(d, forced))
+        snprintf(out, n, "BYPASSED");
     else if (status_timed(s) && d->remaining_ms > 0)
         snprintf(out, n, "%s %s", word, ui_fmt_duration(dur, sizeof dur, d->remaining_ms));
     else
@@ -308,8 +332,10 @@ char *ui_fmt_badge(char *out, size_t n, const struct dep_snapshot *d)
     return out;
 }
 
-enum ui_tone ui_badge_tone(const struct dep_snapshot *d)
+enum ui_tone ui_badge_tone(const struct dep_snapshot *d, bool forced)
 {
+    if (ui_dep_bypassed(d, forced))
+        return UI_TONE_WARN;
     switch (ui_dep_status(d)) {
     case DEP_READY:
         return UI_TONE_OK;
@@ -326,6 +352,19 @@ enum ui_tone ui_badge_tone(const struct dep_snapshot *d)
         return UI_TONE_DIM;
     }
     return UI_TONE_NORMAL;
+}
+
+char *ui_fmt_p50_p95(char *out, size_t n, const struct dep_snapshot *d, double p50, double p95)
+{
+    char a[32], b[32];
+
+    if (n == 0)
+        return out;
+    if (d->n_ok == 0)
+        snprintf(out, n, "-");
+    else
+        snprintf(out, n, "%s/%s", ui_fmt_ms(a, sizeof a, p50), ui_fmt_ms(b, sizeof b, p95));
+    return out;
 }
 
 static bool is_cont(unsigned char c)

@@ -66,9 +66,14 @@ void ui_ctl_key(struct ui_ctx *c, int key);
 unsigned ui_ctl_pane(const struct ui_ctx *c);
 /* The selected deployment, or NULL when there is none. */
 const struct dep_snapshot *ui_ctl_selected(const struct ui_ctx *c);
-/* The box of the help overlay, and how many lines of bindings it lists in total. */
+/* Whether an action can run here: reload needs a config file, demo traffic the demo. */
+bool ui_ctl_available(const struct ui_ctx *c, enum ui_action a);
+/* The box of the help overlay; how many lines it has in all (UI_HELP_HEAD, then one per
+ * available binding); and the binding on help line i (NULL for the head lines and past the
+ * end). */
 struct ui_rect ui_ctl_help_box(const struct ui_ctx *c);
-int ui_ctl_help_lines(void);
+int ui_ctl_help_lines(const struct ui_ctx *c);
+const struct ui_binding *ui_ctl_help_binding(const struct ui_ctx *c, int line);
 /* Sets the status-line message for UI_MSG_MS. */
 void ui_ctl_msg(struct ui_ctx *c, enum ui_tone tone, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -22,8 +22,6 @@ static void mono(void)
 
 void ui_theme_init(bool color, bool utf8)
 {
-    /* Without UTF-8 the line-drawing set may not exist (and tmux or a serial console may show
-     * it as letters): plain ASCII draws the same boxes everywhere. */
     line_ascii = !utf8;
     mono();
     if (!color || start_color() == ERR)
@@ -48,23 +46,23 @@ void ui_theme_init(bool color, bool utf8)
     tone_attr[UI_TONE_ALERT] = COLOR_PAIR(PAIR_ALERT) | A_BOLD;
 }
 
-chtype ui_theme_line(enum ui_line l)
+const char *ui_theme_line(enum ui_line l)
 {
-    switch (l) {
-    case UI_LINE_H:
-        return line_ascii ? '-' : ACS_HLINE;
-    case UI_LINE_V:
-        return line_ascii ? '|' : ACS_VLINE;
-    case UI_LINE_UL:
-        return line_ascii ? '+' : ACS_ULCORNER;
-    case UI_LINE_UR:
-        return line_ascii ? '+' : ACS_URCORNER;
-    case UI_LINE_LL:
-        return line_ascii ? '+' : ACS_LLCORNER;
-    case UI_LINE_LR:
-        return line_ascii ? '+' : ACS_LRCORNER;
-    }
-    return '+';
+    /* Box-drawing characters as text rather than the terminal's alternate character set:
+     * with UTF-8 they need no ACS support (PuTTY, some tmux setups draw ACS as letters). */
+    static const char *const utf8_glyph[] = {
+        [UI_LINE_H] = "\xe2\x94\x80",  [UI_LINE_V] = "\xe2\x94\x82",
+        [UI_LINE_UL] = "\xe2\x94\x8c", [UI_LINE_UR] = "\xe2\x94\x90",
+        [UI_LINE_LL] = "\xe2\x94\x94", [UI_LINE_LR] = "\xe2\x94\x98",
+    };
+    static const char *const ascii_glyph[] = {
+        [UI_LINE_H] = "-",  [UI_LINE_V] = "|",  [UI_LINE_UL] = "+",
+        [UI_LINE_UR] = "+", [UI_LINE_LL] = "+", [UI_LINE_LR] = "+",
+    };
+
+    if ((unsigned)l > UI_LINE_LR)
+        return "+";
+    return line_ascii ? ascii_glyph[l] : utf8_glyph[l];
 }
 
 attr_t ui_theme_attr(enum ui_tone t)

@@ -26,11 +26,11 @@ case $line in *cerebras*) ;; *) fail "statusline after a cerebras answer: '$line
 case $line in "⚡ cerebras"*) ;; *) fail "no primary marker: '$line'" ;; esac
 pass "statusline names the provider that served: $line"
 
-mock_fault cerebras 429
+mock_fault cerebras 429:30
 chat
 mock_fault cerebras none
 line=$(status_line)
-case $line in *zai*cerebras\ cooldown\ 0:0*) ;; *) fail "statusline during fallback: '$line'" ;; esac
+case $line in *zai*cerebras\ cooldown\ 0:[0-3][0-9]*) ;; *) fail "statusline during fallback: '$line'" ;; esac
 case $line in "↪ zai"*) ;; *) fail "no fallback marker: '$line'" ;; esac
 ascii=$(LC_ALL=C LANG=C "$SB_BIN" statusline </dev/null)
 case $ascii in "-> zai"*"| cerebras cooldown"*) ;; *) fail "ASCII fallback: '$ascii'" ;; esac
@@ -42,6 +42,7 @@ cat >"$T/bin/claude" <<'SH'
 #!/bin/sh
 echo "ARGS=$*"
 env | grep -E '^(ANTHROPIC_|API_TIMEOUT_MS|CLAUDE_CODE_)' | sort
+env >"${FAKE_ENV_OUT:-/dev/null}"
 SH
 chmod +x "$T/bin/claude"
 ANTHROPIC_API_KEY=sk-ant-real PATH="$T/bin:$PATH" "$SB_BIN" claude -p "say hi" >"$T/claude.out" 2>"$T/claude.err" ||
@@ -66,19 +67,22 @@ PATH="/nonexistent" "$SB_BIN" claude >"$T/claude.out" 2>&1 || rc=$?
 grep -q "npm install -g @anthropic-ai/claude-code" "$T/claude.out" || fail "no install hint: $(cat "$T/claude.out")"
 pass "claude missing from PATH: exit 1 with the npm command"
 
-# ---- an instance started with a relative --config, asked from another directory ----
+# ---- an instance started in another directory with a relative --config and a .env ----
 kill "$SB_PID"
 wait "$SB_PID" 2>/dev/null || true
 wait_for test ! -e "$XDG_RUNTIME_DIR/switchboard.json" || fail "state file not removed at exit"
+printf 'LITELLM_MASTER_KEY=sk-dotenv-777\nSB_TEST_SECRET=do-not-leak\n' >"$T/.env"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 (cd "$T" && CEREBRAS_API_KEY=ck-test ZAI_API_KEY=zk-test exec "$SB_BIN" --headless --config config.yaml \
     --port "$port" >"$T/switchboard2.log" 2>&1) &
 PIDS+=($!)
 url=$(wait_url "$T/switchboard2.log") || fail "second switchboard did not start"
 wait_for curl -sf "$url/health" || fail "second switchboard /health never answered"
-(cd / && PATH="$T/bin:$PATH" "$SB_BIN" claude) >"$T/claude.out" 2>&1 || fail "claude from / failed"
-grep -qxF "ANTHROPIC_AUTH_TOKEN=sk-1234" "$T/claude.out" || fail "relative config not found: $(cat "$T/claude.out")"
+(cd / && FAKE_ENV_OUT="$T/claude.env" PATH="$T/bin:$PATH" "$SB_BIN" claude) >"$T/claude.out" 2>&1 ||
+    fail "claude from / failed: $(cat "$T/claude.out")"
+grep -qxF "ANTHROPIC_AUTH_TOKEN=sk-dotenv-777" "$T/claude.out" || fail "key from the instance's .env not found: $(cat "$T/claude.out")"
 grep -qxF "ANTHROPIC_BASE_URL=$url" "$T/claude.out" || fail "wrong URL: $(cat "$T/claude.out")"
+! grep -qE '^(SB_TEST_SECRET|LITELLM_MASTER_KEY)=' "$T/claude.env" || fail ".env variables leaked into claude's environment"
 line=$(cd / && LANG=C.UTF-8 "$SB_BIN" statusline </dev/null)
 case $line in *"switchboard ready"*) ;; *) fail "statusline of an idle instance: '$line'" ;; esac
-pass "a relative --config is found through the instance's working directory"
+pass "relative --config and .env are found through the instance's directory; nothing leaks"
