@@ -69,6 +69,9 @@ struct config {
     double connect_timeout_s;      /* [10] */
     double stream_idle_timeout_s;  /* [120] gap between upstream bytes once streaming */
     char *default_model;           /* model group for unknown names; NULL = 404 */
+    /* [true] skip a deployment before it would answer 429 (token budget, provider headers);
+     * false routes reactively like LiteLLM: only cooldowns and the configured rpm window */
+    bool proactive_routing;
 };
 
 /* Warning sink: called with "file:line: message" for each unknown key. */

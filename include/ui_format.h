@@ -47,7 +47,8 @@ enum ui_tone ui_status_tone(int status);
  * show the error class ("cerebras timeout"), skipped candidates "skip". "" with no attempts. */
 char *ui_fmt_trail(char *out, size_t n, const struct request_rec *r, bool utf8);
 /* The trail in at most cols columns where it can: the full one when it fits, else each
- * deployment by its provider name only (the id up to its '/': "zai/glm-4.6" is "zai"). The
+ * deployment by its provider name only (the id up to its '/': "zai/glm-4.6" is "zai"), else
+ * without the attempt that served it ("cerebras 429 →": the log row names who served). The
  * caller still cuts what remains too long. */
 char *ui_fmt_trail_fit(char *out, size_t n, const struct request_rec *r, bool utf8, int cols);
 /* True when the request went through more than one attempt (a fallback or a retry). */
@@ -56,8 +57,9 @@ bool ui_rec_has_trail(const struct request_rec *r);
  * An empty or NULL filter matches everything. */
 bool ui_rec_matches(const struct request_rec *r, const char *filter);
 /* One log row with fixed columns (see ui_fmt_log_header) for a pane width columns wide: time,
- * client API (only from UI_LOG_WIDE columns), model, provider, status, latency, TTFT, tokens
- * in/out, then the trail when there was a fallback. */
+ * client API (only from UI_LOG_WIDE columns), model, provider (by name only when narrower),
+ * status, latency, TTFT, tokens in/out, then the trail when there was a fallback, fitted to
+ * what is left of width (ui_fmt_trail_fit). */
 #define UI_LOG_WIDE 100
 char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8, int width);
 char *ui_fmt_log_header(char *out, size_t n, int width);

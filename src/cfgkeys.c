@@ -358,6 +358,8 @@ static const struct cfgkey switchboard_keys[] = {
     NUM("connect_timeout", struct config, connect_timeout_s, 0, 1e6, true, POS_SECS),
     NUM("stream_idle_timeout", struct config, stream_idle_timeout_s, 0, 1e6, true, POS_SECS),
     FN("default_model", fn_default_model),
+    {"proactive_routing", CFGK_BOOL, offsetof(struct config, proactive_routing), 0, 0, false, NULL,
+     NULL},
 };
 
 /* ---- model_list ------------------------------------------------------------ */
@@ -709,6 +711,7 @@ struct config *cfgkeys_new(const char *name)
         .max_body_bytes = (size_t)32 << 20,
         .connect_timeout_s = 10,
         .stream_idle_timeout_s = 120,
+        .proactive_routing = true,
     };
     if (!c->path || !c->routing_strategy || !c->host) {
         cfgkeys_destroy(c);

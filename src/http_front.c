@@ -25,7 +25,7 @@ struct http_front {
     struct app *app;
 };
 
-/* Per-connection data: the socket found for hang-up detection, cached across keep-alive. */
+/* Per-request data: the socket found for hang-up detection. */
 struct conn_data {
     int fd;
     int looked;
@@ -43,9 +43,10 @@ static void exit_thread(const struct mg_context *ctx, int type, void *ptr)
     upstream_thread_cleanup();
 }
 
-/* civetweb 1.15 clears the user data before it calls connection_closed, so the per-connection
- * data is freed in connection_close, which runs while it is still attached. */
-static void connection_close(const struct mg_connection *c)
+/* civetweb 1.15 drops the user data pointer in some paths before any close callback sees it
+ * (a client that hangs up after a slow answer), so the data lives for one request only:
+ * released here when the handler returns. */
+static void release_conn_data(const struct mg_connection *c)
 {
     free(mg_get_user_connection_data(c));
     mg_set_user_connection_data(c, NULL);
@@ -153,7 +154,7 @@ static int local_port(const struct sockaddr_storage *ss)
 }
 
 /* civetweb does not expose the socket, so find the one whose peer is this client and whose
- * local end is our listening port. Done once per connection, only for slow answers. */
+ * local end is our listening port. Done once per request, only for slow answers. */
 static int find_client_fd(const struct mg_request_info *ri)
 {
     DIR *d = opendir("/proc/self/fd");
@@ -339,7 +340,7 @@ static int serve_body_route(struct mg_connection *c, struct app *app, enum route
     return status;
 }
 
-static int dispatch(struct mg_connection *c, void *ud)
+static int route_request(struct mg_connection *c, void *ud)
 {
     struct app *app = ud;
     const struct mg_request_info *ri = mg_get_request_info(c);
@@ -393,6 +394,13 @@ static int dispatch(struct mg_connection *c, void *ud)
     return 404;
 }
 
+static int dispatch(struct mg_connection *c, void *ud)
+{
+    int status = route_request(c, ud);
+    release_conn_data(c);
+    return status;
+}
+
 static struct mg_context *try_start(struct http_front *f, const char *host, int port, int threads,
                                     char err[HTTP_ERR_LEN])
 {
@@ -420,7 +428,6 @@ static struct mg_context *try_start(struct http_front *f, const char *host, int 
     struct mg_callbacks cb = {0};
     cb.log_message = log_message;
     cb.exit_thread = exit_thread;
-    cb.connection_close = connection_close;
     unsigned code = 0;
     struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};
     struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = options};

@@ -65,6 +65,8 @@ struct exchange {
     struct xstream *xs;
     struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
     bool committed;
+    double attempt_t0;   /* when this attempt started */
+    double attempt_ttft; /* attempt start to the first byte sent to the client */
 };
 
 static double mono_ms(void)
@@ -169,7 +171,9 @@ static int commit_stream(struct exchange *ex)
     char overhead[32], rid[48];
     served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
     ex->committed = true;
-    ex->rec.ttft_ms = mono_ms() - ex->t0;
+    double now = mono_ms();
+    ex->rec.ttft_ms = now - ex->t0;
+    ex->attempt_ttft = now - ex->attempt_t0;
     return http_stream_begin(ex->c, h, n);
 }
 
@@ -296,7 +300,9 @@ static bool send_answer(struct exchange *ex)
     char overhead[32], rid[48];
     served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
     ex->committed = true;
-    ex->rec.ttft_ms = mono_ms() - ex->t0;
+    double now = mono_ms();
+    ex->rec.ttft_ms = now - ex->t0;
+    ex->attempt_ttft = now - ex->attempt_t0;
     http_send(ex->c, 200, "application/json", s, strlen(s), h, n);
     free(s);
     return true;
@@ -345,7 +351,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         o.tokens_in = ex->rec.tokens_in;
         o.tokens_out = ex->rec.tokens_out;
     }
-    double ttft = ok && ex->committed ? ex->rec.ttft_ms : -1;
+    double ttft = ok && ex->committed && ex->stream ? ex->attempt_ttft : -1;
     state_attempt_end(ex->app->st, dep_idx, &o, res->total_ms, ttft);
     struct attempt_rec *a = rec_attempt(ex);
     if (a) {
@@ -382,6 +388,7 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     struct upstream_req r;
     fill_upstream_req(ex, &r, buf_cstr(&url), body);
     struct upstream_result res;
+    ex->attempt_t0 = mono_ms();
     int rc = upstream_perform(&r, ex->stream ? on_stream_data : on_body_data, ex, &res);
     ex->upstream_ms += res.total_ms;
     bool ok = false;

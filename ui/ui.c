@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,15 @@ static bool term_known(void)
     return true;
 }
 
+/* Whether the terminal hung up (its window closed, ssh dropped): wgetch then fails at once
+ * forever, and SIGHUP means "reload" to this program, so the loop must notice by itself. */
+static bool terminal_gone(void)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 /* While the screen is up, stderr goes to "<log>.stderr" (or /dev/null without a log): a
  * library's or a sanitizer's message written to the terminal would scribble over the
  * dashboard. Returns the saved descriptor to restore, or -1 when nothing was redirected. */
@@ -197,7 +207,7 @@ int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
     struct ui_ctx *c;
     SCREEN *scr;
     char err_path[1100];
-    int saved_err;
+    int saved_err, ch;
 
     if (!h || !h->st || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term_known())
         return -1;
@@ -219,7 +229,10 @@ int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
         state_snapshot(h->st, c->snap);
         ui_ctl_frame(c, LINES, COLS);
         draw(c);
-        ui_ctl_key(c, map_key(wgetch(stdscr)));
+        ch = wgetch(stdscr);
+        if (ch == ERR && terminal_gone())
+            break;
+        ui_ctl_key(c, map_key(ch));
     }
     endwin();
     stderr_back(saved_err, err_path);

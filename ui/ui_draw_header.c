@@ -4,10 +4,11 @@
 
 #include <stdio.h>
 
-/* Writes s at *x in tone followed by two spaces; returns false once the line is full. */
+/* Writes s at *x in tone followed by two spaces, whole or not at all (a cut "up 00" would
+ * mislead); returns false when it did not fit. */
 static bool item(int y, int *x, int right, enum ui_tone tone, const char *s)
 {
-    if (*x >= right)
+    if (*x + ui_utf8_width(s) > right)
         return false;
     *x += ui_put(y, *x, right - *x, tone, s);
     *x += ui_put(y, *x, right - *x, UI_TONE_NORMAL, "  ");
@@ -54,7 +55,10 @@ static void line_two(const struct ui_ctx *c, struct ui_rect r)
     if (c->paused)
         item(r.y + 1, &x, right, UI_TONE_ALERT, "PAUSED");
     snprintf(buf, sizeof buf, "config %s", c->h->config_path ? c->h->config_path : "-");
-    item(r.y + 1, &x, right, UI_TONE_DIM, buf);
+    if (!item(r.y + 1, &x, right, UI_TONE_DIM, buf)) {
+        ui_put(r.y + 1, x, right - x, UI_TONE_DIM, buf); /* a cut path still helps */
+        return;
+    }
     if (c->h->log_path) {
         snprintf(buf, sizeof buf, "log %s", c->h->log_path);
         item(r.y + 1, &x, right, UI_TONE_DIM, buf);

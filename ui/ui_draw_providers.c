@@ -10,7 +10,7 @@
 #include "ui_keys.h"
 #include "ui_spark.h"
 
-#define NAME_COL  4  /* after the marker and the 1-9 number */
+#define NAME_COL  5  /* after the marker and the 1-9 number */
 #define NAME_MIN  10 /* the name column fits the longest id, within these bounds */
 #define NAME_MAX  26
 #define BADGE_W   19 /* "AUTH FAILED 00:59" and a gap; longer badges push the rest right */

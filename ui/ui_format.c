@@ -175,7 +175,10 @@ static void attempt_text(char *out, size_t n, size_t *len, const struct attempt_
         cat(out, n, len, "%.*s skip", dw, a->dep);
 }
 
-static char *trail(char *out, size_t n, const struct request_rec *r, bool utf8, bool brief)
+/* upto: how many attempts to write. A trail cut short ends in an arrow: what follows it is the
+ * provider and status the row shows. */
+static char *trail(char *out, size_t n, const struct request_rec *r, bool utf8, bool brief,
+                   int upto)
 {
     size_t len = 0;
     int na = r->n_attempts;
@@ -186,6 +189,11 @@ static char *trail(char *out, size_t n, const struct request_rec *r, bool utf8, 
     for (int i = 0; i < na; i++) {
         if (i > 0)
             cat(out, n, &len, "%s", utf8 ? ARROW_UTF8 : ARROW_ASCII);
+        if (i == upto) {
+            while (len > 0 && out[len - 1] == ' ')
+                out[--len] = '\0';
+            break;
+        }
         attempt_text(out, n, &len, &r->attempts[i], brief);
     }
     return out;
@@ -193,14 +201,19 @@ static char *trail(char *out, size_t n, const struct request_rec *r, bool utf8, 
 
 char *ui_fmt_trail(char *out, size_t n, const struct request_rec *r, bool utf8)
 {
-    return trail(out, n, r, utf8, false);
+    return trail(out, n, r, utf8, false, REC_MAX_ATTEMPTS);
 }
 
 char *ui_fmt_trail_fit(char *out, size_t n, const struct request_rec *r, bool utf8, int cols)
 {
-    trail(out, n, r, utf8, false);
+    int na = r->n_attempts < REC_MAX_ATTEMPTS ? r->n_attempts : REC_MAX_ATTEMPTS;
+
+    trail(out, n, r, utf8, false, REC_MAX_ATTEMPTS);
     if (ui_utf8_width(out) > cols)
-        trail(out, n, r, utf8, true);
+        trail(out, n, r, utf8, true, REC_MAX_ATTEMPTS);
+    /* The last attempt served the request: the row's provider and status columns say it. */
+    if (ui_utf8_width(out) > cols && na > 1 && r->served_by[0])
+        trail(out, n, r, utf8, true, na - 1);
     return out;
 }
 
@@ -232,19 +245,20 @@ bool ui_rec_matches(const struct request_rec *r, const char *filter)
 }
 
 /* Column widths of the log, shared by the header and the rows so they line up. Below
- * UI_LOG_WIDE columns the client API goes (the detail view still has it) and the names narrow,
- * so the tokens and some of the trail still fit in 80 columns. */
+ * UI_LOG_WIDE columns the client API goes (the detail view still has it), names and numbers
+ * narrow and the provider shows by name, so a fallback's trail still shows in 80 columns. */
 struct log_cols {
-    int api, model, prov;
+    int api, model, prov, ms, tok;
+    bool brief; /* provider by name: "zai", not "zai/glm-4.6" */
 };
 
 static struct log_cols log_cols(int width)
 {
-    struct log_cols wide = {9, 20, 16}, narrow = {0, 16, 12};
+    struct log_cols wide = {9, 20, 16, 6, 6, false}, narrow = {0, 14, 9, 5, 5, true};
     return width >= UI_LOG_WIDE ? wide : narrow;
 }
 
-enum { W_TIME = 8, W_STATUS = 4, W_MS = 6, W_TOK = 6 };
+enum { W_TIME = 8, W_STATUS = 4 };
 
 char *ui_fmt_log_header(char *out, size_t n, int width)
 {
@@ -258,17 +272,27 @@ char *ui_fmt_log_header(char *out, size_t n, int width)
     col(out, n, &len, "MODEL", w.model, false);
     col(out, n, &len, "PROVIDER", w.prov, false);
     col(out, n, &len, "STAT", W_STATUS, true);
-    col(out, n, &len, "LAT", W_MS, true);
-    col(out, n, &len, "TTFT", W_MS, true);
-    col(out, n, &len, "IN", W_TOK, true);
-    col(out, n, &len, "OUT", W_TOK, true);
+    col(out, n, &len, "LAT", w.ms, true);
+    col(out, n, &len, "TTFT", w.ms, true);
+    col(out, n, &len, "IN", w.tok, true);
+    col(out, n, &len, "OUT", w.tok, true);
     cat(out, n, &len, " TRAIL");
     return out;
 }
 
+/* The provider that served r, by name when brief. */
+static void served_by(char *out, size_t n, const struct request_rec *r, bool brief)
+{
+    size_t dl = strnlen(r->served_by, sizeof r->served_by);
+    const char *slash = brief ? memchr(r->served_by, '/', dl) : NULL;
+
+    snprintf(out, n, "%.*s", slash ? (int)(slash - r->served_by) : (int)dl,
+             dl ? r->served_by : "-");
+}
+
 char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8, int width)
 {
-    char t[16], s[16], lat[16], ttft[16], in[16], outt[16], tr[512];
+    char t[16], s[16], lat[16], ttft[16], in[16], outt[16], prov[64], tr[512];
     struct log_cols w = log_cols(width);
     size_t len = 0;
 
@@ -277,16 +301,17 @@ char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8
         snprintf(s, sizeof s, "%d", r->status);
     else
         snprintf(s, sizeof s, "-");
+    served_by(prov, sizeof prov, r, w.brief);
     col(out, n, &len, ui_fmt_clock(t, sizeof t, r->wall_ms), W_TIME, false);
     if (w.api)
         col(out, n, &len, ui_api_label(r->client_api), w.api, false);
     col(out, n, &len, r->model, w.model, false);
-    col(out, n, &len, r->served_by[0] ? r->served_by : "-", w.prov, false);
+    col(out, n, &len, prov, w.prov, false);
     col(out, n, &len, s, W_STATUS, true);
-    col(out, n, &len, ui_fmt_ms(lat, sizeof lat, r->latency_ms), W_MS, true);
-    col(out, n, &len, ui_fmt_ms(ttft, sizeof ttft, r->ttft_ms), W_MS, true);
-    col(out, n, &len, ui_fmt_count(in, sizeof in, (double)r->tokens_in), W_TOK, true);
-    col(out, n, &len, ui_fmt_count(outt, sizeof outt, (double)r->tokens_out), W_TOK, true);
+    col(out, n, &len, ui_fmt_ms(lat, sizeof lat, r->latency_ms), w.ms, true);
+    col(out, n, &len, ui_fmt_ms(ttft, sizeof ttft, r->ttft_ms), w.ms, true);
+    col(out, n, &len, ui_fmt_count(in, sizeof in, (double)r->tokens_in), w.tok, true);
+    col(out, n, &len, ui_fmt_count(outt, sizeof outt, (double)r->tokens_out), w.tok, true);
     if (ui_rec_has_trail(r))
         cat(out, n, &len, " %s",
             ui_fmt_trail_fit(tr, sizeof tr, r, utf8, width - ui_utf8_width(out) - 1));

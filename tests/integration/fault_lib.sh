@@ -155,3 +155,17 @@ setup_faults() {
     start_sb "${SB_ARGS[@]}"
 }
 SB_ARGS=()
+
+# stop_sb_clean : SIGTERM, exit status 0 within a deadline, and no sanitizer report in the log.
+stop_sb_clean() {
+    kill -TERM "$SB_PID"
+    local deadline=$((SECONDS + ${1:-30})) rc=0
+    while kill -0 "$SB_PID" 2>/dev/null; do
+        [ $SECONDS -ge $deadline ] && fail "switchboard did not exit after SIGTERM"
+        sleep 0.05
+    done
+    wait "$SB_PID" || rc=$?
+    [ $rc = 0 ] || fail "switchboard exited with status $rc"
+    ! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|ThreadSanitizer' "$T/switchboard.log" ||
+        fail "sanitizer report: $(grep -E -A12 'Sanitizer|runtime error:' "$T/switchboard.log" | head -40)"
+}

@@ -29,6 +29,7 @@ static inline void fx_init(struct fixture *f)
     f->cfg.allowed_fails = 3;
     f->cfg.cooldown_time_s = 60;
     f->cfg.timeout_s = 600;
+    f->cfg.proactive_routing = true;
 }
 
 /* Adds a deployment; name doubles as id unless id is given. Returns its index. */

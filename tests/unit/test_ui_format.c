@@ -33,6 +33,7 @@ static void test_ui_format_rate(void **st)
 {
     (void)st;
     assert_string_equal(ui_fmt_rate(buf, sizeof buf, 7.2), "7.2/min");
+    assert_string_equal(ui_fmt_rate(buf, sizeof buf, 7), "7/min"); /* a count of the last 60 s */
     assert_string_equal(ui_fmt_rate(buf, sizeof buf, 0), "0/min");
     assert_string_equal(ui_fmt_rate(buf, sizeof buf, 120.4), "120/min");
     assert_string_equal(ui_fmt_rate(buf, sizeof buf, -1), "-");
@@ -238,35 +239,35 @@ static void test_ui_format_badge(void **st)
     struct dep_snapshot d;
     (void)st;
     dep(&d, DEP_READY, 0);
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "READY");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_OK);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "READY");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_OK);
 
     dep(&d, DEP_COOLDOWN, 22500);
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "COOLDOWN 00:23");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_WARN);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "COOLDOWN 00:23");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_WARN);
 
     dep(&d, DEP_NO_KEY, 0);
     snprintf(d.key_env, sizeof d.key_env, "CEREBRAS_API_KEY");
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "NO KEY (set CEREBRAS_API_KEY)");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_DIM);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "NO KEY");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_DIM);
 
     dep(&d, DEP_AUTH_FAILED, 0);
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "AUTH FAILED");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_BAD);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "AUTH FAILED");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_BAD);
 
     dep(&d, DEP_QUOTA, 3723000);
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "QUOTA 1:02:03");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_BAD);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "QUOTA 1:02:03");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_BAD);
 
     dep(&d, DEP_RPM_FULL, 4000);
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "RPM FULL 00:04");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_WARN);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "RPM FULL 00:04");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_WARN);
 
     dep(&d, DEP_PROBING, 0);
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "PROBING");
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "PROBING");
     dep(&d, DEP_TPM_LOW, 0);
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "TPM LOW");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_WARN);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "TPM LOW");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_WARN);
 }
 
 static void test_ui_format_badge_disabled_wins(void **st)
@@ -275,8 +276,8 @@ static void test_ui_format_badge_disabled_wins(void **st)
     (void)st;
     dep(&d, DEP_COOLDOWN, 5000);
     d.enabled = false;
-    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d), "DISABLED");
-    assert_int_equal(ui_badge_tone(&d), UI_TONE_DIM);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "DISABLED");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_DIM);
     assert_int_equal(ui_dep_status(&d), DEP_DISABLED);
 }
 
@@ -306,6 +307,92 @@ static void test_ui_format_utf8_width(void **st)
     assert_int_equal(ui_utf8_prefix(s, 99), 7);
 }
 
+static void test_ui_format_trail_fit(void **st)
+{
+    struct request_rec r;
+    (void)st;
+    fallback_rec(&r);
+    snprintf(r.served_by, sizeof r.served_by, "zai/glm-4.6");
+    r.n_attempts = 0;
+    add_attempt(&r, "cerebras", 429, ERRC_RATE_LIMIT);
+    add_attempt(&r, "zai/glm-4.6", 200, ERRC_NONE);
+    /* Fits: the whole ids. */
+    assert_string_equal(ui_fmt_trail_fit(buf, sizeof buf, &r, false, 40),
+                        "cerebras 429 -> zai/glm-4.6 200");
+    /* Too long: provider names only. */
+    assert_string_equal(ui_fmt_trail_fit(buf, sizeof buf, &r, false, 25),
+                        "cerebras 429 -> zai 200");
+    /* Still too long: the served attempt goes, the row's columns name it. */
+    assert_string_equal(ui_fmt_trail_fit(buf, sizeof buf, &r, false, 16), "cerebras 429 ->");
+    assert_string_equal(ui_fmt_trail_fit(buf, sizeof buf, &r, true, 16),
+                        "cerebras 429 \xe2\x86\x92");
+    assert_string_equal(ui_fmt_trail_fit(buf, sizeof buf, &r, false, -5), "cerebras 429 ->");
+    /* Nobody served: every attempt stays, the caller cuts. */
+    r.served_by[0] = '\0';
+    r.attempts[1].status = 0;
+    r.attempts[1].cls = ERRC_TIMEOUT;
+    ui_fmt_trail_fit(buf, sizeof buf, &r, false, 10);
+    assert_non_null(strstr(buf, "cerebras 429 -> zai "));
+}
+
+static void test_ui_format_log_row_narrow_trail(void **st)
+{
+    struct request_rec r;
+    char head[256];
+    (void)st;
+    fallback_rec(&r);
+    snprintf(r.served_by, sizeof r.served_by, "zai/zai-glm-4.6");
+    r.attempts[1] = r.attempts[0];
+    snprintf(r.attempts[1].dep, sizeof r.attempts[1].dep, "zai/zai-glm-4.6");
+    r.attempts[1].status = 200;
+    /* 80 columns: the provider by name, and the failed attempt of the trail fits. */
+    ui_fmt_log_row(buf, sizeof buf, &r, true, 78);
+    ui_fmt_log_header(head, sizeof head, 78);
+    assert_true(ui_utf8_width(buf) <= 78);
+    assert_non_null(strstr(buf, " zai "));
+    assert_null(strstr(buf, "zai/zai"));
+    assert_non_null(strstr(buf, "cerebras 429 \xe2\x86\x92"));
+    assert_int_equal(strstr(head, "PROVIDER") - head, strstr(buf, "zai ") - buf);
+    /* Wide: the whole id in its column and in the trail. */
+    ui_fmt_log_row(buf, sizeof buf, &r, false, 140);
+    assert_non_null(strstr(buf, "cerebras 429 -> zai/zai-glm-4.6 200"));
+}
+
+static void test_ui_format_badge_forced(void **st)
+{
+    struct dep_snapshot d;
+    (void)st;
+    dep(&d, DEP_READY, 0);
+    d.is_primary = true;
+    assert_true(ui_dep_bypassed(&d, true));
+    assert_false(ui_dep_bypassed(&d, false));
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, true), "BYPASSED");
+    assert_int_equal(ui_badge_tone(&d, true), UI_TONE_WARN);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "READY");
+    /* A countdown says more than BYPASSED, and so does DISABLED. */
+    dep(&d, DEP_COOLDOWN, 9000);
+    d.is_primary = true;
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, true), "COOLDOWN 00:09");
+    d.enabled = false;
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, true), "DISABLED");
+    /* A fallback deployment is what forced fallback uses. */
+    dep(&d, DEP_READY, 0);
+    assert_false(ui_dep_bypassed(&d, true));
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, true), "READY");
+}
+
+static void test_ui_format_p50_p95(void **st)
+{
+    struct dep_snapshot d;
+    (void)st;
+    dep(&d, DEP_READY, 0);
+    /* The core reports 0 without samples: no answer yet is "-", not "0ms". */
+    assert_string_equal(ui_fmt_p50_p95(buf, sizeof buf, &d, 0, 0), "-");
+    d.n_ok = 3;
+    assert_string_equal(ui_fmt_p50_p95(buf, sizeof buf, &d, 95, 1234), "95ms/1.2s");
+    assert_string_equal(ui_fmt_p50_p95(buf, 4, &d, 95, 1234), "95m");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +413,10 @@ int main(void)
         cmocka_unit_test(test_ui_format_badge_disabled_wins),
         cmocka_unit_test(test_ui_format_status_tone),
         cmocka_unit_test(test_ui_format_utf8_width),
+        cmocka_unit_test(test_ui_format_trail_fit),
+        cmocka_unit_test(test_ui_format_log_row_narrow_trail),
+        cmocka_unit_test(test_ui_format_badge_forced),
+        cmocka_unit_test(test_ui_format_p50_p95),
     };
     setenv("TZ", "UTC", 1);
     tzset();
