@@ -19,4 +19,12 @@ void reqlog_event(struct reqlog *l, const char *event, const char *msg);
 /* Formats a request as JSON (the same object reqlog_write writes). Caller frees. */
 char *reqlog_format(const struct request_rec *rec);
 
+/* --log-bodies: bodies are cut to this many bytes each (at a UTF-8 boundary, invalid bytes
+ * replaced), and a cut body is marked "request_body_truncated" / "response_body_truncated". */
+#define REQLOG_BODY_MAX (64u << 10)
+/* Like reqlog_write, with "request_body" (the client's request) and "response_body" (the last
+ * provider answer, or error body, as received); either may be NULL. Headers are never logged. */
+void reqlog_write_bodies(struct reqlog *l, const struct request_rec *rec, const char *request,
+                         size_t request_len, const char *response, size_t response_len);
+
 #endif

@@ -16,6 +16,8 @@
 #define SNAP_SPARK      30  /* sparkline buckets ... */
 #define SNAP_SPARK_SECS 20  /* ... of this many seconds each: the last 10 minutes */
 #define REC_MAX_ATTEMPTS 6
+#define SNAP_HIST        14 /* histogram buckets (stats.h STATS_HIST); bounds: stats_hist_bound_s */
+#define SNAP_CODES       12 /* status codes counted per table (stats.h STATS_CODES) */
 
 struct attempt_rec {
     char dep[48];      /* deployment id */
@@ -44,6 +46,18 @@ struct request_rec {
     struct attempt_rec attempts[REC_MAX_ATTEMPTS];
 };
 
+struct snap_code {
+    int code; /* HTTP status; 0 = no answer (transport error); -1 = every other code */
+    uint64_t n;
+};
+
+/* Cumulative since start (kept across reloads): count[i] fell in bucket i, not at or below. */
+struct snap_hist {
+    uint64_t count[SNAP_HIST];
+    uint64_t n;
+    double sum_s;
+};
+
 struct dep_snapshot {
     char id[48];
     char name[32];
@@ -65,6 +79,13 @@ struct dep_snapshot {
     double ttft_p50_ms, ttft_p95_ms;
     uint64_t n_total, n_ok, n_429, n_err;
     uint64_t tokens_in, tokens_out;
+    struct snap_hist lat_hist, ttft_hist; /* successful attempts, like the percentiles */
+    int n_codes;
+    struct snap_code codes[SNAP_CODES]; /* attempts by upstream status */
+    int n_served;
+    struct snap_code served[SNAP_CODES]; /* client requests it served, by client status */
+    uint64_t fallbacks;                  /* of those, not the request's first candidate */
+    double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
 };
 
 struct snapshot {
@@ -78,6 +99,8 @@ struct snapshot {
     uint64_t seq;           /* id of the newest request in the log */
     int n_deps;
     struct dep_snapshot deps[SNAP_MAX_DEPS]; /* config order */
+    int n_unserved;
+    struct snap_code unserved[SNAP_CODES]; /* client requests no deployment served, by status */
     int n_log;
     struct request_rec log[SNAP_LOG]; /* newest first */
 };
@@ -106,6 +129,13 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
                            double latency_ms, double ttft_ms);
 /* Copies rec into the log and updates client-side counters. */
 void state_request_end(struct state *st, const struct request_rec *rec);
+/* Input-token calibration for the proactive budget: the provider counted `actual` input tokens
+ * for a request we estimated at `estimated`; state_scale_estimate turns an estimate into one
+ * that covers what this deployment counts. dep indexes cfg; after a reload to another config
+ * the sample is dropped and the estimate returned unscaled. */
+void state_token_sample(struct state *st, const struct config *cfg, int dep, long estimated,
+                        long actual);
+long state_scale_estimate(struct state *st, const struct config *cfg, int dep, long estimated);
 /* Earliest availability for a plan (monotonic ms, 0 if none) and whether it is rate-limited. */
 int64_t state_retry_at(struct state *st, const struct route_plan *plan, bool *rate_limited);
 

@@ -72,6 +72,8 @@ static cJSON *dep_json(const struct dep_snapshot *d)
     if (rl->remaining_requests_minute >= 0)
         cJSON_AddNumberToObject(q, "remaining_requests_minute", rl->remaining_requests_minute);
     cJSON_AddNumberToObject(o, "tpm_budget_left", (double)d->view.tpm_budget_left);
+    cJSON_AddNumberToObject(o, "token_estimate_ratio", d->token_ratio);
+    cJSON_AddNumberToObject(o, "fallbacks", (double)d->fallbacks);
     return o;
 }
 

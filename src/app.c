@@ -29,7 +29,7 @@ static void on_stop_signal(int sig)
     if (sig == SIGINT && ++interrupts >= 2)
         _exit(130); /* a second Ctrl-C means now */
     if (the_app)
-        the_app->stop = 1;
+        __atomic_store_n(&the_app->stop, 1, __ATOMIC_RELEASE);
 }
 
 static void on_hup(int sig)
@@ -128,7 +128,10 @@ static void *reload_watcher(void *ud)
 {
     struct app *app = ud;
     struct timespec t = {.tv_sec = 0, .tv_nsec = 100 * 1000000L};
-    while (!app->stop) {
+    /* stop is written by the signal handler on the main thread and read here: the flag
+     * fields in struct app are plain volatile ints, so every cross-thread access goes
+     * through the atomic builtins. */
+    while (!__atomic_load_n(&app->stop, __ATOMIC_ACQUIRE)) {
         if (reload_requested) {
             reload_requested = 0;
             char err[600];
@@ -183,7 +186,7 @@ static int run_view(struct app *app, const char *log_path)
 /* Lets open requests finish, then aborts what is left after the grace period. */
 static void drain(struct app *app)
 {
-    app->draining = 1;
+    __atomic_store_n(&app->draining, 1, __ATOMIC_RELEASE);
     struct snapshot *s = malloc(sizeof *s);
     double waited = 0, grace = app->opts.grace_s > 0 ? app->opts.grace_s : 10;
     struct timespec t = {.tv_sec = 0, .tv_nsec = 50 * 1000000L};
@@ -201,7 +204,7 @@ static void drain(struct app *app)
         waited += 50;
     }
     free(s);
-    app->abort_upstream = 1;
+    __atomic_store_n(&app->abort_upstream, 1, __ATOMIC_RELEASE);
 }
 
 static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
@@ -247,6 +250,12 @@ int app_main(const struct app_opts *o)
     app->opts = *o;
     snprintf(app->config_path, sizeof app->config_path, "%s", o->config_path);
     env_load_file(o->env_path);
+    /* Before any thread exists (the demo's simulated providers start threads). */
+    if (upstream_global_init() != 0) {
+        fprintf(stderr, "error: cannot initialise libcurl\n");
+        free(app);
+        return 1;
+    }
     char err[CONFIG_ERR_LEN];
     struct config *cfg = NULL;
     if (o->demo) {
@@ -259,6 +268,7 @@ int app_main(const struct app_opts *o)
     if (!cfg) {
         fprintf(stderr, "error: %s\n", err);
         demo_stop(app->demo);
+        upstream_global_cleanup();
         free(app);
         return 2;
     }
@@ -266,8 +276,6 @@ int app_main(const struct app_opts *o)
     int status = 1;
     the_app = app;
     install_signals();
-    if (upstream_global_init() != 0)
-        goto out_config;
     app->st = state_new(cfg, NULL);
     if (!app->st)
         goto out_curl;
@@ -279,7 +287,7 @@ int app_main(const struct app_opts *o)
     pthread_t watcher;
     bool watching = pthread_create(&watcher, NULL, reload_watcher, app) == 0;
     status = run_view(app, log_path) == 0 ? 0 : 1;
-    app->stop = 1;
+    __atomic_store_n(&app->stop, 1, __ATOMIC_RELEASE);
     if (watching)
         pthread_join(watcher, NULL);
     demo_traffic_stop(app->demo);
@@ -290,10 +298,9 @@ out_state:
     reqlog_close(app->reqlog);
     state_free(app->st);
 out_curl:
-    upstream_global_cleanup();
-out_config:
     config_free(cfg);
     demo_stop(app->demo);
+    upstream_global_cleanup();
     the_app = NULL;
     free(app);
     return status;

@@ -286,12 +286,21 @@ static int read_body(struct mg_connection *c, size_t max, struct buf *b)
     }
 }
 
+/* app->draining is set by the main thread during shutdown and read by every worker. */
+static bool draining(const struct app *app)
+{
+    return __atomic_load_n(&app->draining, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Returns the status it answered with (503 while shutting down). */
 static int send_health(struct mg_connection *c, struct app *app)
 {
+    bool d = draining(app);
     char body[256];
     int n = snprintf(body, sizeof body, "{\"status\":\"%s\",\"version\":\"%s\",\"port\":%d}",
-                     app->draining ? "shutting down" : "healthy", SB_VERSION, app->port);
-    return http_send(c, app->draining ? 503 : 200, "application/json", body, (size_t)n, NULL, 0);
+                     d ? "shutting down" : "healthy", SB_VERSION, app->port);
+    http_send(c, d ? 503 : 200, "application/json", body, (size_t)n, NULL, 0);
+    return d ? 503 : 200;
 }
 
 static int send_root(struct mg_connection *c, struct app *app, bool head)
@@ -353,8 +362,7 @@ static int route_request(struct mg_connection *c, void *ud)
     if (r == R_PROBE || (r == R_ROOT && head))
         return send_root(c, app, true), 200;
     if (r == R_HEALTH)
-        return get ? (send_health(c, app), app->draining ? 503 : 200)
-                   : method_not_allowed(c, api, "GET");
+        return get ? send_health(c, app) : method_not_allowed(c, api, "GET");
     if (r == R_ROOT)
         return get ? (send_root(c, app, false), 200) : method_not_allowed(c, api, "GET");
 
@@ -374,7 +382,7 @@ static int route_request(struct mg_connection *c, void *ud)
     case R_CHAT:
         if (strcmp(m, "POST") != 0)
             return method_not_allowed(c, api, "POST");
-        if (app->draining) {
+        if (draining(app)) {
             http_send_error(c, api, 503, "switchboard is shutting down", NULL, 1, NULL, 0);
             return 503;
         }

@@ -66,6 +66,13 @@ struct exchange {
     struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
     bool committed;
     double attempt_t0;   /* when this attempt started */
+
+    /* --log-bodies: the client's body (borrowed) and the last provider answer as received,
+     * kept up to one byte past what the log keeps so that it can mark the cut */
+    bool keep_bodies;
+    const char *body;
+    size_t body_len;
+    struct buf answer;
     double attempt_ttft; /* attempt start to the first byte sent to the client */
 };
 
@@ -177,9 +184,17 @@ static int commit_stream(struct exchange *ex)
     return http_stream_begin(ex->c, h, n);
 }
 
+static void keep_answer(struct exchange *ex, const char *p, size_t n)
+{
+    size_t room = REQLOG_BODY_MAX + 1 - ex->answer.len;
+    if (ex->keep_bodies && ex->answer.len <= REQLOG_BODY_MAX)
+        buf_append(&ex->answer, p, n < room ? n : room);
+}
+
 static int on_stream_data(void *ud, const char *p, size_t n)
 {
     struct exchange *ex = ud;
+    keep_answer(ex, p, n);
     int rc = xstream_feed(ex->xs, p, n, &ex->out);
     if (!ex->committed) {
         if (rc < 0 || ex->out.len == 0) {
@@ -209,6 +224,7 @@ static int on_stream_data(void *ud, const char *p, size_t n)
 static int on_body_data(void *ud, const char *p, size_t n)
 {
     struct exchange *ex = ud;
+    keep_answer(ex, p, n);
     return buf_append(&ex->out, p, n) ? SINK_TOO_LARGE : 0;
 }
 
@@ -338,6 +354,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
                            const struct upstream_result *res)
 {
     struct attempt_outcome o = {.ok = ok, .status = res->status, .rl = res->rl, .was_probe = probe};
+    bool counted = false; /* the provider said how many input tokens it counted */
     if (!ok)
         o.err = ex->err;
     if (ex->xs) {
@@ -347,10 +364,14 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         o.tokens_out = st.tokens_out;
         ex->rec.tokens_in = st.tokens_in;
         ex->rec.tokens_out = st.tokens_out;
+        counted = st.got_usage;
     } else {
         o.tokens_in = ex->rec.tokens_in;
         o.tokens_out = ex->rec.tokens_out;
+        counted = o.tokens_in > 0;
     }
+    if (ok && counted)
+        state_token_sample(ex->app->st, ex->cfg, dep_idx, ex->est_in, o.tokens_in);
     double ttft = ok && ex->committed && ex->stream ? ex->attempt_ttft : -1;
     state_attempt_end(ex->app->st, dep_idx, &o, res->total_ms, ttft);
     struct attempt_rec *a = rec_attempt(ex);
@@ -389,7 +410,10 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     fill_upstream_req(ex, &r, buf_cstr(&url), body);
     struct upstream_result res;
     ex->attempt_t0 = mono_ms();
+    buf_reset(&ex->answer);
     int rc = upstream_perform(&r, ex->stream ? on_stream_data : on_body_data, ex, &res);
+    if (rc != 0 && res.error_body.len)
+        keep_answer(ex, res.error_body.data, res.error_body.len);
     ex->upstream_ms += res.total_ms;
     bool ok = false;
     enum attempt_result out = ATTEMPT_FAILED;
@@ -422,8 +446,11 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     int dep_idx = ex->plan.dep[i];
     const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
     long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
+    /* what this provider will book: our input estimate scaled to its own count, plus the
+     * output budget it reserves up front */
+    long need = state_scale_estimate(ex->app->st, ex->cfg, dep_idx, ex->est_in) + cap;
     bool probe = false;
-    enum admit adm = state_admit(ex->app->st, &ex->plan, i, ex->est_in + cap, &probe);
+    enum admit adm = state_admit(ex->app->st, &ex->plan, i, need, &probe);
     if (adm != ADMIT_OK) {
         note_skip(ex, dep_idx, adm);
         return ATTEMPT_FAILED;
@@ -446,13 +473,14 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
         if (r == ATTEMPT_DONE)
             break;
         enum err_class cls = ex->err.cls;
-        if (cls == ERRC_BAD_REQUEST || cls == ERRC_CLIENT_GONE || ex->app->abort_upstream) {
+        if (cls == ERRC_BAD_REQUEST || cls == ERRC_CLIENT_GONE ||
+            __atomic_load_n(&ex->app->abort_upstream, __ATOMIC_ACQUIRE)) {
             *stop = true;
             break;
         }
         if (!errmap_is_retryable(cls) || tries >= ex->cfg->num_retries || probe)
             break;
-        if (state_admit(ex->app->st, &ex->plan, i, ex->est_in + cap, &probe) != ADMIT_OK)
+        if (state_admit(ex->app->st, &ex->plan, i, need, &probe) != ADMIT_OK)
             break;
     }
     free(body);
@@ -574,7 +602,10 @@ static void end_record(struct exchange *ex)
     ex->rec.latency_ms = mono_ms() - ex->t0;
     ex->rec.overhead_ms = ex->rec.latency_ms - ex->upstream_ms;
     state_request_end(ex->app->st, &ex->rec);
-    if (ex->app->reqlog)
+    if (ex->keep_bodies)
+        reqlog_write_bodies(ex->app->reqlog, &ex->rec, ex->body, ex->body_len, ex->answer.data,
+                            ex->answer.len);
+    else if (ex->app->reqlog)
         reqlog_write(ex->app->reqlog, &ex->rec);
 }
 
@@ -599,9 +630,16 @@ static void not_found(struct exchange *ex)
 int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const char *body,
                 size_t len)
 {
-    struct exchange ex = {.app = app, .c = c, .client = client, .t0 = mono_ms()};
+    struct exchange ex = {.app = app,
+                          .c = c,
+                          .client = client,
+                          .t0 = mono_ms(),
+                          .keep_bodies = app->opts.log_bodies && app->reqlog,
+                          .body = body,
+                          .body_len = len};
     buf_init(&ex.trail, 1024);
     buf_init(&ex.out, 0);
+    buf_init(&ex.answer, 0);
     ex.cfg = state_config(app->st);
     begin_record(&ex);
     if (parse_request(&ex, body, len)) {
@@ -627,6 +665,7 @@ int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const
     cJSON_Delete(ex.req);
     buf_release(&ex.out);
     buf_release(&ex.trail);
+    buf_release(&ex.answer);
     config_free(ex.cfg);
     return ex.rec.status;
 }

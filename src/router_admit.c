@@ -33,15 +33,28 @@ int rt_win_count(const struct dep_rt *d, int64_t now)
     return n;
 }
 
-static long win_tokens(const struct dep_rt *d, int64_t now)
+/* Tokens admitted in the window at or after since (INT64_MIN: the whole window). */
+static long win_tokens(const struct dep_rt *d, int64_t now, int64_t since)
 {
     long sum = 0;
     for (int k = 0; k < d->win_n; k++) {
         const struct rt_win_ent *e = win_at(d, k);
-        if (in_window(e->t, now) && e->tokens > 0 && sum < LONG_MAX - e->tokens)
+        if (in_window(e->t, now) && e->t >= since && e->tokens > 0 && sum < LONG_MAX - e->tokens)
             sum += e->tokens;
     }
     return sum;
+}
+
+/* Attempts admitted in the window at or after since. */
+static int win_count_since(const struct dep_rt *d, int64_t now, int64_t since)
+{
+    int n = 0;
+    for (int k = 0; k < d->win_n; k++) {
+        const struct rt_win_ent *e = win_at(d, k);
+        if (in_window(e->t, now) && e->t >= since)
+            n++;
+    }
+    return n;
 }
 
 static void win_prune(struct dep_rt *d, int64_t now)
@@ -59,6 +72,17 @@ static void win_push(struct dep_rt *d, int64_t now, long tokens)
     d->win_n++;
 }
 
+/* When the oldest attempt admitted at or after since leaves the window. */
+static int64_t win_frees_at_since(const struct dep_rt *d, int64_t now, int64_t since)
+{
+    for (int j = 0; j < d->win_n; j++) {
+        const struct rt_win_ent *e = win_at(d, j);
+        if (in_window(e->t, now) && e->t >= since)
+            return e->t + RT_WINDOW_MS;
+    }
+    return now + RT_WINDOW_MS;
+}
+
 /* When the k-th oldest attempt still in the window leaves it (k from 0). */
 static int64_t win_frees_at(const struct dep_rt *d, int64_t now, int k)
 {
@@ -70,13 +94,13 @@ static int64_t win_frees_at(const struct dep_rt *d, int64_t now, int k)
     return now + RT_WINDOW_MS;
 }
 
-/* When at least `tokens` of the window's tokens have left it. */
-static int64_t win_tokens_free_at(const struct dep_rt *d, int64_t now, long tokens)
+/* When at least `tokens` of the window's tokens admitted at or after since have left it. */
+static int64_t win_tokens_free_at(const struct dep_rt *d, int64_t now, int64_t since, long tokens)
 {
     long freed = 0;
     for (int j = 0; j < d->win_n; j++) {
         const struct rt_win_ent *e = win_at(d, j);
-        if (!in_window(e->t, now))
+        if (!in_window(e->t, now) || e->t < since)
             continue;
         freed += e->tokens;
         if (freed >= tokens)
@@ -150,6 +174,8 @@ static bool day_requests_out(const struct dep_rt *d, int64_t now, int64_t *until
     return true;
 }
 
+/* After the provider's reset its new minute holds what we sent since its last answer (those
+ * still in our window): attempts in flight across the reset count there, not in the old one. */
 static bool minute_requests_out(const struct dep_rt *d, int64_t now, int64_t *until)
 {
     const struct ratelimit_info *rl = &d->rl;
@@ -158,16 +184,25 @@ static bool minute_requests_out(const struct dep_rt *d, int64_t now, int64_t *un
     int64_t at =
         d->rl_seen +
         (rl->reset_requests_minute_s >= 0 ? secs_ms(rl->reset_requests_minute_s) : RT_WINDOW_MS);
+    if (now >= at) {
+        int sent = win_count_since(d, now, d->rl_seen);
+        if (rl->limit_requests_minute <= 0 || sent < rl->limit_requests_minute)
+            return false;
+        *until = win_frees_at_since(d, now, d->rl_seen);
+        return true;
+    }
     double left = rl->remaining_requests_minute - (double)(d->req_total - d->req_at_rl);
-    if (now >= at || left > 0)
+    if (left > 0)
         return false;
     *until = at;
     return true;
 }
 
 /* Tokens the provider's minute headers leave; LONG_MAX when they say nothing usable. Once
- * the reset passes the bucket is full again (the limit, when the headers gave one). */
-static long header_minute_left(const struct dep_rt *d, int64_t now, int64_t *at)
+ * the reset passes the bucket is full again (the limit, when the headers gave one) less what
+ * we sent since its last answer: a burst right after a reset must not all see a full bucket.
+ * *at gets when `need` tokens fit. */
+static long header_minute_left(const struct dep_rt *d, int64_t now, long need, int64_t *at)
 {
     const struct ratelimit_info *rl = &d->rl;
     if (!d->has_rl || rl->remaining_tokens_minute < 0)
@@ -176,8 +211,11 @@ static long header_minute_left(const struct dep_rt *d, int64_t now, int64_t *at)
           (rl->reset_tokens_minute_s >= 0 ? secs_ms(rl->reset_tokens_minute_s) : RT_WINDOW_MS);
     if (now < *at)
         return clamp_long(rl->remaining_tokens_minute - (double)(d->tok_total - d->tok_at_rl));
-    *at = now + RT_WINDOW_MS;
-    return rl->limit_tokens_minute > 0 ? clamp_long(rl->limit_tokens_minute) : LONG_MAX;
+    if (rl->limit_tokens_minute <= 0)
+        return LONG_MAX;
+    long left = clamp_long(rl->limit_tokens_minute) - win_tokens(d, now, d->rl_seen);
+    *at = win_tokens_free_at(d, now, d->rl_seen, need - left);
+    return left;
 }
 
 static long header_day_left(const struct dep_rt *d, int64_t now, int64_t *at)
@@ -212,17 +250,31 @@ static void budget_check(struct budget *b, long left, int64_t frees_at, const ch
     }
 }
 
+/* A per-minute limit the provider's headers state, or 0. A config without rpm / tpm still
+ * gets our own 60 s window against it: the headers' remaining counts lag behind requests in
+ * flight, and a sliding window of the limit never admits more than the provider's fixed window
+ * or token bucket of that size would. */
+static long header_limit(const struct dep_rt *d, double limit)
+{
+    return d->has_rl && limit > 0 && limit < (double)LONG_MAX ? (long)limit : 0;
+}
+
 static void token_budget(const struct router *r, int i, int64_t now, long est, struct budget *b)
 {
     const struct dep_rt *d = &r->d[i];
     long tpm = r->cfg->deps[i].tpm;
+    const char *which = "local tpm";
+    if (tpm <= 0) {
+        tpm = header_limit(d, d->rl.limit_tokens_minute);
+        which = "provider tpm";
+    }
     *b = (struct budget){.left = LONG_MAX, .need = est, .fits = true, .which = ""};
     if (tpm > 0) {
-        long left = tpm - win_tokens(d, now);
-        budget_check(b, left, win_tokens_free_at(d, now, est - left), "local tpm");
+        long left = tpm - win_tokens(d, now, INT64_MIN);
+        budget_check(b, left, win_tokens_free_at(d, now, INT64_MIN, est - left), which);
     }
     int64_t at = 0;
-    long left = header_minute_left(d, now, &at);
+    long left = header_minute_left(d, now, est, &at);
     if (left != LONG_MAX)
         budget_check(b, left, at, "provider minute");
     left = header_day_left(d, now, &at);
@@ -271,7 +323,8 @@ static void eval_limits(const struct router *r, int i, int64_t now, long est, st
     const struct dep_rt *d = &r->d[i];
     long rpm = r->cfg->deps[i].rpm;
     int used = rt_win_count(d, now);
-    if (day_requests_out(d, now, &ev->until)) {
+    bool proactive = r->cfg->proactive_routing;
+    if (proactive && day_requests_out(d, now, &ev->until)) {
         ev->st = DEP_QUOTA;
         say(reason, cap, "daily request quota used up (provider headers)");
         return;
@@ -280,6 +333,15 @@ static void eval_limits(const struct router *r, int i, int64_t now, long est, st
         ev->st = DEP_RPM_FULL;
         ev->until = win_frees_at(d, now, used - (int)rpm);
         say(reason, cap, "rpm %d/%ld (local window)", used, rpm);
+        return;
+    }
+    if (!proactive) /* reactive: only cooldowns and the configured rpm, as LiteLLM */
+        return;
+    long hrpm = rpm > 0 ? 0 : header_limit(d, d->rl.limit_requests_minute);
+    if (hrpm > 0 && hrpm <= RT_WIN_CAP_COUNT && used >= hrpm) {
+        ev->st = DEP_RPM_FULL;
+        ev->until = win_frees_at(d, now, used - (int)hrpm);
+        say(reason, cap, "rpm %d/%ld (provider limit)", used, hrpm);
         return;
     }
     if (minute_requests_out(d, now, &ev->until)) {

@@ -4,6 +4,8 @@
 #include "state.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@
 
 _Static_assert(SNAP_SPARK == STATS_SPARK, "sparkline sizes must agree");
 _Static_assert(SNAP_SPARK_SECS * 1000 == STATS_SPARK_MS, "sparkline buckets must agree");
+_Static_assert(SNAP_HIST == STATS_HIST, "histogram sizes must agree");
+_Static_assert(SNAP_CODES == STATS_CODES, "status tables must agree");
 
 struct state {
     pthread_mutex_t mu;
@@ -31,6 +35,7 @@ struct state {
     struct request_rec log[SNAP_LOG];
     int arr_head, arr_n;
     int64_t arrivals[ARRIVALS_CAP];
+    struct stats_codes unserved; /* client requests no deployment served */
 };
 
 static int64_t mono_ms(void)
@@ -208,6 +213,27 @@ static void terminate_strings(struct request_rec *r)
     }
 }
 
+static int dep_index(const struct config *c, const char *id)
+{
+    for (size_t i = 0; id[0] && i < c->n_deps; i++)
+        if (c->deps[i].id && strcmp(c->deps[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Client status counters: per serving deployment (and whether it was a fallback), or unserved.
+ * A fallback is served by some deployment other than the first candidate tried or skipped. */
+static void count_response(struct state *st, const struct request_rec *r)
+{
+    int dep = dep_index(st->cfg, r->served_by);
+    if (dep < 0) {
+        stats_code_count(&st->unserved, r->status);
+        return;
+    }
+    bool fallback = r->n_attempts > 0 && strcmp(r->attempts[0].dep, r->served_by) != 0;
+    stats_served(&st->stats[dep], r->status, fallback);
+}
+
 void state_request_end(struct state *st, const struct request_rec *rec)
 {
     if (!rec)
@@ -220,9 +246,30 @@ void state_request_end(struct state *st, const struct request_rec *rec)
     if (st->log_n < SNAP_LOG)
         st->log_n++;
     st->seq = rec->id;
+    count_response(st, slot);
     if (st->in_flight > 0)
         st->in_flight--;
     pthread_mutex_unlock(&st->mu);
+}
+
+void state_token_sample(struct state *st, const struct config *cfg, int dep, long estimated,
+                        long actual)
+{
+    pthread_mutex_lock(&st->mu);
+    if (cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps)
+        stats_token_sample(&st->stats[dep], estimated, actual);
+    pthread_mutex_unlock(&st->mu);
+}
+
+long state_scale_estimate(struct state *st, const struct config *cfg, int dep, long estimated)
+{
+    double ratio = 1.0;
+    pthread_mutex_lock(&st->mu);
+    if (cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps)
+        ratio = stats_token_ratio(&st->stats[dep]);
+    pthread_mutex_unlock(&st->mu);
+    double scaled = ceil((double)(estimated > 0 ? estimated : 0) * ratio);
+    return scaled < (double)LONG_MAX ? (long)scaled : LONG_MAX;
 }
 
 int64_t state_retry_at(struct state *st, const struct route_plan *plan, bool *rate_limited)
@@ -342,6 +389,20 @@ static bool group_has_fallbacks(const struct config *c, const char *group)
     return false;
 }
 
+static void copy_hist(struct snap_hist *dst, const struct stats_hist *src)
+{
+    memcpy(dst->count, src->count, sizeof dst->count);
+    dst->n = src->n;
+    dst->sum_s = src->sum_s;
+}
+
+static int copy_codes(struct snap_code *dst, const struct stats_codes *src)
+{
+    for (int k = 0; k < src->n; k++)
+        dst[k] = (struct snap_code){.code = src->c[k].code, .n = src->c[k].n};
+    return src->n;
+}
+
 static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snapshot *d)
 {
     const struct deployment_cfg *c = &st->cfg->deps[i];
@@ -368,6 +429,12 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->n_err = s->n_err;
     d->tokens_in = s->tokens_in;
     d->tokens_out = s->tokens_out;
+    copy_hist(&d->lat_hist, &s->lat_hist);
+    copy_hist(&d->ttft_hist, &s->ttft_hist);
+    d->n_codes = copy_codes(d->codes, &s->codes);
+    d->n_served = copy_codes(d->served, &s->served);
+    d->fallbacks = s->fallbacks;
+    d->token_ratio = stats_token_ratio(s);
 }
 
 static int client_rpm(const struct state *st, int64_t now)
@@ -409,6 +476,7 @@ void state_snapshot(struct state *st, struct snapshot *out)
         if (smp)
             stats_copy_samples(&st->stats[i], &smp[i]);
     }
+    out->n_unserved = copy_codes(out->unserved, &st->unserved);
     copy_log(st, out);
     pthread_mutex_unlock(&st->mu);
     for (int i = 0; smp && i < out->n_deps; i++) {

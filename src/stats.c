@@ -2,8 +2,18 @@
  * own: the caller passes the time and holds whatever lock guards the struct. */
 #include "stats.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Seconds: from a fast non-streamed answer to a long generation. */
+static const double hist_bounds[STATS_HIST - 1] = {0.025, 0.05, 0.1, 0.25, 0.5, 1,  2.5,
+                                                   5,     10,   30,  60,   120, 300};
+
+#define CALIB_MIN_EST 64
+#define CALIB_MARGIN  1.03
+#define CALIB_LO      0.25
+#define CALIB_HI      4.0
 
 void stats_init(struct dep_stats *s)
 {
@@ -54,6 +64,7 @@ void stats_attempt(struct dep_stats *s, bool ok, int status, enum err_class cls,
                    long tokens_out, double latency_ms, double ttft_ms, int64_t now_ms)
 {
     s->n_total++;
+    stats_code_count(&s->codes, status);
     if (tokens_in > 0)
         s->tokens_in += (uint64_t)tokens_in;
     if (tokens_out > 0)
@@ -61,10 +72,14 @@ void stats_attempt(struct dep_stats *s, bool ok, int status, enum err_class cls,
     spark_count(s, now_ms);
     if (ok) {
         s->n_ok++;
-        if (latency_ms >= 0)
+        if (latency_ms >= 0) {
             ring_push(&s->lat, latency_ms);
-        if (ttft_ms >= 0)
+            stats_hist_add(&s->lat_hist, latency_ms);
+        }
+        if (ttft_ms >= 0) {
             ring_push(&s->ttft, ttft_ms);
+            stats_hist_add(&s->ttft_hist, ttft_ms);
+        }
         tps_record(s, tokens_out, latency_ms, ttft_ms);
     } else if (cls == ERRC_RATE_LIMIT || status == 429) {
         s->n_429++;
@@ -131,4 +146,70 @@ void stats_percentiles(struct stats_samples *smp, double *lat_p50, double *lat_p
     *lat_p95 = rank(smp->lat, smp->n_lat, 95);
     *ttft_p50 = rank(smp->ttft, smp->n_ttft, 50);
     *ttft_p95 = rank(smp->ttft, smp->n_ttft, 95);
+}
+
+double stats_hist_bound_s(int i)
+{
+    if (i < 0 || i >= STATS_HIST)
+        return -1;
+    return i == STATS_HIST - 1 ? INFINITY : hist_bounds[i];
+}
+
+void stats_hist_add(struct stats_hist *h, double ms)
+{
+    if (!(ms >= 0))
+        return;
+    double s = ms / 1000.0;
+    int i = 0;
+    while (i < STATS_HIST - 1 && s > hist_bounds[i])
+        i++;
+    h->count[i]++;
+    h->n++;
+    h->sum_s += s;
+}
+
+void stats_code_count(struct stats_codes *t, int code)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->c[i].code == code) {
+            t->c[i].n++;
+            return;
+        }
+    if (t->n < STATS_CODES - 1) {
+        t->c[t->n++] = (struct stats_code){.code = code, .n = 1};
+        return;
+    }
+    /* the table is full: the last slot collects every other code */
+    if (t->n == STATS_CODES - 1)
+        t->c[t->n++] = (struct stats_code){.code = STATS_CODE_OTHER};
+    t->c[STATS_CODES - 1].n++;
+}
+
+void stats_served(struct dep_stats *s, int status, bool fallback)
+{
+    stats_code_count(&s->served, status);
+    if (fallback)
+        s->fallbacks++;
+}
+
+void stats_token_sample(struct dep_stats *s, long estimated, long actual)
+{
+    if (estimated < CALIB_MIN_EST || actual <= 0)
+        return;
+    s->calib[s->calib_pos] = (float)((double)actual / (double)estimated);
+    s->calib_pos = (s->calib_pos + 1) % STATS_CALIB;
+    if (s->calib_n < STATS_CALIB)
+        s->calib_n++;
+}
+
+double stats_token_ratio(const struct dep_stats *s)
+{
+    if (s->calib_n == 0)
+        return 1.0;
+    double worst = 0;
+    for (int i = 0; i < s->calib_n; i++)
+        if (s->calib[i] > worst)
+            worst = s->calib[i];
+    worst *= CALIB_MARGIN;
+    return worst < CALIB_LO ? CALIB_LO : worst > CALIB_HI ? CALIB_HI : worst;
 }

@@ -353,7 +353,7 @@ static CURLcode run_loop(const struct upstream_req *req, struct xfer *x,
         if (!running)
             break;
         double now = mono_ms();
-        if (req->abort_flag && *req->abort_flag) {
+        if (req->abort_flag && __atomic_load_n(req->abort_flag, __ATOMIC_ACQUIRE)) {
             set_err(res, ERRC_CLIENT_GONE, "api_error", "%s", "switchboard is shutting down");
             *stopped = true;
             break;

@@ -225,7 +225,8 @@ int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
     set_term(scr);
     saved_err = stderr_away(h->log_path, err_path, sizeof err_path);
     setup_screen(c->utf8);
-    while (!(stop && *stop) && !c->quit) {
+    /* stop is set by a signal handler on any thread: atomic, like every other reader. */
+    while (!(stop && __atomic_load_n(stop, __ATOMIC_ACQUIRE)) && !c->quit) {
         state_snapshot(h->st, c->snap);
         ui_ctl_frame(c, LINES, COLS);
         draw(c);

@@ -307,33 +307,44 @@ static int page(const struct ui_ctx *c)
     return c->lay.log_rows > 1 ? c->lay.log_rows - 1 : 1;
 }
 
-static void act(struct ui_ctx *c, enum ui_action a, int key)
+/* Moves a selection or the help text; false when a is not a movement. */
+static bool move(struct ui_ctx *c, enum ui_action a, int key)
 {
     switch (a) {
     case UI_ACT_UP:
         step(c, -1);
-        break;
+        return true;
     case UI_ACT_DOWN:
         step(c, 1);
-        break;
+        return true;
     case UI_ACT_PGUP:
         step(c, -page(c));
-        break;
+        return true;
     case UI_ACT_PGDN:
         step(c, page(c));
-        break;
+        return true;
     case UI_ACT_TOP:
         step(c, -(SNAP_LOG + 100));
-        break;
+        return true;
     case UI_ACT_BOTTOM:
         step(c, SNAP_LOG + 100);
-        break;
+        return true;
     case UI_ACT_SELECT_N:
         if (key - '1' < c->n_deps) {
             select_dep(c, key - '1');
             c->focus = UI_PANE_PROVIDERS;
         }
-        break;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void act(struct ui_ctx *c, enum ui_action a, int key)
+{
+    if (move(c, a, key))
+        return;
+    switch (a) {
     case UI_ACT_TOGGLE:
         cmd_toggle(c);
         break;
@@ -374,7 +385,7 @@ static void act(struct ui_ctx *c, enum ui_action a, int key)
     case UI_ACT_QUIT:
         quit(c);
         break;
-    case UI_ACT_NONE:
+    default: /* UI_ACT_NONE; movements went to move() */
         break;
     }
 }

@@ -92,7 +92,7 @@ static void attempts(struct lines *l, const struct request_rec *q)
 
 static void build(struct lines *l, const struct request_rec *q, bool utf8)
 {
-    char t[16], a[32], b[32], c[32], d[32], e[32];
+    char t[16], a[32], b[32], c[32], d[32], e[32], line[256];
 
     add(l, UI_TONE_NORMAL, "at %s  %s client  %s", ui_fmt_clock(t, sizeof t, q->wall_ms),
         ui_api_label(q->client_api), q->stream ? "streaming" : "not streaming");
@@ -100,10 +100,12 @@ static void build(struct lines *l, const struct request_rec *q, bool utf8)
         q->group[0] ? q->group : "-");
     add(l, ui_status_tone(q->status), "served by %s  status %d",
         q->served_by[0] ? q->served_by : "nobody", q->status);
-    add(l, UI_TONE_NORMAL, "latency %s  TTFT %s  overhead %s  tokens in %s out %s",
-        ui_fmt_ms(a, sizeof a, q->latency_ms), ui_fmt_ms(b, sizeof b, q->ttft_ms),
-        ui_fmt_ms(c, sizeof c, q->overhead_ms), ui_fmt_count(d, sizeof d, (double)q->tokens_in),
-        ui_fmt_count(e, sizeof e, (double)q->tokens_out));
+    snprintf(line, sizeof line, "latency %s  TTFT %s  overhead %s  tokens in %s out %s",
+             ui_fmt_ms(a, sizeof a, q->latency_ms), ui_fmt_ms(b, sizeof b, q->ttft_ms),
+             ui_fmt_ms(c, sizeof c, q->overhead_ms),
+             ui_fmt_count(d, sizeof d, (double)q->tokens_in),
+             ui_fmt_count(e, sizeof e, (double)q->tokens_out));
+    add_wrapped(l, UI_TONE_NORMAL, 0, line);
     add(l, UI_TONE_NORMAL, "%s", "");
     attempts(l, q);
     if (q->error[0]) {

@@ -38,7 +38,8 @@ void ui_draw_footer(const struct ui_ctx *c, struct ui_rect r)
         return;
     status_line(c, r.y, w);
     if (c->confirm_quit)
-        ui_put(r.y + 1, r.x, w, UI_TONE_DIM, "y quit (open requests get a grace period)  any other key stays");
+        ui_put(r.y + 1, r.x, w, UI_TONE_DIM,
+               "y quit (open requests get a grace period)  any other key stays");
     else
         ui_put(r.y + 1, r.x, w, UI_TONE_DIM, ui_keys_footer(keys, sizeof keys, ui_ctl_pane(c), w));
 }

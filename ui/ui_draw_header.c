@@ -5,11 +5,14 @@
 #include <stdio.h>
 
 /* Writes s at *x in tone followed by two spaces, whole or not at all (a cut "up 00" would
- * mislead); returns false when it did not fit. */
+ * mislead). Items come most important first, so once one does not fit the line is full:
+ * returns false then and from every later call. */
 static bool item(int y, int *x, int right, enum ui_tone tone, const char *s)
 {
-    if (*x + ui_utf8_width(s) > right)
+    if (*x + ui_utf8_width(s) > right) {
+        *x = right;
         return false;
+    }
     *x += ui_put(y, *x, right - *x, tone, s);
     *x += ui_put(y, *x, right - *x, UI_TONE_NORMAL, "  ");
     return true;
@@ -47,7 +50,8 @@ static void line_two(const struct ui_ctx *c, struct ui_rect r)
     int x = r.x, right = r.x + r.w;
     char buf[320], rate[32], tot[32];
 
-    snprintf(buf, sizeof buf, "%s request%s  %s", ui_fmt_count(tot, sizeof tot, (double)s->total_requests),
+    snprintf(buf, sizeof buf, "%s request%s  %s",
+             ui_fmt_count(tot, sizeof tot, (double)s->total_requests),
              s->total_requests == 1 ? "" : "s", ui_fmt_rate(rate, sizeof rate, s->rpm_total));
     item(r.y + 1, &x, right, UI_TONE_NORMAL, buf);
     snprintf(buf, sizeof buf, "%d in flight", s->in_flight);

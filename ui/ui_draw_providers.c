@@ -151,9 +151,11 @@ static void reason_row(const struct ui_ctx *c, const struct dep_snapshot *d, str
     } else if (s == DEP_NO_KEY && d->key_env[0]) {
         textf(&p, UI_TONE_DIM, "no key: set %s in the environment or .env, then R", d->key_env);
     } else if (is_out(d) && d->view.reason[0]) {
+        static const char hint[] = "  (r tries it now)";
+
         text(&p, ui_badge_tone(d, false), d->view.reason);
-        if (resettable(s))
-            text(&p, UI_TONE_DIM, "  (r tries it now)");
+        if (resettable(s) && p.x + ui_utf8_width(hint) <= p.right)
+            text(&p, UI_TONE_DIM, hint);
     } else {
         textf(&p, UI_TONE_DIM, "%s  %s  %s", d->model, api_name(d->dialect), d->api_base);
     }

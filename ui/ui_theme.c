@@ -51,9 +51,8 @@ const char *ui_theme_line(enum ui_line l)
     /* Box-drawing characters as text rather than the terminal's alternate character set:
      * with UTF-8 they need no ACS support (PuTTY, some tmux setups draw ACS as letters). */
     static const char *const utf8_glyph[] = {
-        [UI_LINE_H] = "\xe2\x94\x80",  [UI_LINE_V] = "\xe2\x94\x82",
-        [UI_LINE_UL] = "\xe2\x94\x8c", [UI_LINE_UR] = "\xe2\x94\x90",
-        [UI_LINE_LL] = "\xe2\x94\x94", [UI_LINE_LR] = "\xe2\x94\x98",
+        [UI_LINE_H] = "\xe2\x94\x80",  [UI_LINE_V] = "\xe2\x94\x82",  [UI_LINE_UL] = "\xe2\x94\x8c",
+        [UI_LINE_UR] = "\xe2\x94\x90", [UI_LINE_LL] = "\xe2\x94\x94", [UI_LINE_LR] = "\xe2\x94\x98",
     };
     static const char *const ascii_glyph[] = {
         [UI_LINE_H] = "-",  [UI_LINE_V] = "|",  [UI_LINE_UL] = "+",

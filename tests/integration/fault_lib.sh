@@ -169,3 +169,13 @@ stop_sb_clean() {
     ! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|ThreadSanitizer' "$T/switchboard.log" ||
         fail "sanitizer report: $(grep -E -A12 'Sanitizer|runtime error:' "$T/switchboard.log" | head -40)"
 }
+
+# stream_bg PATH BODY OUT [curl args...] : starts a streaming client whose PID (curl itself,
+# so it can be killed to hang up) lands in BG_PID.
+stream_bg() {
+    local path=$1 body=$2 out=$3
+    shift 3
+    curl -sS -N -H "Authorization: Bearer sk-1234" -H "Content-Type: application/json" \
+        -X POST "$SB_URL$path" --data-binary "$body" -o "$out" "$@" 2>/dev/null &
+    BG_PID=$!
+}

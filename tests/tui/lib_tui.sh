@@ -17,6 +17,7 @@ tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 eval "$(declare -f cleanup | sed '1s/^cleanup/lib_cleanup/')"
 cleanup() {
     local rc=$?
+    set +e # lib_cleanup reads $? from (exit $rc) below
     if [ $rc -ne 0 ]; then
         tm capture-pane -p -t sb >"$T/screen.log" 2>/dev/null || true
     fi
@@ -25,7 +26,10 @@ cleanup() {
         local deadline=$((SECONDS + 15))
         while kill -0 "$SB_TUI_PID" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
     fi
+    local sock
+    sock=$(tm display -p '#{socket_path}' 2>/dev/null)
     tm kill-server 2>/dev/null || true
+    [ -n "$sock" ] && rm -f "$sock" # tmux leaves its socket file behind
     (exit $rc)
     lib_cleanup
 }
@@ -75,12 +79,17 @@ EOF
     wait_screen 'providers \(' >/dev/null || fail "the dashboard did not draw: $(screen)"
 }
 
-# sb_exit_status : the exit status once the program has ended (waits up to 20 s), else fails.
+# sb_exit_status : the exit status once the program has ended (waits up to 20 s), "signal N"
+# when a signal ended it, else fails. tmux marks the pane dead when the terminal closes, which
+# can be a moment before it has the status.
 sb_exit_status() {
     local deadline=$((SECONDS + 20)) st
     while :; do
-        st=$(tm display -p -t sb '#{pane_dead}:#{pane_dead_status}')
-        [ "${st%%:*}" = 1 ] && { echo "${st#*:}"; return 0; }
+        st=$(tm display -p -t sb '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')
+        case $st in
+        1:[0-9]*:*) st=${st#1:} && echo "${st%%:*}" && return 0 ;;
+        1::[0-9]*) echo "signal ${st#1::}" && return 0 ;;
+        esac
         [ $SECONDS -ge $deadline ] && return 1
         sleep 0.1
     done

@@ -86,6 +86,29 @@ keys Escape
 wait_no_screen 'Request #' || fail "Esc did not close the detail"
 pass "Enter on a log row opens its detail with every attempt"
 
+# Still in the log pane: / filters (the title counts matches), Esc clears; p freezes the list.
+total=$(screen | grep -cE '^. [0-9]{2}:[0-9]{2}:[0-9]{2} ')
+keys / z a i Enter
+wait_screen "filter: zai +[0-9]+/$total" >/dev/null || fail "no filter in the log title: $(screen)"
+screen | grep -E '^. [0-9]{2}:[0-9]{2}:[0-9]{2} ' | grep -vq 'zai' && fail "the filter let a row without zai through"
+keys Escape
+wait_no_screen 'filter: zai' || fail "Esc did not clear the filter"
+keys p
+wait_screen 'requests \(PAUSED\)' >/dev/null || fail "p did not pause the log"
+nreq=$(screen | grep -oE '^[0-9]+ requests' | cut -d' ' -f1)
+[ "$(served_by)" = cerebras ] || fail "request while paused not served by cerebras"
+# The header stays live: once it counts the new request, a frame with it has been drawn.
+wait_screen "^$((nreq + 1)) requests" >/dev/null || fail "the header stopped counting while paused"
+[ "$(screen | grep -cE '^. [0-9]{2}:[0-9]{2}:[0-9]{2} ')" = "$total" ] || fail "a paused log took a new row"
+keys p
+wait_screen 'requests \(live\)' >/dev/null || fail "p did not resume the log"
+deadline=$((SECONDS + 10))
+until [ "$(screen | grep -cE '^. [0-9]{2}:[0-9]{2}:[0-9]{2} ')" -gt "$total" ]; do
+    [ $SECONDS -ge $deadline ] && fail "the resumed log did not show the new request"
+    sleep 0.1
+done
+pass "/ filters the log and Esc clears it; p pauses and resumes it"
+
 grep -q '"provider":"cerebras"' "$T/sb.log" || fail "the log file has no requests"
 keys q
 st=$(sb_exit_status) || fail "q did not quit: $(screen | tail -3)"

@@ -463,8 +463,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_quit_at_once_when_idle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_help_lists_available_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ui_ctl_help_scrolls_on_short_screen, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ui_ctl_help_scrolls_on_short_screen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_reload_and_traffic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_too_small, setup, teardown),
     };

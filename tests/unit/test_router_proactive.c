@@ -1,0 +1,299 @@
+/* Unit tests for the proactive_routing switch and the proactive budgets across a provider's
+ * reset: reactive mode ignores budgets and headers but keeps the configured rpm and cooldowns;
+ * a burst right after a reset does not all see a full bucket; and, against a simulated
+ * fixed-window provider sending recorded-style headers, the router never sends a request the
+ * provider would refuse while still filling most of its capacity. Time is a parameter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture_router.h"
+
+/* Cerebras-like headers as the mock sends them: what is left of the current window. */
+static struct attempt_outcome answer(long tok_limit, long tok_left, int req_limit, int req_left,
+                                     double reset_s)
+{
+    struct attempt_outcome o = ok_outcome(false);
+    o.rl.limit_tokens_minute = (double)tok_limit;
+    o.rl.remaining_tokens_minute = (double)tok_left;
+    o.rl.reset_tokens_minute_s = reset_s;
+    o.rl.limit_requests_minute = req_limit;
+    o.rl.remaining_requests_minute = req_left;
+    o.rl.reset_requests_minute_s = reset_s;
+    o.rl.limit_requests_day = 14400;
+    o.rl.remaining_requests_day = 10000;
+    o.rl.reset_requests_day_s = 30000;
+    return o;
+}
+
+static void test_reactive_ignores_budgets_and_headers(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.cfg.proactive_routing = false;
+    f.deps[0].rpm = 3;
+    f.deps[0].tpm = 50000;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    admit_ok(r, &p, 0, 40000, T0, false);
+    struct attempt_outcome o = answer(50000, 0, 3, 0, 50);
+    o.rl.remaining_requests_day = 0;
+    router_finish(r, 0, &o, T0 + 100);
+    /* over the local tpm, no tokens and no requests left per the headers, day used up */
+    admit_ok(r, &p, 0, 40000, T0 + 200, false);
+    int64_t until;
+    assert_int_equal(status_of(r, 0, T0 + 200, &until), DEP_READY);
+    assert_false(router_plan_rate_limited(r, &p, T0 + 200));
+    /* the configured rpm still holds, as in LiteLLM */
+    admit_ok(r, &p, 0, 40000, T0 + 300, false);
+    admit_skip(r, &p, 0, 10, T0 + 400);
+    assert_int_equal(status_of(r, 0, T0 + 400, &until), DEP_RPM_FULL);
+    assert_int_equal(until, T0 + 60000);
+    router_free(r);
+}
+
+static void test_reactive_still_cools_down_and_probes(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.cfg.proactive_routing = false;
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    admit_ok(r, &p, 0, 10, T0, false);
+    struct attempt_outcome o = err_outcome(429, ERRC_RATE_LIMIT, false);
+    o.rl.retry_after_s = 2;
+    router_finish(r, 0, &o, T0 + 10);
+    admit_skip(r, &p, 0, 10, T0 + 2009);
+    assert_int_equal(status_of(r, 0, T0 + 2009, NULL), DEP_COOLDOWN);
+    admit_ok(r, &p, 0, 10, T0 + 2010, true);
+    admit_skip(r, &p, 0, 10, T0 + 2011); /* one probe at a time */
+    assert_int_equal(status_of(r, 0, T0 + 2011, NULL), DEP_PROBING);
+    struct attempt_outcome ok = ok_outcome(true);
+    router_finish(r, 0, &ok, T0 + 2500);
+    admit_ok(r, &p, 0, 10, T0 + 2501, false);
+    admit_ok(r, &p, 0, 10, T0 + 2502, false);
+    router_free(r);
+}
+
+static void test_proactive_default_skips_on_headers(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    admit_ok(r, &p, 0, 1000, T0, false);
+    struct attempt_outcome o = answer(50000, 0, 3, 0, 50);
+    o.rl.remaining_requests_day = 500;
+    router_finish(r, 0, &o, T0 + 100);
+    admit_skip(r, &p, 0, 1000, T0 + 200);
+    assert_true(router_plan_rate_limited(r, &p, T0 + 200));
+    router_free(r);
+}
+
+/* The headers said the minute resets at T0+10s. Right after it, a burst must be judged
+ * against the new minute's limit less what the burst itself takes. */
+static void test_burst_after_reset_counts_itself(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    admit_ok(r, &p, 0, 1000, T0, false);
+    struct attempt_outcome o = answer(60000, 500, 100, 50, 10);
+    router_finish(r, 0, &o, T0);
+    admit_skip(r, &p, 0, 25000, T0 + 9999);
+    int64_t until;
+    assert_int_equal(status_of(r, 0, T0 + 9999, &until), DEP_TPM_LOW);
+    assert_int_equal(until, T0 + 10000);
+    /* the old window's 1000 is still in our own 60 s window: 60000 - 1000 leaves room for 2 */
+    admit_ok(r, &p, 0, 25000, T0 + 10000, false);
+    admit_ok(r, &p, 0, 25000, T0 + 10001, false);
+    admit_skip(r, &p, 0, 25000, T0 + 10002);
+    assert_int_equal(status_of(r, 0, T0 + 10002, &until), DEP_TPM_LOW);
+    assert_int_equal(until, T0 + 70000); /* when the first 25000 of the burst leaves */
+    struct router_dep_view v;
+    router_view(r, 0, T0 + 10002, &v);
+    assert_int_equal(v.tpm_budget_left, 9000);
+    /* the first admission (T0) leaves our window first */
+    admit_skip(r, &p, 0, 10000, T0 + 59999);
+    admit_ok(r, &p, 0, 10000, T0 + 60000, false);
+    router_free(r);
+}
+
+static void test_requests_after_reset_use_the_limit(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    admit_ok(r, &p, 0, 10, T0, false);
+    struct attempt_outcome o = answer(1000000, 900000, 3, 0, 5);
+    router_finish(r, 0, &o, T0 + 1000);
+    admit_skip(r, &p, 0, 10, T0 + 5999);
+    int64_t until;
+    assert_int_equal(status_of(r, 0, T0 + 5999, &until), DEP_RPM_FULL);
+    assert_int_equal(until, T0 + 6000);
+    /* our own window holds T0's attempt too: the provider's 3 per minute allow 2 more */
+    admit_ok(r, &p, 0, 10, T0 + 6000, false);
+    admit_ok(r, &p, 0, 10, T0 + 6001, false);
+    admit_skip(r, &p, 0, 10, T0 + 6002);
+    assert_int_equal(status_of(r, 0, T0 + 6002, &until), DEP_RPM_FULL);
+    assert_int_equal(until, T0 + 60000);
+    router_free(r);
+}
+
+/* ---- a simulated provider: fixed 60 s window opened by the first request after the last
+ * one ended, booking input + max_tokens at arrival, headers computed after booking (like the
+ * mock and Cerebras' documented headers) ---- */
+
+#define SIM_LIMIT_TOK 150000
+#define SIM_LIMIT_REQ 10
+#define SIM_WINDOW    60000
+#define SIM_PENDING   64
+
+struct sim {
+    int64_t win_start;
+    long tok;
+    int req;
+    long refused, served;
+    struct {
+        int64_t at;
+        struct attempt_outcome o;
+    } pending[SIM_PENDING];
+    int n_pending;
+};
+
+static bool sim_book(struct sim *s, int64_t now, long need)
+{
+    if (s->win_start < 0 || now >= s->win_start + SIM_WINDOW) {
+        s->win_start = now;
+        s->tok = 0;
+        s->req = 0;
+    }
+    if (s->req >= SIM_LIMIT_REQ || s->tok + need > SIM_LIMIT_TOK)
+        return false;
+    s->req++;
+    s->tok += need;
+    return true;
+}
+
+static struct attempt_outcome sim_headers(const struct sim *s, int64_t now, bool ok)
+{
+    double reset = (double)(s->win_start + SIM_WINDOW - now) / 1000.0;
+    struct attempt_outcome o = answer(SIM_LIMIT_TOK, SIM_LIMIT_TOK - s->tok, SIM_LIMIT_REQ,
+                                      SIM_LIMIT_REQ - s->req, reset);
+    o.rl.remaining_requests_day = 10000;
+    if (!ok) {
+        o.ok = false;
+        o.status = 429;
+        o.err.cls = ERRC_RATE_LIMIT;
+    }
+    return o;
+}
+
+static void sim_finish_due(struct sim *s, struct router *r, int64_t now)
+{
+    for (int k = 0; k < s->n_pending;) {
+        if (s->pending[k].at > now) {
+            k++;
+            continue;
+        }
+        router_finish(r, 0, &s->pending[k].o, s->pending[k].at);
+        s->pending[k] = s->pending[--s->n_pending];
+    }
+}
+
+/* Deterministic pseudo-random numbers (an LCG), so the run is the same every time. */
+static unsigned lcg(unsigned *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return (*x >> 16) & 0x7fff;
+}
+
+/* Drives 5 minutes of Claude-Code-like traffic: 0-3 requests every half second, 13-21K tokens
+ * each, answers after 0.3-2.5 s; the headers of each answer reach the router when it ends. */
+static void run_sim(struct router *r, const struct route_plan *p, struct sim *s, long *admitted)
+{
+    unsigned seed = 42;
+    *admitted = 0;
+    for (int64_t t = T0; t < T0 + 300000; t += 500) {
+        sim_finish_due(s, r, t);
+        int n = (int)(lcg(&seed) % 4);
+        for (int k = 0; k < n && s->n_pending < SIM_PENDING; k++) {
+            long need = 13000 + (long)(lcg(&seed) % 8000);
+            bool probe;
+            if (router_admit(r, p, 0, need, t, &probe) != ADMIT_OK)
+                continue;
+            (*admitted)++;
+            bool ok = sim_book(s, t, need);
+            s->refused += !ok;
+            s->served += ok;
+            int64_t dur = ok ? 300 + (int64_t)(lcg(&seed) % 2200) : 5;
+            s->pending[s->n_pending].at = t + dur;
+            s->pending[s->n_pending].o = sim_headers(s, t, ok);
+            s->pending[s->n_pending].o.was_probe = probe;
+            s->n_pending++;
+        }
+    }
+}
+
+static void test_simulated_provider_never_refuses(void **state)
+{
+    /* headers only: no rpm or tpm in the config */
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    struct sim s = {.win_start = -1};
+    long admitted;
+    run_sim(r, &p, &s, &admitted);
+    assert_int_equal(s.refused, 0);
+    /* 5 minutes of 150K tokens hold about 8.8 requests of 17K a minute: most of it is used */
+    assert_true(s.served >= 30);
+    router_free(r);
+}
+
+static void test_simulated_provider_reactive_gets_refused(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.cfg.proactive_routing = false;
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    struct sim s = {.win_start = -1};
+    long admitted;
+    run_sim(r, &p, &s, &admitted);
+    assert_true(s.refused > 0); /* the same traffic without the budget meets 429s */
+    router_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reactive_ignores_budgets_and_headers),
+        cmocka_unit_test(test_reactive_still_cools_down_and_probes),
+        cmocka_unit_test(test_proactive_default_skips_on_headers),
+        cmocka_unit_test(test_burst_after_reset_counts_itself),
+        cmocka_unit_test(test_requests_after_reset_use_the_limit),
+        cmocka_unit_test(test_simulated_provider_never_refuses),
+        cmocka_unit_test(test_simulated_provider_reactive_gets_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
