@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 ARGS ?=
 
-.PHONY: all build deps test test-tsan run bench fuzz soak format lint e2e-claude clean
+.PHONY: all build deps test test-tsan run bench bench-proactive fuzz soak format lint e2e-claude clean
 
 all: build
 
@@ -58,6 +58,11 @@ run: deps release
 
 bench: deps release
 	@bash tests/bench/run.sh build-release
+	@PROACTIVE_STEPS=$${PROACTIVE_STEPS:-20} bash tests/bench/proactive.sh build-release
+
+# Reactive vs proactive routing against a rate-limited Cerebras mock (about 3 minutes).
+bench-proactive: deps release
+	@bash tests/bench/proactive.sh build-release
 
 fuzz:
 	@bash .ci/deps.sh --test

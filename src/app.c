@@ -183,6 +183,9 @@ static int run_view(struct app *app, const char *log_path)
     return headless_run(app, stdout);
 }
 
+/* How long aborted requests get to tell their clients, after the grace period. */
+#define ABORT_WRITE_MS 2000
+
 /* Lets open requests finish, then aborts what is left after the grace period. */
 static void drain(struct app *app)
 {
@@ -203,8 +206,16 @@ static void drain(struct app *app)
         nanosleep(&t, NULL);
         waited += 50;
     }
-    free(s);
     __atomic_store_n(&app->abort_upstream, 1, __ATOMIC_RELEASE);
+    /* The aborted streams still owe their clients an error event, and civetweb refuses every
+     * write once it is stopping: give the handlers a moment to send it. */
+    for (waited = 0; s && waited < ABORT_WRITE_MS; waited += 50) {
+        state_snapshot(app->st, s);
+        if (s->in_flight == 0)
+            break;
+        nanosleep(&t, NULL);
+    }
+    free(s);
 }
 
 static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)

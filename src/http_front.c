@@ -74,7 +74,7 @@ int http_send(struct mg_connection *c, int status, const char *content_type, con
 static bool is_terminal_status(int status)
 {
     return status == 400 || status == 401 || status == 403 || status == 404 || status == 405 ||
-           status == 413 || status == 422;
+           status == 413 || status == 422 || status == 431;
 }
 
 int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,
@@ -322,6 +322,17 @@ static int method_not_allowed(struct mg_connection *c, enum api api, const char 
     return 405;
 }
 
+/* civetweb keeps the first MG_MAX_HEADERS headers and silently drops the rest, which can
+ * include Content-Length: the body would then be misread. Refuse such requests outright. */
+static int too_many_headers(struct mg_connection *c, enum api api)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "too many request headers (at most %d)", MG_MAX_HEADERS - 1);
+    mg_disable_connection_keep_alive(c);
+    http_send_error(c, api, 431, msg, "request_header_fields_too_large", 0, NULL, 0);
+    return 431;
+}
+
 static int serve_body_route(struct mg_connection *c, struct app *app, enum route r, enum api api)
 {
     struct config *cfg = state_config(app->st);
@@ -359,7 +370,11 @@ static int route_request(struct mg_connection *c, void *ud)
     enum api api;
     enum route r = route_of(path, &api);
 
-    if (r == R_PROBE || (r == R_ROOT && head))
+    if (ri->num_headers >= MG_MAX_HEADERS)
+        return too_many_headers(c, api);
+    if (r == R_PROBE)
+        return get ? (send_root(c, app, true), 200) : method_not_allowed(c, api, "GET");
+    if (r == R_ROOT && head)
         return send_root(c, app, true), 200;
     if (r == R_HEALTH)
         return get ? send_health(c, app) : method_not_allowed(c, api, "GET");

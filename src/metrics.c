@@ -40,8 +40,7 @@ static void sample_head(struct buf *b, const char *name, const char *provider, c
     buf_puts(b, "} ");
 }
 
-static void counter_dep(struct buf *b, const char *name, const struct dep_snapshot *d,
-                        uint64_t v)
+static void counter_dep(struct buf *b, const char *name, const struct dep_snapshot *d, uint64_t v)
 {
     sample_head(b, name, d->id, NULL);
     buf_printf(b, "%llu\n", (unsigned long long)v);
@@ -61,8 +60,8 @@ static void code_label(char *out, size_t len, int code)
         snprintf(out, len, "code=\"%d\"", code);
 }
 
-static void codes(struct buf *b, const char *name, const char *provider,
-                  const struct snap_code *c, int n)
+static void codes(struct buf *b, const char *name, const char *provider, const struct snap_code *c,
+                  int n)
 {
     char extra[32];
     for (int k = 0; k < n && k < SNAP_CODES; k++) {
@@ -150,8 +149,7 @@ static void attempt_families(const struct snapshot *s, struct buf *b)
         counter_dep(b, "switchboard_provider_tokens_in_total", &s->deps[i], s->deps[i].tokens_in);
     family(b, "switchboard_provider_tokens_out_total", "counter", "Output tokens per provider.");
     for (int i = 0; i < s->n_deps; i++)
-        counter_dep(b, "switchboard_provider_tokens_out_total", &s->deps[i],
-                    s->deps[i].tokens_out);
+        counter_dep(b, "switchboard_provider_tokens_out_total", &s->deps[i], s->deps[i].tokens_out);
 }
 
 static void state_families(const struct snapshot *s, struct buf *b)

@@ -163,6 +163,9 @@ static void served_headers(struct exchange *ex, struct http_hdr *h, int *n, char
     double spent = mono_ms() - ex->t0 - ex->upstream_ms;
     snprintf(overhead, olen, "%.3f", spent < 0 ? 0 : spent);
     snprintf(rid, rlen, "req_sb%llu", (unsigned long long)ex->rec.id);
+    /* The header goes out before the attempt is recorded, so the serving entry is added here. */
+    if (ex->dep)
+        trail_add(ex, ex->dep->id, 200, NULL);
     int k = 0;
     h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
     h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
@@ -383,9 +386,13 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         if (!ok)
             str_copy(a->note, sizeof a->note, ex->err.message);
     }
-    if (ok || ex->err.cls != ERRC_CLIENT_GONE)
+    /* A committed attempt is in the trail already (see served_headers). A failure that came
+     * with a 2xx status (cut, stalled, not JSON) is named by its class: "=200" would read as a
+     * success. */
+    bool ok_status = res->status >= 200 && res->status < 300;
+    if (!ex->committed && ex->err.cls != ERRC_CLIENT_GONE)
         trail_add(ex, ex->dep->id, res->status,
-                  res->status ? NULL : errmap_class_name(ex->err.cls));
+                  res->status && !ok_status ? NULL : errmap_class_name(ex->err.cls));
 }
 
 /* One attempt on one deployment. */
@@ -546,12 +553,32 @@ static void send_failure(struct exchange *ex)
     str_copy(ex->rec.error, sizeof ex->rec.error, msg);
 }
 
+/* A live reload swapped the config while this request was being routed: the state refuses to
+ * admit through a plan of the old one. Plans again on the new config; false when the config is
+ * the same (or the model is gone from it). */
+static bool replan(struct exchange *ex)
+{
+    struct config *cur = state_config(ex->app->st);
+    if (cur == ex->cfg) {
+        config_free(cur);
+        return false;
+    }
+    config_free(ex->cfg);
+    ex->cfg = cur;
+    ex->dep = NULL; /* pointed into the old config */
+    return state_plan(ex->app->st, ex->model, &ex->plan) == 0 && ex->plan.cfg == ex->cfg;
+}
+
 static void route(struct exchange *ex)
 {
     bool stop = false;
-    for (int i = 0; i < ex->plan.n && !stop; i++)
-        if (try_candidate(ex, i, &stop) == ATTEMPT_DONE)
-            return;
+    for (int round = 0; round < 3 && !stop; round++) {
+        for (int i = 0; i < ex->plan.n && !stop; i++)
+            if (try_candidate(ex, i, &stop) == ATTEMPT_DONE)
+                return;
+        if (stop || !replan(ex))
+            break;
+    }
     if (ex->err.cls == ERRC_CLIENT_GONE) {
         ex->rec.status = 499;
         snprintf(ex->rec.error, sizeof ex->rec.error, "client closed the connection");

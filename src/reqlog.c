@@ -130,8 +130,11 @@ void reqlog_write(struct reqlog *l, const struct request_rec *rec)
 /* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when the bytes there are not one. */
 static size_t utf8_seq(const unsigned char *p, size_t n)
 {
-    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
-                                 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = p[0] < 0x80             ? 1
+                 : (p[0] & 0xE0) == 0xC0 ? 2
+                 : (p[0] & 0xF0) == 0xE0 ? 3
+                 : (p[0] & 0xF8) == 0xF0 ? 4
+                                         : 0;
     if (len == 0 || len > n || (len == 2 && p[0] < 0xC2))
         return 0;
     for (size_t k = 1; k < len; k++)
@@ -139,7 +142,8 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
             return 0;
     if (len == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0)))
         return 0; /* overlong, or a UTF-16 surrogate */
-    if (len == 4 && ((p[0] == 0xF0 && p[1] < 0x90) || p[0] > 0xF4 || (p[0] == 0xF4 && p[1] >= 0x90)))
+    if (len == 4 &&
+        ((p[0] == 0xF0 && p[1] < 0x90) || p[0] > 0xF4 || (p[0] == 0xF4 && p[1] >= 0x90)))
         return 0;
     return len;
 }

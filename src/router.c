@@ -402,12 +402,17 @@ unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *
     struct dep_rt *d = &r->d[dep];
     if (d->in_flight > 0)
         d->in_flight--;
-    if (rl_any(&o->rl)) {
+    /* now_ms is when the answer's headers were written (see state_attempt_end): what we
+     * admitted after that is not in their numbers. An older answer ending late is stale. */
+    if (rl_any(&o->rl) && (!d->has_rl || now_ms >= d->rl_seen)) {
+        int n_after;
+        long tok_after;
+        rt_win_after(d, now_ms, &n_after, &tok_after);
         d->has_rl = true;
         d->rl = o->rl;
         d->rl_seen = now_ms;
-        d->req_at_rl = d->req_total;
-        d->tok_at_rl = d->tok_total;
+        d->req_at_rl = d->req_total - (uint64_t)n_after;
+        d->tok_at_rl = d->tok_total - (uint64_t)tok_after;
     }
     bool probe = o->was_probe && d->probing;
     if (probe)

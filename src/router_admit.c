@@ -57,6 +57,19 @@ static int win_count_since(const struct dep_rt *d, int64_t now, int64_t since)
     return n;
 }
 
+void rt_win_after(const struct dep_rt *d, int64_t t, int *n, long *tokens)
+{
+    *n = 0;
+    *tokens = 0;
+    for (int k = 0; k < d->win_n; k++) {
+        const struct rt_win_ent *e = win_at(d, k);
+        if (e->t > t) {
+            (*n)++;
+            *tokens += e->tokens > 0 ? e->tokens : 0;
+        }
+    }
+}
+
 static void win_prune(struct dep_rt *d, int64_t now)
 {
     while (d->win_n > 0 && !in_window(win_at(d, 0)->t, now))
@@ -250,33 +263,23 @@ static void budget_check(struct budget *b, long left, int64_t frees_at, const ch
     }
 }
 
-/* A per-minute limit the provider's headers state, or 0. A config without rpm / tpm still
- * gets our own 60 s window against it: the headers' remaining counts lag behind requests in
- * flight, and a sliding window of the limit never admits more than the provider's fixed window
- * or token bucket of that size would. */
-static long header_limit(const struct dep_rt *d, double limit)
-{
-    return d->has_rl && limit > 0 && limit < (double)LONG_MAX ? (long)limit : 0;
-}
-
+/* The provider's own minute numbers win over our sliding window of the configured tpm: they
+ * count what it actually booked, in its units and on its clock (a fixed window takes a full
+ * minute's tokens right after its reset, where a sliding one would still hold the last
+ * minute's). The configured tpm guards until the headers say something. */
 static void token_budget(const struct router *r, int i, int64_t now, long est, struct budget *b)
 {
     const struct dep_rt *d = &r->d[i];
     long tpm = r->cfg->deps[i].tpm;
-    const char *which = "local tpm";
-    if (tpm <= 0) {
-        tpm = header_limit(d, d->rl.limit_tokens_minute);
-        which = "provider tpm";
-    }
     *b = (struct budget){.left = LONG_MAX, .need = est, .fits = true, .which = ""};
-    if (tpm > 0) {
-        long left = tpm - win_tokens(d, now, INT64_MIN);
-        budget_check(b, left, win_tokens_free_at(d, now, INT64_MIN, est - left), which);
-    }
     int64_t at = 0;
     long left = header_minute_left(d, now, est, &at);
-    if (left != LONG_MAX)
+    if (left != LONG_MAX) {
         budget_check(b, left, at, "provider minute");
+    } else if (tpm > 0) {
+        left = tpm - win_tokens(d, now, INT64_MIN);
+        budget_check(b, left, win_tokens_free_at(d, now, INT64_MIN, est - left), "local tpm");
+    }
     left = header_day_left(d, now, &at);
     if (left != LONG_MAX)
         budget_check(b, left, at, "provider day");
@@ -337,13 +340,6 @@ static void eval_limits(const struct router *r, int i, int64_t now, long est, st
     }
     if (!proactive) /* reactive: only cooldowns and the configured rpm, as LiteLLM */
         return;
-    long hrpm = rpm > 0 ? 0 : header_limit(d, d->rl.limit_requests_minute);
-    if (hrpm > 0 && hrpm <= RT_WIN_CAP_COUNT && used >= hrpm) {
-        ev->st = DEP_RPM_FULL;
-        ev->until = win_frees_at(d, now, used - (int)hrpm);
-        say(reason, cap, "rpm %d/%ld (provider limit)", used, hrpm);
-        return;
-    }
     if (minute_requests_out(d, now, &ev->until)) {
         ev->st = DEP_RPM_FULL;
         say(reason, cap, "no requests left this minute (provider headers)");

@@ -78,6 +78,8 @@ void rt_eval(const struct router *r, int i, int64_t now, long est, struct rt_eva
              size_t cap);
 /* Attempts admitted in the last minute. */
 int rt_win_count(const struct dep_rt *d, int64_t now);
+/* Attempts (and their tokens) still in the window that were admitted after t. */
+void rt_win_after(const struct dep_rt *d, int64_t t, int *n, long *tokens);
 /* Starts (or extends) a cooldown and arms the probe. */
 void rt_cooldown(struct dep_rt *d, enum rt_cooldown kind, int64_t until, const char *reason);
 /* "23s", "5m12s", "3h12m" (rounded up to the second). */

@@ -188,8 +188,14 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
     if (!o)
         return 0;
     int64_t now = state_now_ms(st);
+    /* The router dates the answer's rate-limit headers by the time it is given. A stream's
+     * headers came with its first byte, not at its end: admissions during the stream are not
+     * in their numbers. Errors and whole answers came with their headers. */
+    int64_t headers_at = now;
+    if (ttft_ms >= 0 && latency_ms > ttft_ms)
+        headers_at = now - (int64_t)(latency_ms - ttft_ms);
     pthread_mutex_lock(&st->mu);
-    unsigned ev = router_finish(st->router, dep, o, now);
+    unsigned ev = router_finish(st->router, dep, o, headers_at);
     if (dep >= 0 && (size_t)dep < st->cfg->n_deps)
         stats_attempt(&st->stats[dep], o->ok, o->status, o->ok ? ERRC_NONE : o->err.cls,
                       o->tokens_in, o->tokens_out, latency_ms, ttft_ms, now);

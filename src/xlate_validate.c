@@ -452,7 +452,10 @@ bool xlate_validate_openai(const cJSON *req, char err[XLATE_ERR_LEN])
                                      {"stream_options", K_OBJ},
                                      {"user", K_STR},
                                      {"reasoning_effort", K_STR},
-                                     {"parallel_tool_calls", K_BOOL}};
+                                     {"parallel_tool_calls", K_BOOL},
+                                     {"response_format", K_OBJ},
+                                     {"metadata", K_OBJ}};
+    static const struct field so[] = {{"include_usage", K_BOOL}};
     if (!cJSON_IsObject(req))
         return fail(err, "body", "expected object");
     if (!check_model(req, err))
@@ -470,5 +473,6 @@ bool xlate_validate_openai(const cJSON *req, char err[XLATE_ERR_LEN])
             return false;
     }
     return check_oai_tools(req, err) && check_oai_choice(req, err) &&
-           check_fields(req, "", f, sizeof f / sizeof f[0], err);
+           check_fields(req, "", f, sizeof f / sizeof f[0], err) &&
+           check_fields(json_obj(req, "stream_options"), "stream_options.", so, 1, err);
 }

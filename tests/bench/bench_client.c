@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct opts {
 struct sample {
     double total_ms;
     double ttfb_ms;
+    double ttft_ms; /* to the first chunk that carries generated text */
     double max_gap_ms;
     int chunks;
     int ok;
@@ -55,7 +57,7 @@ struct worker {
 
 /* One transfer in flight. */
 struct xfer {
-    double start, last, first;
+    double start, last, first, first_token;
     double max_gap;
     int chunks;
     int record;
@@ -84,11 +86,28 @@ static void vec_push(struct vec *g, double x)
     g->v[g->n++] = x;
 }
 
+/* True when these bytes carry generated text in either dialect: an Anthropic text_delta or
+ * an OpenAI delta whose content is not empty. A role-only opening chunk is not a token, so
+ * time to first token is comparable between a server that sends one and one that does not. */
+static bool has_token(const char *p, size_t n)
+{
+    static const char tag[] = "\"content\":\"";
+    if (memmem(p, n, "\"text_delta\"", 12))
+        return true;
+    for (const char *q = p; (q = memmem(q, n - (size_t)(q - p), tag, sizeof tag - 1));) {
+        q += sizeof tag - 1;
+        if (q < p + n && *q != '"')
+            return true;
+    }
+    return false;
+}
+
 static size_t on_data(char *p, size_t size, size_t n, void *ud)
 {
-    (void)p;
     struct xfer *x = ud;
     double t = now_ms();
+    if (x->first_token == 0 && has_token(p, size * n))
+        x->first_token = t;
     if (x->first == 0) {
         x->first = t;
         curl_off_t pre = 0, st = 0;
@@ -137,6 +156,7 @@ static void *run(void *ud)
         struct sample *s = &w->samples[i - w->o->warmup];
         s->total_ms = end - x.start;
         s->ttfb_ms = x.first ? x.first - x.start : s->total_ms;
+        s->ttft_ms = x.first_token ? x.first_token - x.start : s->total_ms;
         s->max_gap_ms = x.max_gap;
         s->chunks = x.chunks;
         s->ok = rc == CURLE_OK && code == 200;
@@ -201,6 +221,7 @@ static void print_latency(struct worker *w, int c, double elapsed)
         n_gaps += w[i].gaps.n;
     }
     double *tot = malloc((n + 1) * sizeof *tot), *ttfb = malloc((n + 1) * sizeof *ttfb);
+    double *ttft = malloc((n + 1) * sizeof *ttft);
     double *gaps = malloc((n_gaps + 1) * sizeof *gaps), max_gap = 0, chunks = 0;
     size_t k = 0, g = 0;
     int errors = 0;
@@ -209,6 +230,7 @@ static void print_latency(struct worker *w, int c, double elapsed)
             const struct sample *s = &w[i].samples[j];
             tot[k] = s->total_ms;
             ttfb[k] = s->ttfb_ms;
+            ttft[k] = s->ttft_ms;
             chunks += s->chunks;
             errors += !s->ok;
             max_gap = s->max_gap_ms > max_gap ? s->max_gap_ms : max_gap;
@@ -218,12 +240,13 @@ static void print_latency(struct worker *w, int c, double elapsed)
         g += w[i].gaps.n;
     }
     printf("{\"requests\":%zu,\"errors\":%d,\"rps\":%.1f,\"p50\":%.4f,\"p99\":%.4f,"
-           "\"ttfb_p50\":%.4f,\"ttfb_p99\":%.4f,\"gap_p50\":%.4f,\"gap_p99\":%.4f,"
-           "\"max_gap\":%.4f,\"chunks\":%.1f}\n",
+           "\"ttfb_p50\":%.4f,\"ttfb_p99\":%.4f,\"ttft_p50\":%.4f,\"ttft_p99\":%.4f,"
+           "\"gap_p50\":%.4f,\"gap_p99\":%.4f,\"max_gap\":%.4f,\"chunks\":%.1f}\n",
            n, errors, (double)n / (elapsed / 1000.0), pct(tot, n, 50), pct(tot, n, 99),
-           pct(ttfb, n, 50), pct(ttfb, n, 99), pct(gaps, g, 50), pct(gaps, g, 99), max_gap,
-           n ? chunks / (double)n : 0);
+           pct(ttfb, n, 50), pct(ttfb, n, 99), pct(ttft, n, 50), pct(ttft, n, 99),
+           pct(gaps, g, 50), pct(gaps, g, 99), max_gap, n ? chunks / (double)n : 0);
     free(tot);
+    free(ttft);
     free(ttfb);
     free(gaps);
 }

@@ -44,6 +44,7 @@ def resize(body, target, rnd):
     output to the last user message (how a Claude Code context grows)."""
     b = json.loads(json.dumps(body))
     b["stream"] = True
+    b["model"] = "glm-4.6"  # every request aims at the Cerebras-first group
     while len(json.dumps(b)) > target - 2000 and len(b.get("tools", [])) > 1:
         b["tools"].pop()
     missing = target - len(json.dumps(b))

@@ -32,11 +32,23 @@ note() { printf '%s\n' "$*" >&2; }
 start_mock() {
     local name=$1 dialect=$2
     shift 2
-    "$B/tests/mock_provider" --dialect "$dialect" --name "$name" --port 0 \
+    # A huge reported TPM keeps switchboard's proactive token budget out of the way.
+    "$B/tests/mock_provider" --dialect "$dialect" --name "$name" --port 0 --tpm 1000000000 \
         --port-file "$T/$name.port" "$@" >"$T/mock-$name.log" 2>&1 &
     PIDS+=($!)
     wait_file "$T/$name.port" || { echo "mock $name did not start" >&2; exit 1; }
     printf -v "${name^^}_PORT" '%s' "$(cat "$T/$name.port")"
+    MOCKS+=("$name")
+}
+MOCKS=()
+# The mocks report a daily request allowance (Cerebras' 14400); the bench sends more than that,
+# so every row starts from fresh counters.
+reset_mocks() {
+    local m v
+    for m in "${MOCKS[@]}"; do
+        v="${m^^}_PORT"
+        curl -sf -X POST "http://127.0.0.1:${!v}/_mock/reset" >/dev/null || true
+    done
 }
 
 # start_sb CONFIG: starts switchboard headless; sets SB_PID and SB_PORT.
@@ -139,7 +151,9 @@ SBA=$SBU/v1/messages
 # latency KIND NAME C REQS DIRECT_URL DIRECT_BODY PROXY_URL PROXY_BODY
 latency() {
     local kind=$1 name=$2 c=$3 n=$4 d p
+    [ "$n" -ge $((c * 8)) ] || n=$((c * 8)) # a few samples per connection at least
     note "  $name c=$c ..."
+    reset_mocks
     d=$("$BC" --requests "$n" --warmup 20 --concurrency "$c" --url "$5" --body-file "$6" "${AUTH[@]}" 2>/dev/null) || true
     p=$("$BC" --requests "$n" --warmup 20 --concurrency "$c" --url "$7" --body-file "$8" "${AUTH[@]}" 2>/dev/null) || true
     printf '{"kind":"%s","name":"%s","c":%s,"direct":%s,"proxy":%s}\n' "$kind" "$name" "$c" \
@@ -165,6 +179,7 @@ latency stream "OpenAI stream, ${PACED_MS} ms/chunk (o2o)" 4 $((SN / 2)) "$MP" "
 latency stream "Anthropic stream, ${PACED_MS} ms/chunk (a2o)" 4 $((SN / 2)) "$MP" "$T/d_paced_stream.json" "$SBA" "$T/paced_stream_a.json"
 
 note "failover"
+reset_mocks
 # The primary answers 429 to every request (cooldown_time 0, so none is skipped): the time to
 # the first byte through the fallback, against the same stream sent straight to the fallback
 # through switchboard, and the mock's own 429 time.
@@ -187,7 +202,8 @@ hold_step() {
     start_sb "$T/hold.yaml"
     sleep 1
     idle=$(rss_kb "$SB_PID")
-    p=$("$BC" --hold "$n" --pacing-ms $HELD_MS --rss-pid "$SB_PID" --url "$SBO" --body-file "$T/held_stream.json" 2>/dev/null) || true
+    p=$("$BC" --hold "$n" --pacing-ms $HELD_MS --rss-pid "$SB_PID" \
+        --url "http://127.0.0.1:$SB_PORT/v1/chat/completions" --body-file "$T/held_stream.json" 2>/dev/null) || true
     sleep 2
     after=$(rss_kb "$SB_PID")
     stop_sb

@@ -193,8 +193,8 @@ static bool sim_book(struct sim *s, int64_t now, long need)
 static struct attempt_outcome sim_headers(const struct sim *s, int64_t now, bool ok)
 {
     double reset = (double)(s->win_start + SIM_WINDOW - now) / 1000.0;
-    struct attempt_outcome o = answer(SIM_LIMIT_TOK, SIM_LIMIT_TOK - s->tok, SIM_LIMIT_REQ,
-                                      SIM_LIMIT_REQ - s->req, reset);
+    struct attempt_outcome o =
+        answer(SIM_LIMIT_TOK, SIM_LIMIT_TOK - s->tok, SIM_LIMIT_REQ, SIM_LIMIT_REQ - s->req, reset);
     o.rl.remaining_requests_day = 10000;
     if (!ok) {
         o.ok = false;

@@ -1,0 +1,134 @@
+/* Unit tests for the request log's --log-bodies lines: bodies present, cut at the limit with a
+ * mark, invalid UTF-8 made safe so that every line stays valid JSON. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <cmocka.h>
+
+#include "reqlog.h"
+
+struct tmp {
+    char path[64];
+};
+
+static void tmp_path(struct tmp *t)
+{
+    snprintf(t->path, sizeof t->path, "/tmp/sb_reqlog_test_%d.log", (int)getpid());
+    unlink(t->path);
+}
+
+/* Reads line n (from 0) of the file and parses it. */
+static cJSON *read_line(const char *path, int n)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t cap = 0;
+    char *line = NULL;
+    ssize_t len = -1;
+    for (int i = 0; i <= n; i++)
+        len = getline(&line, &cap, f);
+    fclose(f);
+    assert_true(len > 0);
+    cJSON *o = cJSON_ParseWithLength(line, (size_t)len);
+    free(line);
+    assert_non_null(o);
+    return o;
+}
+
+static struct request_rec sample_rec(void)
+{
+    struct request_rec r;
+    memset(&r, 0, sizeof r);
+    r.id = 7;
+    r.wall_ms = 1700000000000;
+    r.client_api = API_ANTHROPIC;
+    r.status = 200;
+    snprintf(r.model, sizeof r.model, "glm-4.6");
+    snprintf(r.served_by, sizeof r.served_by, "cerebras");
+    return r;
+}
+
+static void test_bodies_logged(void **state)
+{
+    struct tmp t;
+    tmp_path(&t);
+    struct reqlog *l = reqlog_open(t.path);
+    assert_non_null(l);
+    struct request_rec r = sample_rec();
+    const char req[] = "{\"model\":\"glm-4.6\",\"messages\":[]}";
+    const char resp[] = "data: {\"x\":1}\n\n";
+    reqlog_write_bodies(l, &r, req, strlen(req), resp, strlen(resp));
+    reqlog_write(l, &r);
+    reqlog_close(l);
+    cJSON *o = read_line(t.path, 0);
+    assert_string_equal(cJSON_GetObjectItem(o, "request_body")->valuestring, req);
+    assert_string_equal(cJSON_GetObjectItem(o, "response_body")->valuestring, resp);
+    assert_null(cJSON_GetObjectItem(o, "request_body_truncated"));
+    assert_int_equal(cJSON_GetObjectItem(o, "id")->valueint, 7);
+    cJSON_Delete(o);
+    o = read_line(t.path, 1); /* the plain line has no bodies */
+    assert_null(cJSON_GetObjectItem(o, "request_body"));
+    cJSON_Delete(o);
+    unlink(t.path);
+}
+
+static void test_bodies_cut_and_sanitised(void **state)
+{
+    struct tmp t;
+    tmp_path(&t);
+    struct reqlog *l = reqlog_open(t.path);
+    assert_non_null(l);
+    struct request_rec r = sample_rec();
+    size_t n = REQLOG_BODY_MAX + 5000;
+    char *big = malloc(n);
+    memset(big, 'a', n);
+    /* a 3-byte character straddling the cut, and invalid bytes inside */
+    memcpy(big + REQLOG_BODY_MAX - 1, "\xe2\x82\xac", 3);
+    memcpy(big + 10, "\xff\xfe\x00\xc0\xaf", 5);
+    reqlog_write_bodies(l, &r, big, n, NULL, 0);
+    reqlog_close(l);
+    cJSON *o = read_line(t.path, 0);
+    const char *b = cJSON_GetObjectItem(o, "request_body")->valuestring;
+    assert_int_equal(strlen(b), REQLOG_BODY_MAX);
+    assert_memory_equal(b + 10, "?????", 5);
+    assert_int_equal(b[REQLOG_BODY_MAX - 1], '?');
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(o, "request_body_truncated")));
+    assert_null(cJSON_GetObjectItem(o, "response_body"));
+    cJSON_Delete(o);
+    free(big);
+    unlink(t.path);
+}
+
+static void test_valid_multibyte_kept(void **state)
+{
+    struct tmp t;
+    tmp_path(&t);
+    struct reqlog *l = reqlog_open(t.path);
+    assert_non_null(l);
+    struct request_rec r = sample_rec();
+    const char text[] = "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80";
+    reqlog_write_bodies(l, &r, text, strlen(text), text, strlen(text));
+    reqlog_close(l);
+    cJSON *o = read_line(t.path, 0);
+    assert_string_equal(cJSON_GetObjectItem(o, "request_body")->valuestring, text);
+    assert_string_equal(cJSON_GetObjectItem(o, "response_body")->valuestring, text);
+    cJSON_Delete(o);
+    unlink(t.path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bodies_logged),
+        cmocka_unit_test(test_bodies_cut_and_sanitised),
+        cmocka_unit_test(test_valid_multibyte_kept),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
