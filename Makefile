@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 ARGS ?=
 
-.PHONY: all build deps test test-tsan run bench bench-proactive fuzz soak format lint e2e-claude clean
+.PHONY: all build deps test test-tsan run bench bench-proactive fuzz fuzz-smoke fuzz-build soak format lint e2e-claude clean
 
 all: build
 
@@ -22,6 +22,23 @@ test:
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# A bounded libFuzzer run of every target (FUZZ_SMOKE_SECONDS each) as part of `make test`;
+# a crash fails it. Skipped, with a note, where clang cannot link libFuzzer.
+FUZZ_SMOKE_SECONDS ?= 10
+fuzz-smoke:
+	@if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	    clang -fsanitize=fuzzer -x c - -o /dev/null >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory fuzz-build && \
+	    bash tests/fuzz/run.sh build-fuzz $(FUZZ_SMOKE_SECONDS); \
+	else \
+	    echo "note: clang with libFuzzer (clang, libclang-rt-14-dev) not found: fuzz smoke run skipped"; \
+	fi
+
+fuzz-build:
+	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSB_FUZZ=ON >/dev/null
+	@$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_targets
 
 # Integration tests against TSan builds of switchboard and the mock. Every report goes to a
 # file under build-tsan/tsan-reports (the programs' own stderr is often a test's log that
@@ -64,10 +81,11 @@ bench: deps release
 bench-proactive: deps release
 	@bash tests/bench/proactive.sh build-release
 
+# Long fuzzing runs: FUZZ_SECONDS per target (default 300); new corpus entries stay in
+# build-fuzz/tests/fuzz/work/corpus, reproducers of crashes in .../work/crashes.
 fuzz:
 	@bash .ci/deps.sh --test
-	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSB_FUZZ=ON >/dev/null
-	@$(CMAKE) --build build-fuzz -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-build
 	@bash tests/fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-300}
 
 soak: deps release

@@ -124,7 +124,9 @@ uint64_t state_request_begin(struct state *st);
 int state_plan(struct state *st, const char *model, struct route_plan *out);
 enum admit state_admit(struct state *st, const struct route_plan *plan, int i, long est_tokens,
                        bool *is_probe);
-/* Ends an admitted attempt. latency/ttft in ms (ttft -1 if none); returns ROUTER_EV_* bits. */
+/* Ends an admitted attempt. latency and ttft in ms from the attempt's start to its end and to
+ * its first byte (ttft -1 if none: then the rate-limit headers are dated now, else at the first
+ * byte). Returns ROUTER_EV_* bits. */
 unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outcome *o,
                            double latency_ms, double ttft_ms);
 /* Copies rec into the log and updates client-side counters. */

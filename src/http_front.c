@@ -6,11 +6,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <civetweb.h>
 
@@ -25,11 +27,32 @@ struct http_front {
     struct app *app;
 };
 
-/* Per-request data: the socket found for hang-up detection. */
+/* Per-request data: the socket found for hang-up detection, and whether this response must
+ * announce Connection: close. */
 struct conn_data {
     int fd;
     int looked;
+    bool closing;
 };
+
+static struct conn_data *conn_data_of(struct mg_connection *c)
+{
+    struct conn_data *cd = mg_get_user_connection_data(c);
+    if (!cd && (cd = calloc(1, sizeof *cd))) {
+        cd->fd = -1;
+        mg_set_user_connection_data(c, cd);
+    }
+    return cd;
+}
+
+/* The connection closes after this response (civetweb is told, and the response says so). */
+static void close_after(struct mg_connection *c)
+{
+    struct conn_data *cd = conn_data_of(c);
+    if (cd)
+        cd->closing = true;
+    mg_disable_connection_keep_alive(c);
+}
 
 static int log_message(const struct mg_connection *c, const char *msg)
 {
@@ -52,23 +75,96 @@ static void release_conn_data(const struct mg_connection *c)
     mg_set_user_connection_data(c, NULL);
 }
 
+/* Responses are written with one mg_write for the head (and body, when small) instead of
+ * civetweb's header API, which sends every header line with its own send() call: eleven
+ * TCP segments per answer on a TCP_NODELAY socket, each waking the client. What is written is
+ * byte for byte what the header API would write: status line, our headers, Date, Connection. */
+#define INLINE_BODY_MAX 16384
+
+/* civetweb 1.15's should_keep_alive(), for the Connection header: a Connection header from
+ * the client decides, else HTTP/1.1 keeps the connection; a forced close never does. */
+static bool keep_alive(struct mg_connection *c)
+{
+    const struct conn_data *cd = mg_get_user_connection_data(c);
+    if (cd && cd->closing)
+        return false;
+    const char *h = mg_get_header(c, "Connection");
+    if (h) {
+        for (const char *p = h; *p;) {
+            p += strspn(p, " \t,");
+            size_t n = strcspn(p, ",");
+            size_t k = n;
+            while (k && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+                k--;
+            if (k == 10 && strncasecmp(p, "keep-alive", 10) == 0)
+                return true;
+            p += n;
+        }
+        return false;
+    }
+    const char *v = mg_get_request_info(c)->http_version;
+    return v && strcmp(v, "1.1") == 0;
+}
+
+/* RFC 7231 IMF-fixdate, in English whatever the locale (the dashboard sets one). */
+static void http_date(char out[32])
+{
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    snprintf(out, 32, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Status line and headers: fixed[] first (name/value pairs, NULL value = skip), then the
+ * caller's, then Date and Connection, then the blank line. */
+static int put_head(struct buf *b, struct mg_connection *c, int status,
+                    const struct http_hdr *fixed, int n_fixed, const struct http_hdr *hdrs,
+                    int n_hdrs)
+{
+    const char *v = mg_get_request_info(c)->http_version;
+    char date[32];
+    http_date(date);
+    int rc = buf_printf(b, "HTTP/%s %d %s\r\n", v ? v : "1.0", status,
+                        mg_get_response_code_text(c, status));
+    for (int i = 0; i < n_fixed && !rc; i++)
+        if (fixed[i].value)
+            rc = buf_printf(b, "%s: %s\r\n", fixed[i].name, fixed[i].value);
+    for (int i = 0; i < n_hdrs && !rc; i++)
+        if (hdrs[i].name && hdrs[i].value)
+            rc = buf_printf(b, "%s: %s\r\n", hdrs[i].name, hdrs[i].value);
+    if (!rc)
+        rc = buf_printf(b, "Date: %s\r\nConnection: %s\r\n\r\n", date,
+                        keep_alive(c) ? "keep-alive" : "close");
+    return rc;
+}
+
+static int write_all(struct mg_connection *c, const char *p, size_t n)
+{
+    return n == 0 || mg_write(c, p, n) == (int)n ? 0 : -1;
+}
+
 int http_send(struct mg_connection *c, int status, const char *content_type, const char *body,
               size_t len, const struct http_hdr *hdrs, int n_hdrs)
 {
     char clen[32];
     snprintf(clen, sizeof clen, "%zu", len);
-    mg_response_header_start(c, status);
-    if (content_type)
-        mg_response_header_add(c, "Content-Type", content_type, -1);
-    mg_response_header_add(c, "Content-Length", clen, -1);
-    for (int i = 0; i < n_hdrs; i++)
-        if (hdrs[i].name && hdrs[i].value)
-            mg_response_header_add(c, hdrs[i].name, hdrs[i].value, -1);
-    if (mg_response_header_send(c) < 0)
-        return -1;
-    if (len && mg_write(c, body, len) <= 0)
-        return -1;
-    return 0;
+    struct http_hdr fixed[] = {{"Content-Type", content_type}, {"Content-Length", clen}};
+    struct buf b;
+    buf_init(&b, 0);
+    int rc = put_head(&b, c, status, fixed, 2, hdrs, n_hdrs);
+    bool inline_body = len <= INLINE_BODY_MAX;
+    if (!rc && inline_body)
+        rc = buf_append(&b, body, len);
+    if (!rc)
+        rc = write_all(c, b.data, b.len);
+    if (!rc && !inline_body)
+        rc = write_all(c, body, len);
+    buf_release(&b);
+    return rc ? -1 : 0;
 }
 
 static bool is_terminal_status(int status)
@@ -101,26 +197,38 @@ int http_send_error(struct mg_connection *c, enum api client, int status, const 
 
 int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs)
 {
-    mg_response_header_start(c, 200);
-    mg_response_header_add(c, "Content-Type", "text/event-stream", -1);
-    mg_response_header_add(c, "Cache-Control", "no-cache", -1);
-    mg_response_header_add(c, "Transfer-Encoding", "chunked", -1);
-    for (int i = 0; i < n_hdrs; i++)
-        if (hdrs[i].name && hdrs[i].value)
-            mg_response_header_add(c, hdrs[i].name, hdrs[i].value, -1);
-    return mg_response_header_send(c) < 0 ? -1 : 0;
+    static const struct http_hdr fixed[] = {{"Content-Type", "text/event-stream"},
+                                             {"Cache-Control", "no-cache"},
+                                             {"Transfer-Encoding", "chunked"}};
+    struct buf b;
+    buf_init(&b, 0);
+    int rc = put_head(&b, c, 200, fixed, 3, hdrs, n_hdrs);
+    if (!rc)
+        rc = write_all(c, b.data, b.len);
+    buf_release(&b);
+    return rc ? -1 : 0;
 }
 
+/* One chunk of the chunked encoding in one write (mg_send_chunk makes three). */
 int http_stream_write(struct mg_connection *c, const char *p, size_t n)
 {
+    char small[8192];
     if (n == 0)
         return 0;
-    return mg_send_chunk(c, p, (unsigned)n) <= 0 ? -1 : 0;
+    int k = snprintf(small, sizeof small, "%zx\r\n", n);
+    if (n + (size_t)k + 2 <= sizeof small) {
+        memcpy(small + k, p, n);
+        memcpy(small + k + n, "\r\n", 2);
+        return write_all(c, small, (size_t)k + n + 2);
+    }
+    if (write_all(c, small, (size_t)k) || write_all(c, p, n) || write_all(c, "\r\n", 2))
+        return -1;
+    return 0;
 }
 
 int http_stream_end(struct mg_connection *c)
 {
-    return mg_send_chunk(c, "", 0) < 0 ? -1 : 0;
+    return write_all(c, "0\r\n\r\n", 5);
 }
 
 const char *http_header(const struct mg_connection *c, const char *name)
@@ -153,43 +261,75 @@ static int local_port(const struct sockaddr_storage *ss)
     return -1;
 }
 
-/* civetweb does not expose the socket, so find the one whose peer is this client and whose
- * local end is our listening port. Done once per request, only for slow answers. */
-static int find_client_fd(const struct mg_request_info *ri)
+/* Whether fd is this client's connection: its peer is the client and its local end is our
+ * listening port. */
+static bool is_client_socket(int fd, const struct mg_request_info *ri)
+{
+    struct sockaddr_storage peer, self;
+    socklen_t pl = sizeof peer, sl = sizeof self;
+    if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 ||
+        !same_addr(&peer, ri->remote_addr, ri->remote_port))
+        return false;
+    return getsockname(fd, (struct sockaddr *)&self, &sl) == 0 &&
+           local_port(&self) == ri->server_port;
+}
+
+/* civetweb does not expose the socket, so it is found by looking at every descriptor of the
+ * process. One such scan costs a few syscalls per open descriptor, and with a thousand open
+ * streams a scan per request adds up to seconds of CPU. So a scan records every client
+ * connection of the listening port at once, by the client's port, and later lookups check
+ * that entry with two syscalls; only a miss scans again. */
+static pthread_mutex_t fd_table_mu = PTHREAD_MUTEX_INITIALIZER;
+static int *fd_by_port; /* client port -> fd + 1 (0 = unknown); 65536 entries */
+
+static void scan_client_fds(int server_port)
 {
     DIR *d = opendir("/proc/self/fd");
     if (!d)
-        return -1;
-    int found = -1;
+        return;
     struct dirent *e;
-    while (found < 0 && (e = readdir(d))) {
+    while ((e = readdir(d))) {
         int fd = atoi(e->d_name);
-        if (fd <= 2 || fd == dirfd(d))
-            continue;
         struct sockaddr_storage peer, self;
         socklen_t pl = sizeof peer, sl = sizeof self;
-        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0)
+        if (fd <= 2 || fd == dirfd(d) ||
+            getsockname(fd, (struct sockaddr *)&self, &sl) != 0 ||
+            local_port(&self) != server_port ||
+            getpeername(fd, (struct sockaddr *)&peer, &pl) != 0)
             continue;
-        if (!same_addr(&peer, ri->remote_addr, ri->remote_port))
-            continue;
-        if (getsockname(fd, (struct sockaddr *)&self, &sl) == 0 &&
-            local_port(&self) == ri->server_port)
-            found = fd;
+        int pp = local_port(&peer); /* the peer's port, read the same way */
+        if (pp > 0 && pp < 65536)
+            fd_by_port[pp] = fd + 1;
     }
     closedir(d);
-    return found;
+}
+
+static int find_client_fd(const struct mg_request_info *ri)
+{
+    int port = ri->remote_port, fd = -1;
+    if (port <= 0 || port >= 65536)
+        return -1;
+    pthread_mutex_lock(&fd_table_mu);
+    if (!fd_by_port)
+        fd_by_port = calloc(65536, sizeof *fd_by_port);
+    if (fd_by_port) {
+        fd = fd_by_port[port] - 1;
+        if (fd < 0 || !is_client_socket(fd, ri)) {
+            scan_client_fds(ri->server_port);
+            fd = fd_by_port[port] - 1;
+            if (fd >= 0 && !is_client_socket(fd, ri))
+                fd = -1;
+        }
+    }
+    pthread_mutex_unlock(&fd_table_mu);
+    return fd;
 }
 
 int http_client_fd(struct mg_connection *c)
 {
-    struct conn_data *cd = mg_get_user_connection_data(c);
-    if (!cd) {
-        cd = calloc(1, sizeof *cd);
-        if (!cd)
-            return -1;
-        cd->fd = -1;
-        mg_set_user_connection_data(c, cd);
-    }
+    struct conn_data *cd = conn_data_of(c);
+    if (!cd)
+        return -1;
     if (!cd->looked) {
         cd->fd = find_client_fd(mg_get_request_info(c));
         cd->looked = 1;
@@ -328,7 +468,7 @@ static int too_many_headers(struct mg_connection *c, enum api api)
 {
     char msg[96];
     snprintf(msg, sizeof msg, "too many request headers (at most %d)", MG_MAX_HEADERS - 1);
-    mg_disable_connection_keep_alive(c);
+    close_after(c);
     http_send_error(c, api, 431, msg, "request_header_fields_too_large", 0, NULL, 0);
     return 431;
 }
@@ -345,7 +485,7 @@ static int serve_body_route(struct mg_connection *c, struct app *app, enum route
     if (rc == -E2BIG) {
         char msg[128];
         snprintf(msg, sizeof msg, "request body is larger than the %zu-byte limit", max);
-        mg_disable_connection_keep_alive(c);
+        close_after(c);
         status = 413;
         http_send_error(c, api, 413, msg, "request_too_large", 0, NULL, 0);
     } else if (rc) {
@@ -492,5 +632,9 @@ void http_front_stop(struct http_front *f)
         return;
     mg_stop(f->ctx);
     mg_exit_library();
+    pthread_mutex_lock(&fd_table_mu);
+    free(fd_by_port);
+    fd_by_port = NULL;
+    pthread_mutex_unlock(&fd_table_mu);
     free(f);
 }

@@ -66,6 +66,7 @@ struct exchange {
     struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
     bool committed;
     double attempt_t0;   /* when this attempt started */
+    double attempt_ttft; /* attempt start to the first byte sent to the client */
 
     /* --log-bodies: the client's body (borrowed) and the last provider answer as received,
      * kept up to one byte past what the log keeps so that it can mark the cut */
@@ -73,7 +74,6 @@ struct exchange {
     const char *body;
     size_t body_len;
     struct buf answer;
-    double attempt_ttft; /* attempt start to the first byte sent to the client */
 };
 
 static double mono_ms(void)

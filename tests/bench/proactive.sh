@@ -5,7 +5,7 @@
 # the same time on their own mocks and switchboards, with the same seeded workload, so the
 # whole measurement takes one run's time. It is a measurement, not a test: it prints a table.
 #
-# Knobs: PROACTIVE_STEPS (main-agent steps per run, default 40: about 4 minutes), and
+# Knobs: PROACTIVE_STEPS (main-agent steps per run, default 40: about 3 minutes), and
 # PROACTIVE_SEED. The mocks use real 60 s windows: the router's windows are per minute, and a
 # shortened mock window would measure a mismatch rather than the routing.
 set -euo pipefail

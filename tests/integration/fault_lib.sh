@@ -3,12 +3,24 @@
 
 ADMIN=(-H "Authorization: Bearer sk-1234")
 CHECK="python3 $(dirname "${BASH_SOURCE[0]}")/sse_check.py"
+EXPECT="python3 $(dirname "${BASH_SOURCE[0]}")/sse_expect.py"
 
 state_json() { curl -sf "${ADMIN[@]}" "$SB_URL/admin/state"; }
 
-# dep_field ID FIELD : a field of one provider in /admin/state.
+# jnum KEY : the first "KEY": scalar in the JSON on stdin (python3 costs up to a second on a
+# loaded machine; these helpers run in polling loops).
+jnum() {
+    tr -d '\n' | grep -o "\"$1\": *[^,}]*" | head -1 | sed 's/^[^:]*: *//; s/^"//; s/"$//'
+}
+
+# dep_field ID FIELD : a scalar field of one provider in /admin/state.
 dep_field() {
-    state_json | json_get "[p['$2'] for p in d['providers'] if p['id']=='$1'][0]"
+    state_json | awk -v RS='[{]"id":' -v id="\"$1\"," -v f="\"$2\":" '
+        index($0, id) == 1 && (i = index($0, f)) {
+            v = substr($0, i + length(f)); sub(/^ */, "", v)
+            if (v ~ /^"/) { v = substr(v, 2); sub(/".*/, "", v) } else sub(/[,}].*/, "", v)
+            print v; exit
+        }'
 }
 
 # dep_id GROUP NAME : the id switchboard gave the deployment NAME ("cerebras", "zai") of GROUP.
@@ -20,27 +32,34 @@ admin_post() { curl -sf "${ADMIN[@]}" -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} -
 
 # reset_all : ends every cooldown and failure count so scenarios do not leak into each other.
 reset_all() {
+    [ -n "${DEP_IDS:-}" ] || DEP_IDS=$(state_json | json_get "' '.join(p['id'] for p in d['providers'])")
     local id
-    for id in $(state_json | json_get "' '.join(p['id'] for p in d['providers'])"); do
+    for id in $DEP_IDS; do
         admin_post "providers/$id/reset" || fail "reset $id"
     done
 }
 
 # in_range VALUE LO HI : VALUE (a float) lies in [LO, HI].
 in_range() {
-    python3 -c "import sys; v=float(sys.argv[1]); sys.exit(0 if float(sys.argv[2]) <= v <= float(sys.argv[3]) else 1)" "$@"
+    awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v + 0 >= lo + 0 && v + 0 <= hi + 0) }'
 }
 
-sb_in_flight() { state_json | json_get "d['in_flight']"; }
+# mstat NAME FIELD : a counter from the mock's /_mock/stats (lib.sh's mock_stat, without python).
+mstat() {
+    local port_var="${1^^}_PORT"
+    curl -sf "http://127.0.0.1:${!port_var}/_mock/stats" | jnum "$2"
+}
+
+sb_in_flight() { state_json | jnum in_flight; } # the top-level one comes before the providers
 sb_idle() { [ "$(sb_in_flight)" = 0 ]; }
-mock_idle() { [ "$(mock_stat "$1" in_flight)" = 0 ]; }
+mock_idle() { [ "$(mstat "$1" in_flight)" = 0 ]; }
 
 # settle [MOCK...] : switchboard and the given mocks have nothing in flight (deadline).
 settle() {
     SB_WAIT=${SB_WAIT:-20} wait_for sb_idle || fail "switchboard in_flight stuck at $(sb_in_flight)"
     local m
     for m in "$@"; do
-        SB_WAIT=${SB_WAIT:-20} wait_for mock_idle "$m" || fail "mock $m in_flight stuck at $(mock_stat "$m" in_flight)"
+        SB_WAIT=${SB_WAIT:-20} wait_for mock_idle "$m" || fail "mock $m in_flight stuck at $(mstat "$m" in_flight)"
     done
 }
 
@@ -48,20 +67,20 @@ sb_fds() { ls "/proc/$SB_PID/fd" | wc -l; }
 sb_threads() { awk '/^Threads:/ {print $2}' "/proc/$SB_PID/status"; }
 sb_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SB_PID/status"; }
 
-# baseline : remembers switchboard's open fds and threads.
+# baseline : remembers switchboard's open descriptors (other than AF_UNIX) and threads.
 baseline() {
-    BASE_FDS=$(sb_fds)
+    BASE_FDS=$(sb_tcp_fds)
     BASE_THREADS=$(sb_threads)
 }
 
-# back_to_baseline [TOLERANCE] : fds and threads return near the baseline (deadline).
+# back_to_baseline [TOLERANCE] : descriptors and threads return near the baseline (deadline).
 within_baseline() {
-    [ "$(sb_fds)" -le $((BASE_FDS + $1)) ] && [ "$(sb_threads)" -le $((BASE_THREADS + $1)) ]
+    [ "$(sb_tcp_fds)" -le $((BASE_FDS + $1)) ] && [ "$(sb_threads)" -le $((BASE_THREADS + $1)) ]
 }
 back_to_baseline() {
     local tol=${1:-8}
     SB_WAIT=${SB_WAIT:-20} wait_for within_baseline "$tol" ||
-        fail "resources did not come back: fds $BASE_FDS -> $(sb_fds), threads $BASE_THREADS -> $(sb_threads)"
+        fail "resources did not come back: fds $BASE_FDS -> $(sb_tcp_fds), threads $BASE_THREADS -> $(sb_threads)"
 }
 
 alive() {
@@ -152,7 +171,7 @@ setup_faults() {
     start_mock cerebras openai --key ck-test "${CEREBRAS_ARGS[@]}"
     start_mock zai anthropic --key zk-test "${ZAI_ARGS[@]}"
     write_fault_config "$T/config.yaml"
-    start_sb "${SB_ARGS[@]}"
+    SB_WAIT=${SB_WAIT:-30} start_sb "${SB_ARGS[@]}"
 }
 SB_ARGS=()
 
@@ -179,3 +198,18 @@ stream_bg() {
         -X POST "$SB_URL$path" --data-binary "$body" -o "$out" "$@" 2>/dev/null &
     BG_PID=$!
 }
+
+# sb_tcp_fds / sb_unix_fds : switchboard's descriptors that are not AF_UNIX sockets, and those
+# that are. libcurl gives every multi handle a socketpair, and each worker thread keeps one
+# multi handle for its life: those are bounded by num_threads and counted apart, so a leak
+# of connections or files still shows.
+sb_fd_split() {
+    ls -l "/proc/$SB_PID/fd" 2>/dev/null | awk -v unix_list=/proc/net/unix '
+        BEGIN { while ((getline l < unix_list) > 0) { split(l, f, " "); if (f[7] ~ /^[0-9]+$/) u[f[7]] = 1 } }
+        / -> / { n = split($0, p, " -> "); t = p[n]
+                 if (t ~ /^socket:\[/) { gsub(/[^0-9]/, "", t); if (t in u) { un++; next } }
+                 other++ }
+        END { print other + 0, un + 0 }'
+}
+sb_tcp_fds() { sb_fd_split | cut -d' ' -f1; }
+sb_unix_fds() { sb_fd_split | cut -d' ' -f2; }

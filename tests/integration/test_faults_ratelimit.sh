@@ -46,10 +46,10 @@ mock_fault cerebras 429:25
 served_by_zai openai
 rem=$(cooldown_in 10 25)
 mock_fault cerebras none
-before=$(mock_stat cerebras requests)
+before=$(mstat cerebras requests)
 code=$(sb_post /v1/messages "$(ANT_BODY glm-4.6)" -D "$T/h" -o /dev/null -w '%{http_code}')
 [ "$code" = 200 ] && [ "$(header x-switchboard-provider "$T/h")" = "$Z" ] || fail "cooldown did not send the request to zai"
-[ "$(mock_stat cerebras requests)" = "$before" ] || fail "cerebras was called during its cooldown"
+[ "$(mstat cerebras requests)" = "$before" ] || fail "cerebras was called during its cooldown"
 pass "429 retry-after: 25 -> client 200 from zai, cerebras COOLDOWN ${rem}s and untouched"
 
 reset_all
@@ -92,12 +92,12 @@ for api in openai anthropic; do
     if [ $api = anthropic ]; then is_anthropic_error "$T/b"; else is_openai_error "$T/b"; fi ||
         fail "both 429 ($api): not an $api error: $(cat "$T/b")"
     # Both cool down now: the next request is refused at once without calling anyone.
-    before=$(($(mock_stat cerebras requests) + $(mock_stat zai requests)))
+    before=$(($(mstat cerebras requests) + $(mstat zai requests)))
     code=$(sb_post "$path" "$body" -D "$T/h" -o "$T/b" -w '%{http_code}' --max-time 30)
     [ "$code" = 429 ] || fail "both cooling down ($api): got $code"
     ra=$(header retry-after "$T/h")
     in_range "${ra:-0}" 1 20 || fail "both cooling down ($api): retry-after '$ra', want the earliest reset (<= 20)"
-    after=$(($(mock_stat cerebras requests) + $(mock_stat zai requests)))
+    after=$(($(mstat cerebras requests) + $(mstat zai requests)))
     [ "$before" = "$after" ] || fail "a provider was called while both cool down"
 done
 pass "both rate-limited: 429 with retry-after in the client's format; then refused without a call"

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Prints one request body per line: a valid request for the endpoint with one field the
-translators read replaced by a value of the wrong type (or out of range).
+"""Sends requests that are valid but for one field the translators read, replaced by a value
+of the wrong type (or out of range), to both endpoints, streaming and not. Each must get a 400
+in the endpoint's own error format: never a 500, never a stream, never a crash.
 
-usage: wrong_types.py anthropic|openai
-Each line is "<label>\t<json body>". Every one must get a 400 in the endpoint's format.
+usage: wrong_types.py BASE_URL MASTER_KEY
+Prints one line per case; exits 1 listing the cases that got anything else.
 """
 import copy
+import http.client
 import json
 import sys
+import urllib.parse
 
 TOOL_A = {"name": "Bash", "description": "run", "input_schema": {"type": "object", "properties": {}}}
 TOOL_O = {"type": "function", "function": {"name": "Bash", "parameters": {"type": "object"}}}
@@ -110,13 +113,61 @@ def put(body, path, value):
     node[path[-1]] = value
 
 
+def cases(api):
+    for label, path, value in COMMON + (ANTHROPIC if api == "anthropic" else OPENAI):
+        for stream in (False, True):
+            body = copy.deepcopy(BASE[api])
+            put(body, path, value)
+            if stream:
+                body.setdefault("stream", True)
+            yield label + (" (stream)" if stream else ""), body
+
+
+def right_format(api, data):
+    try:
+        d = json.loads(data)
+    except ValueError:
+        return False
+    if api == "anthropic":
+        e = d.get("error") if d.get("type") == "error" else None
+    else:
+        e = d.get("error")
+    return isinstance(e, dict) and bool(e.get("type")) and bool(e.get("message"))
+
+
+def send(conn, path, key, body):
+    conn.request("POST", path, json.dumps(body),
+                 {"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+    r = conn.getresponse()
+    return r.status, r.getheader("Content-Type", ""), r.read()
+
+
 def main():
-    api = sys.argv[1]
-    cases = COMMON + (ANTHROPIC if api == "anthropic" else OPENAI)
-    for label, path, value in cases:
-        body = copy.deepcopy(BASE[api])
-        put(body, path, value)
-        print(label + "\t" + json.dumps(body))
+    url = urllib.parse.urlparse(sys.argv[1])
+    key = sys.argv[2]
+    bad = []
+    n = 0
+    for api, path in (("anthropic", "/v1/messages"), ("openai", "/v1/chat/completions")):
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        for label, body in cases(api):
+            n += 1
+            try:
+                status, ctype, data = send(conn, path, key, body)
+            except (OSError, http.client.HTTPException) as e:
+                bad.append(f"{api} {label}: {e!r}")
+                conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+                continue
+            ok = status == 400 and ctype.startswith("application/json") and right_format(api, data)
+            print(f"{api} {label}: {status} {data[:120]!r}")
+            if not ok:
+                bad.append(f"{api} {label}: {status} {ctype} {data[:200]!r}")
+        conn.close()
+    if bad:
+        print(f"{len(bad)} of {n} cases not answered 400 in the endpoint's format:", file=sys.stderr)
+        for b in bad:
+            print("  " + b, file=sys.stderr)
+        sys.exit(1)
+    print(f"all {n} cases: 400 in the endpoint's format")
 
 
 if __name__ == "__main__":

@@ -146,12 +146,13 @@ static void test_requests_after_reset_use_the_limit(void **state)
     int64_t until;
     assert_int_equal(status_of(r, 0, T0 + 5999, &until), DEP_RPM_FULL);
     assert_int_equal(until, T0 + 6000);
-    /* our own window holds T0's attempt too: the provider's 3 per minute allow 2 more */
+    /* the provider's new minute takes its limit of 3, counting from its last answer */
     admit_ok(r, &p, 0, 10, T0 + 6000, false);
     admit_ok(r, &p, 0, 10, T0 + 6001, false);
-    admit_skip(r, &p, 0, 10, T0 + 6002);
-    assert_int_equal(status_of(r, 0, T0 + 6002, &until), DEP_RPM_FULL);
-    assert_int_equal(until, T0 + 60000);
+    admit_ok(r, &p, 0, 10, T0 + 6002, false);
+    admit_skip(r, &p, 0, 10, T0 + 6003);
+    assert_int_equal(status_of(r, 0, T0 + 6003, &until), DEP_RPM_FULL);
+    assert_int_equal(until, T0 + 66000); /* the first of the three leaves our window */
     router_free(r);
 }
 
@@ -164,15 +165,19 @@ static void test_requests_after_reset_use_the_limit(void **state)
 #define SIM_WINDOW    60000
 #define SIM_PENDING   64
 
+struct sim_req {
+    int64_t hdr_at; /* when the provider writes the answer's headers (its first byte) */
+    int64_t end_at; /* when the answer ends and the router hears of it */
+    bool ok, probe, hdr_done;
+    struct attempt_outcome o;
+};
+
 struct sim {
     int64_t win_start;
     long tok;
     int req;
     long refused, served;
-    struct {
-        int64_t at;
-        struct attempt_outcome o;
-    } pending[SIM_PENDING];
+    struct sim_req pending[SIM_PENDING];
     int n_pending;
 };
 
@@ -195,7 +200,6 @@ static struct attempt_outcome sim_headers(const struct sim *s, int64_t now, bool
     double reset = (double)(s->win_start + SIM_WINDOW - now) / 1000.0;
     struct attempt_outcome o =
         answer(SIM_LIMIT_TOK, SIM_LIMIT_TOK - s->tok, SIM_LIMIT_REQ, SIM_LIMIT_REQ - s->req, reset);
-    o.rl.remaining_requests_day = 10000;
     if (!ok) {
         o.ok = false;
         o.status = 429;
@@ -204,14 +208,24 @@ static struct attempt_outcome sim_headers(const struct sim *s, int64_t now, bool
     return o;
 }
 
-static void sim_finish_due(struct sim *s, struct router *r, int64_t now)
+/* Headers are written as the provider stands then; the router hears of them when the answer
+ * ends, dated when they were written (as state_attempt_end dates them). */
+static void sim_step(struct sim *s, struct router *r, int64_t now)
 {
+    for (int k = 0; k < s->n_pending; k++) {
+        struct sim_req *q = &s->pending[k];
+        if (!q->hdr_done && q->hdr_at <= now) {
+            q->o = sim_headers(s, q->hdr_at, q->ok);
+            q->o.was_probe = q->probe;
+            q->hdr_done = true;
+        }
+    }
     for (int k = 0; k < s->n_pending;) {
-        if (s->pending[k].at > now) {
+        if (s->pending[k].end_at > now) {
             k++;
             continue;
         }
-        router_finish(r, 0, &s->pending[k].o, s->pending[k].at);
+        router_finish(r, 0, &s->pending[k].o, s->pending[k].hdr_at);
         s->pending[k] = s->pending[--s->n_pending];
     }
 }
@@ -224,28 +238,24 @@ static unsigned lcg(unsigned *x)
 }
 
 /* Drives 5 minutes of Claude-Code-like traffic: 0-3 requests every half second, 13-21K tokens
- * each, answers after 0.3-2.5 s; the headers of each answer reach the router when it ends. */
-static void run_sim(struct router *r, const struct route_plan *p, struct sim *s, long *admitted)
+ * each; headers 100 ms after arrival, answers ending 0.3-2.5 s after it. */
+static void run_sim(struct router *r, const struct route_plan *p, struct sim *s)
 {
     unsigned seed = 42;
-    *admitted = 0;
     for (int64_t t = T0; t < T0 + 300000; t += 500) {
-        sim_finish_due(s, r, t);
+        sim_step(s, r, t);
         int n = (int)(lcg(&seed) % 4);
         for (int k = 0; k < n && s->n_pending < SIM_PENDING; k++) {
             long need = 13000 + (long)(lcg(&seed) % 8000);
             bool probe;
             if (router_admit(r, p, 0, need, t, &probe) != ADMIT_OK)
                 continue;
-            (*admitted)++;
             bool ok = sim_book(s, t, need);
             s->refused += !ok;
             s->served += ok;
-            int64_t dur = ok ? 300 + (int64_t)(lcg(&seed) % 2200) : 5;
-            s->pending[s->n_pending].at = t + dur;
-            s->pending[s->n_pending].o = sim_headers(s, t, ok);
-            s->pending[s->n_pending].o.was_probe = probe;
-            s->n_pending++;
+            struct sim_req *q = &s->pending[s->n_pending++];
+            *q = (struct sim_req){.hdr_at = t + (ok ? 100 : 5), .ok = ok, .probe = probe};
+            q->end_at = ok ? t + 300 + (int64_t)(lcg(&seed) % 2200) : q->hdr_at;
         }
     }
 }
@@ -260,8 +270,7 @@ static void test_simulated_provider_never_refuses(void **state)
     struct route_plan p;
     router_plan(r, "fast", &p);
     struct sim s = {.win_start = -1};
-    long admitted;
-    run_sim(r, &p, &s, &admitted);
+    run_sim(r, &p, &s);
     assert_int_equal(s.refused, 0);
     /* 5 minutes of 150K tokens hold about 8.8 requests of 17K a minute: most of it is used */
     assert_true(s.served >= 30);
@@ -278,8 +287,7 @@ static void test_simulated_provider_reactive_gets_refused(void **state)
     struct route_plan p;
     router_plan(r, "fast", &p);
     struct sim s = {.win_start = -1};
-    long admitted;
-    run_sim(r, &p, &s, &admitted);
+    run_sim(r, &p, &s);
     assert_true(s.refused > 0); /* the same traffic without the budget meets 429s */
     router_free(r);
 }
