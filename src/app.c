@@ -35,7 +35,7 @@ static void on_stop_signal(int sig)
 static void on_hup(int sig)
 {
     (void)sig;
-    reload_requested = 1;
+    __atomic_store_n(&reload_requested, 1, __ATOMIC_RELEASE);
 }
 
 static void install_signals(void)
@@ -132,8 +132,8 @@ static void *reload_watcher(void *ud)
      * fields in struct app are plain volatile ints, so every cross-thread access goes
      * through the atomic builtins. */
     while (!__atomic_load_n(&app->stop, __ATOMIC_ACQUIRE)) {
-        if (reload_requested) {
-            reload_requested = 0;
+        /* Taken and cleared in one step: a SIGHUP between a read and a clear would be lost. */
+        if (__atomic_exchange_n(&reload_requested, 0, __ATOMIC_ACQ_REL)) {
             char err[600];
             if (app_reload(app, err, sizeof err) != 0 && app->opts.headless)
                 fprintf(stderr, "reload failed, keeping the running config: %s\n", err);

@@ -61,17 +61,21 @@ void headless_format_request(const struct request_rec *r, char *line, size_t len
         snprintf(line + k, len - k, " error: %s", r->error);
 }
 
-static void print_requests(const struct snapshot *s, uint64_t *last_seq, FILE *out)
+/* The log is in completion order, newest first, and requests finish out of id order (a long
+ * stream ends after many short requests that began later): what is new is everything above
+ * the entry that was the newest last time, not every id above some number. */
+static void print_requests(const struct snapshot *s, uint64_t *newest, FILE *out)
 {
     char line[768];
-    for (int i = s->n_log - 1; i >= 0; i--) {
-        if (s->log[i].id <= *last_seq)
-            continue;
+    int fresh = 0;
+    while (fresh < s->n_log && s->log[fresh].id != *newest)
+        fresh++;
+    for (int i = fresh - 1; i >= 0; i--) {
         headless_format_request(&s->log[i], line, sizeof line);
         fprintf(out, "%s\n", line);
     }
-    if (s->n_log > 0 && s->log[0].id > *last_seq)
-        *last_seq = s->log[0].id;
+    if (s->n_log > 0)
+        *newest = s->log[0].id;
 }
 
 static void print_changes(const struct snapshot *s, enum dep_status *prev, FILE *out,
@@ -106,7 +110,7 @@ int headless_run(struct app *app, FILE *out)
     for (int i = 0; i < SNAP_MAX_DEPS; i++)
         prev[i] = DEP_READY;
     state_snapshot(app->st, s);
-    uint64_t last_seq = s->seq;
+    uint64_t newest = s->n_log > 0 ? s->log[0].id : 0;
     /* Report at start only the providers that are not ready (no key, disabled). */
     print_changes(s, prev, out, NULL);
     fflush(out);
@@ -114,7 +118,7 @@ int headless_run(struct app *app, FILE *out)
     while (!app->stop) {
         nanosleep(&tick, NULL);
         state_snapshot(app->st, s);
-        print_requests(s, &last_seq, out);
+        print_requests(s, &newest, out);
         print_changes(s, prev, out, app->reqlog);
         fflush(out);
     }

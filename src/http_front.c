@@ -107,7 +107,7 @@ static bool keep_alive(struct mg_connection *c)
 }
 
 /* RFC 7231 IMF-fixdate, in English whatever the locale (the dashboard sets one). */
-static void http_date(char out[32])
+static void http_date(char out[64])
 {
     static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -115,7 +115,7 @@ static void http_date(char out[32])
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
-    snprintf(out, 32, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+    snprintf(out, 64, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
              months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
@@ -126,7 +126,7 @@ static int put_head(struct buf *b, struct mg_connection *c, int status,
                     int n_hdrs)
 {
     const char *v = mg_get_request_info(c)->http_version;
-    char date[32];
+    char date[64];
     http_date(date);
     int rc = buf_printf(b, "HTTP/%s %d %s\r\n", v ? v : "1.0", status,
                         mg_get_response_code_text(c, status));

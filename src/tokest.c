@@ -20,6 +20,8 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
@@ -32,30 +34,57 @@
 /* Nested tool_result content is walked at most this deep. */
 #define MAX_DEPTH 4
 
-static double text_est(const char *s, size_t n)
+/* Character counts behind an estimate, fed one byte at a time. */
+struct tcount {
+    size_t n, words, alnum, symbols, high;
+    bool in_word;
+};
+
+enum { CH_SYMBOL, CH_SPACE, CH_ALNUM, CH_HIGH };
+
+/* ASCII is classified the same in every locale, so a table serves it; isspace() is asked
+ * only about other bytes (the dashboard sets the user's locale). */
+static const unsigned char ascii_class[128] = {
+    ['\t'] = CH_SPACE, ['\n'] = CH_SPACE, ['\v'] = CH_SPACE, ['\f'] = CH_SPACE,
+    ['\r'] = CH_SPACE, [' '] = CH_SPACE,   ['0' ... '9'] = CH_ALNUM,
+    ['A' ... 'Z'] = CH_ALNUM, ['a' ... 'z'] = CH_ALNUM,
+};
+
+static inline void count_byte(struct tcount *k, unsigned char c)
 {
-    if (!s || n == 0)
+    unsigned cls = c < 0x80 ? ascii_class[c] : isspace(c) ? CH_SPACE : CH_HIGH;
+    bool space = cls == CH_SPACE;
+    k->words += !space && !k->in_word;
+    k->in_word = !space;
+    k->high += cls == CH_HIGH;
+    k->alnum += cls == CH_ALNUM;
+    k->symbols += cls == CH_SYMBOL;
+    k->n++;
+}
+
+static void count_str(struct tcount *k, const char *s)
+{
+    for (; *s; s++)
+        count_byte(k, (unsigned char)*s);
+}
+
+static double count_est(const struct tcount *k)
+{
+    if (k->n == 0)
         return 0;
-    size_t words = 0, alnum = 0, symbols = 0, high = 0;
-    bool in_word = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool space = isspace(c) != 0;
-        if (!space && !in_word)
-            words++;
-        in_word = !space;
-        if (c >= 0x80)
-            high++;
-        else if (isalnum(c))
-            alnum++;
-        else if (!space)
-            symbols++;
-    }
-    double by_bytes = (double)n / 3.0;
-    double by_words = (double)words * 1.4;
-    double by_kind = (double)alnum / 4.0 + (double)symbols * 0.7 + (double)high / 2.5;
+    double by_bytes = (double)k->n / 3.0;
+    double by_words = (double)k->words * 1.4;
+    double by_kind = (double)k->alnum / 4.0 + (double)k->symbols * 0.7 + (double)k->high / 2.5;
     double est = by_bytes > by_words ? by_bytes : by_words;
     return est > by_kind ? est : by_kind;
+}
+
+static double text_est(const char *s, size_t n)
+{
+    struct tcount k = {0};
+    for (size_t i = 0; s && i < n; i++)
+        count_byte(&k, (unsigned char)s[i]);
+    return count_est(&k);
 }
 
 long tokest_text(const char *s, size_t n)
@@ -68,14 +97,79 @@ static double str_est(const char *s)
     return s ? text_est(s, strlen(s)) : 0;
 }
 
+/* A JSON string as cJSON prints it: quoted, with its escapes (\" \\ \b \f \n \r \t and
+ * \u00XX for the other control characters). */
+static void count_json_string(struct tcount *k, const char *s)
+{
+    count_byte(k, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        static const char esc[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
+        if (*p >= 32 && *p != '"' && *p != '\\') {
+            count_byte(k, *p);
+            continue;
+        }
+        const char *e = memchr(esc, *p, 7);
+        if (e) {
+            count_byte(k, '\\');
+            count_byte(k, (unsigned char)letter[e - esc]);
+        } else if (*p < 32) {
+            char u[8];
+            snprintf(u, sizeof u, "\\u%04x", *p);
+            count_str(k, u);
+        }
+    }
+    count_byte(k, '"');
+}
+
+/* Counts the characters of v's unformatted serialisation without building it (tool schemas
+ * run to tens of kilobytes per request). Scalars other than strings go through cJSON's own
+ * printer so the figures match json_print exactly. False where json_print would fail. */
+static bool count_json(struct tcount *k, const cJSON *v)
+{
+    char num[64];
+    switch (v->type & 0xFF) {
+    case cJSON_String:
+        count_json_string(k, v->valuestring);
+        return true;
+    case cJSON_Raw:
+        if (!v->valuestring)
+            return false;
+        count_str(k, v->valuestring);
+        return true;
+    case cJSON_Object:
+    case cJSON_Array: {
+        bool obj = (v->type & 0xFF) == cJSON_Object;
+        count_byte(k, obj ? '{' : '[');
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (obj) {
+                count_json_string(k, c->string);
+                count_byte(k, ':');
+            }
+            if (!count_json(k, c))
+                return false;
+            if (c->next)
+                count_byte(k, ',');
+        }
+        count_byte(k, obj ? '}' : ']');
+        return true;
+    }
+    default: {
+        cJSON scalar = *v; /* a detached copy: cJSON's printer wants a mutable item */
+        scalar.next = scalar.prev = scalar.child = NULL;
+        if (!cJSON_PrintPreallocated(&scalar, num, (int)sizeof num, false))
+            return false;
+        count_str(k, num);
+        return true;
+    }
+    }
+}
+
 static double json_est(const cJSON *v)
 {
-    if (!v)
+    struct tcount k = {0};
+    if (!v || !count_json(&k, v))
         return 0;
-    char *s = json_print(v);
-    double t = str_est(s);
-    cJSON_free(s);
-    return t;
+    return count_est(&k);
 }
 
 static bool is(const char *type, const char *want)

@@ -1,6 +1,8 @@
 /* Unit tests for the conservative token estimator (tokest): it must never fall below the
  * common bytes/4 rule (with margin), count every part of a request, and survive junk. */
+#include <ctype.h>
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -243,6 +245,85 @@ static void test_tokest_fixtures_are_conservative(void **state)
     assert_true(counted >= 3);
 }
 
+/* The estimate of a text, written out again here as the reference for the next test. */
+static double ref_text_est(const char *s)
+{
+    size_t n = strlen(s), words = 0, alnum = 0, symbols = 0, high = 0;
+    int in_word = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int space = isspace(c) != 0;
+        words += !space && !in_word;
+        in_word = !space;
+        if (c >= 0x80)
+            high++;
+        else if (isalnum(c))
+            alnum++;
+        else if (!space)
+            symbols++;
+    }
+    if (n == 0)
+        return 0;
+    double a = (double)n / 3.0, b = (double)words * 1.4;
+    double k = (double)alnum / 4.0 + (double)symbols * 0.7 + (double)high / 2.5;
+    double e = a > b ? a : b;
+    return e > k ? e : k;
+}
+
+/* JSON parts (tool definitions, tool inputs, unknown blocks) are estimated without printing
+ * them; the figure must be exactly the estimate of cJSON's unformatted text. Each value is
+ * repeated so that even a one-character difference shows after rounding. */
+static void check_json_estimate(const cJSON *value)
+{
+    enum { COPIES = 300 };
+    cJSON *req = cJSON_CreateObject(), *tools = cJSON_AddArrayToObject(req, "tools");
+    for (int i = 0; i < COPIES; i++)
+        cJSON_AddItemToArray(tools, cJSON_Duplicate(value, 1));
+    char *text = cJSON_PrintUnformatted(value);
+    double want = 8.0; /* per request */
+    for (int i = 0; i < COPIES; i++)
+        want += 10.0 + (text ? ref_text_est(text) : 0); /* per tool */
+    long got = tokest_request(req, API_ANTHROPIC);
+    if (got != (long)ceil(want))
+        fail_msg("estimate %ld, want %ld for %.200s", got, (long)ceil(want), text ? text : "?");
+    free(text);
+    cJSON_Delete(req);
+}
+
+static void test_tokest_json_matches_printed_text(void **state)
+{
+    (void)state;
+    static const char *const values[] = {
+        "{}", "[]", "null", "true", "false", "0", "-0", "1e308", "-1.5e-300", "3.141592653589793",
+        "0.1", "123456789012345678", "2147483647", "-2147483648", "4294967296",
+        "\"\"", "\"a b  c\"", "\"\\u0000x\"", "\"\\u0001\\u001f\\u007f\"",
+        "\"tab\\tnl\\ncr\\rff\\fbs\\b\\\\q\\\"\"", "\"h\u00e9llo \u4e16\u754c \\ud83d\\ude00\"",
+        "{\"\":\"\",\"k\\n\":[1,{\"x\":[[],{}]},null]}",
+        "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\","
+        "\"description\":\"The command\\nto run \\\"quoted\\\"\"}},\"required\":[\"command\"]}",
+    };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        cJSON *v = parse(values[i]);
+        check_json_estimate(v);
+        cJSON_Delete(v);
+    }
+    /* Every tool of a real Claude Code request. */
+    char *text = slurp(FIXTURES_DIR "/claude-code/tool_bash-01.json");
+    assert_non_null(text);
+    cJSON *doc = parse(text);
+    free(text);
+    const cJSON *tool;
+    int n = 0;
+    cJSON_ArrayForEach(tool, cJSON_GetObjectItemCaseSensitive(
+                                 cJSON_GetObjectItemCaseSensitive(doc, "body"), "tools"))
+    {
+        check_json_estimate(tool);
+        n++;
+    }
+    assert_true(n > 5);
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_tokest_request_openai),
         cmocka_unit_test(test_tokest_request_junk),
         cmocka_unit_test(test_tokest_fixtures_are_conservative),
+        cmocka_unit_test(test_tokest_json_matches_printed_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
