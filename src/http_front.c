@@ -2,16 +2,11 @@
  * helpers every other adapter uses. Handlers never hold locks across I/O. */
 #include "http_front.h"
 
-#include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include <civetweb.h>
@@ -20,6 +15,7 @@
 #include "app.h"
 #include "errmap.h"
 #include "proxy.h"
+#include "sockscan.h"
 #include "upstream.h"
 
 struct http_front {
@@ -198,8 +194,8 @@ int http_send_error(struct mg_connection *c, enum api client, int status, const 
 int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs)
 {
     static const struct http_hdr fixed[] = {{"Content-Type", "text/event-stream"},
-                                             {"Cache-Control", "no-cache"},
-                                             {"Transfer-Encoding", "chunked"}};
+                                            {"Cache-Control", "no-cache"},
+                                            {"Transfer-Encoding", "chunked"}};
     struct buf b;
     buf_init(&b, 0);
     int rc = put_head(&b, c, 200, fixed, 3, hdrs, n_hdrs);
@@ -236,102 +232,15 @@ const char *http_header(const struct mg_connection *c, const char *name)
     return mg_get_header(c, name);
 }
 
-static bool same_addr(const struct sockaddr_storage *ss, const char *addr, int port)
-{
-    char text[INET6_ADDRSTRLEN];
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-        inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-        return ntohs(in->sin_port) == port && strcmp(text, addr) == 0;
-    }
-    if (ss->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-        inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
-        return ntohs(in6->sin6_port) == port && strcmp(text, addr) == 0;
-    }
-    return false;
-}
-
-static int local_port(const struct sockaddr_storage *ss)
-{
-    if (ss->ss_family == AF_INET)
-        return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-    if (ss->ss_family == AF_INET6)
-        return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-    return -1;
-}
-
-/* Whether fd is this client's connection: its peer is the client and its local end is our
- * listening port. */
-static bool is_client_socket(int fd, const struct mg_request_info *ri)
-{
-    struct sockaddr_storage peer, self;
-    socklen_t pl = sizeof peer, sl = sizeof self;
-    if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 ||
-        !same_addr(&peer, ri->remote_addr, ri->remote_port))
-        return false;
-    return getsockname(fd, (struct sockaddr *)&self, &sl) == 0 &&
-           local_port(&self) == ri->server_port;
-}
-
-/* civetweb does not expose the socket, so it is found by looking at every descriptor of the
- * process. One such scan costs a few syscalls per open descriptor, and with a thousand open
- * streams a scan per request adds up to seconds of CPU. So a scan records every client
- * connection of the listening port at once, by the client's port, and later lookups check
- * that entry with two syscalls; only a miss scans again. */
-static pthread_mutex_t fd_table_mu = PTHREAD_MUTEX_INITIALIZER;
-static int *fd_by_port; /* client port -> fd + 1 (0 = unknown); 65536 entries */
-
-static void scan_client_fds(int server_port)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        int fd = atoi(e->d_name);
-        struct sockaddr_storage peer, self;
-        socklen_t pl = sizeof peer, sl = sizeof self;
-        if (fd <= 2 || fd == dirfd(d) ||
-            getsockname(fd, (struct sockaddr *)&self, &sl) != 0 ||
-            local_port(&self) != server_port ||
-            getpeername(fd, (struct sockaddr *)&peer, &pl) != 0)
-            continue;
-        int pp = local_port(&peer); /* the peer's port, read the same way */
-        if (pp > 0 && pp < 65536)
-            fd_by_port[pp] = fd + 1;
-    }
-    closedir(d);
-}
-
-static int find_client_fd(const struct mg_request_info *ri)
-{
-    int port = ri->remote_port, fd = -1;
-    if (port <= 0 || port >= 65536)
-        return -1;
-    pthread_mutex_lock(&fd_table_mu);
-    if (!fd_by_port)
-        fd_by_port = calloc(65536, sizeof *fd_by_port);
-    if (fd_by_port) {
-        fd = fd_by_port[port] - 1;
-        if (fd < 0 || !is_client_socket(fd, ri)) {
-            scan_client_fds(ri->server_port);
-            fd = fd_by_port[port] - 1;
-            if (fd >= 0 && !is_client_socket(fd, ri))
-                fd = -1;
-        }
-    }
-    pthread_mutex_unlock(&fd_table_mu);
-    return fd;
-}
-
 int http_client_fd(struct mg_connection *c)
 {
     struct conn_data *cd = conn_data_of(c);
     if (!cd)
         return -1;
     if (!cd->looked) {
-        cd->fd = find_client_fd(mg_get_request_info(c));
+        /* civetweb does not expose the socket; done once per request, for slow answers. */
+        const struct mg_request_info *ri = mg_get_request_info(c);
+        cd->fd = sockscan_find(ri->server_port, ri->remote_addr, ri->remote_port);
         cd->looked = 1;
     }
     return cd->fd;
@@ -632,9 +541,5 @@ void http_front_stop(struct http_front *f)
         return;
     mg_stop(f->ctx);
     mg_exit_library();
-    pthread_mutex_lock(&fd_table_mu);
-    free(fd_by_port);
-    fd_by_port = NULL;
-    pthread_mutex_unlock(&fd_table_mu);
     free(f);
 }

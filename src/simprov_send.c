@@ -3,9 +3,7 @@
  * civetweb reports nothing while a handler sleeps. */
 #include "simprov_send.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +14,7 @@
 #include <civetweb.h>
 
 #include "simprov_reply.h"
+#include "sockscan.h"
 
 #define STEP_MS         20.0
 #define HUGE_BODY_BYTES (64L << 20)
@@ -28,44 +27,12 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int port_of(const struct sockaddr_storage *a)
-{
-    if (a->ss_family == AF_INET)
-        return ntohs(((const struct sockaddr_in *)a)->sin_port);
-    if (a->ss_family == AF_INET6)
-        return ntohs(((const struct sockaddr_in6 *)a)->sin6_port);
-    return -1;
-}
-
-/* True if fd is the server side of the connection local_port <- remote_port. */
-static bool is_conn_fd(int fd, int local_port, int remote_port)
-{
-    struct sockaddr_storage a;
-    socklen_t n = sizeof(a);
-    if (getsockname(fd, (struct sockaddr *)&a, &n) != 0 || port_of(&a) != local_port)
-        return false;
-    n = sizeof(a);
-    return getpeername(fd, (struct sockaddr *)&a, &n) == 0 && port_of(&a) == remote_port;
-}
-
 /* civetweb does not expose the socket: find the descriptor whose addresses match the request. */
 static int find_fd(struct mg_connection *conn)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
-    DIR *d = ri ? opendir("/proc/self/fd") : NULL;
-    struct dirent *e;
-    int found = -2;
-    if (!d)
-        return -2;
-    while (found < 0 && (e = readdir(d)) != NULL) {
-        char *end;
-        long fd = strtol(e->d_name, &end, 10);
-        if (*end == '\0' && fd >= 0 && fd != dirfd(d) &&
-            is_conn_fd((int)fd, ri->server_port, ri->remote_port))
-            found = (int)fd;
-    }
-    closedir(d);
-    return found;
+    int fd = ri ? sockscan_find(ri->server_port, NULL, ri->remote_port) : -1;
+    return fd >= 0 ? fd : -2;
 }
 
 static bool peer_gone(struct simprov_out *o)

@@ -45,9 +45,9 @@ enum { CH_SYMBOL, CH_SPACE, CH_ALNUM, CH_HIGH };
 /* ASCII is classified the same in every locale, so a table serves it; isspace() is asked
  * only about other bytes (the dashboard sets the user's locale). */
 static const unsigned char ascii_class[128] = {
-    ['\t'] = CH_SPACE, ['\n'] = CH_SPACE, ['\v'] = CH_SPACE, ['\f'] = CH_SPACE,
-    ['\r'] = CH_SPACE, [' '] = CH_SPACE,   ['0' ... '9'] = CH_ALNUM,
-    ['A' ... 'Z'] = CH_ALNUM, ['a' ... 'z'] = CH_ALNUM,
+    ['\t'] = CH_SPACE,        ['\n'] = CH_SPACE,        ['\v'] = CH_SPACE,
+    ['\f'] = CH_SPACE,        ['\r'] = CH_SPACE,        [' '] = CH_SPACE,
+    ['0' ... '9'] = CH_ALNUM, ['A' ... 'Z'] = CH_ALNUM, ['a' ... 'z'] = CH_ALNUM,
 };
 
 static inline void count_byte(struct tcount *k, unsigned char c)

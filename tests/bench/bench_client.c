@@ -243,8 +243,8 @@ static void print_latency(struct worker *w, int c, double elapsed)
            "\"ttfb_p50\":%.4f,\"ttfb_p99\":%.4f,\"ttft_p50\":%.4f,\"ttft_p99\":%.4f,"
            "\"gap_p50\":%.4f,\"gap_p99\":%.4f,\"max_gap\":%.4f,\"chunks\":%.1f}\n",
            n, errors, (double)n / (elapsed / 1000.0), pct(tot, n, 50), pct(tot, n, 99),
-           pct(ttfb, n, 50), pct(ttfb, n, 99), pct(ttft, n, 50), pct(ttft, n, 99),
-           pct(gaps, g, 50), pct(gaps, g, 99), max_gap, n ? chunks / (double)n : 0);
+           pct(ttfb, n, 50), pct(ttfb, n, 99), pct(ttft, n, 50), pct(ttft, n, 99), pct(gaps, g, 50),
+           pct(gaps, g, 99), max_gap, n ? chunks / (double)n : 0);
     free(tot);
     free(ttft);
     free(ttfb);
@@ -429,17 +429,38 @@ static int parse(int argc, char **argv, struct opts *o)
     int c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
-        case 'u': o->url = optarg; break;
-        case 'b': o->body = read_file(optarg, &o->body_len); break;
-        case 'H': o->headers = curl_slist_append(o->headers, optarg); break;
-        case 'c': o->concurrency = atoi(optarg); break;
-        case 'n': o->requests = atoi(optarg); break;
-        case 'w': o->warmup = atoi(optarg); break;
-        case 'o': o->hold = atoi(optarg); break;
-        case 'p': o->pacing_ms = atof(optarg); break;
-        case 's': o->stall_ms = atof(optarg); break;
-        case 'r': o->rss_pid = atoi(optarg); break;
-        default: return -1;
+        case 'u':
+            o->url = optarg;
+            break;
+        case 'b':
+            o->body = read_file(optarg, &o->body_len);
+            break;
+        case 'H':
+            o->headers = curl_slist_append(o->headers, optarg);
+            break;
+        case 'c':
+            o->concurrency = atoi(optarg);
+            break;
+        case 'n':
+            o->requests = atoi(optarg);
+            break;
+        case 'w':
+            o->warmup = atoi(optarg);
+            break;
+        case 'o':
+            o->hold = atoi(optarg);
+            break;
+        case 'p':
+            o->pacing_ms = atof(optarg);
+            break;
+        case 's':
+            o->stall_ms = atof(optarg);
+            break;
+        case 'r':
+            o->rss_pid = atoi(optarg);
+            break;
+        default:
+            return -1;
         }
     }
     return o->url && o->body ? 0 : -1;

@@ -99,6 +99,10 @@ deps_yaml >"$T/config.yaml" # default num_threads (128)
 start_sb "$T/config.yaml"
 sleep 1
 RSS_IDLE=$(rss_kb "$SB_PID")
+# Most of the RSS of an idle process is shared library pages (libcurl pulls in ~35 libraries),
+# shared with every other process using them: the private part and PSS say more.
+ANON_IDLE=$(awk '/RssAnon/ {print $2}' "/proc/$SB_PID/status")
+PSS_IDLE=$(awk '/^Pss:/ {print $2}' "/proc/$SB_PID/smaps_rollup")
 THREADS_IDLE=$(awk '/^Threads/ {print $2}' "/proc/$SB_PID/status")
 SBU=http://127.0.0.1:$SB_PORT
 
@@ -213,7 +217,7 @@ hold_step() {
 note "concurrent streams (a chunk every $HELD_MS ms, 50 chunks)"
 for n in $HOLD_STEPS; do hold_step "$n"; done
 
-printf '{"kind":"meta","requests":%s,"cores":%s,"rss_idle":%s,"threads_idle":%s,"rss_after_latency":%s,"paced_ms":%s,"held_ms":%s,"load":"%s"}\n' \
-    "$N" "$(nproc)" "$RSS_IDLE" "$THREADS_IDLE" "$RSS_AFTER_LAT" $PACED_MS $HELD_MS \
+printf '{"kind":"meta","requests":%s,"cores":%s,"rss_idle":%s,"anon_idle":%s,"pss_idle":%s,"threads_idle":%s,"rss_after_latency":%s,"paced_ms":%s,"held_ms":%s,"load":"%s"}\n' \
+    "$N" "$(nproc)" "$RSS_IDLE" "$ANON_IDLE" "$PSS_IDLE" "$THREADS_IDLE" "$RSS_AFTER_LAT" $PACED_MS $HELD_MS \
     "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES"
 python3 "$SRC/tests/bench/table.py" "$RES"

@@ -72,8 +72,9 @@ if holds:
     print(f"  largest count held with no stall through switchboard: {best} (aim >= 1000)")
 
 print("\nMemory (switchboard RSS, MB)")
-print(f"  idle after start, default num_threads: {meta.get('rss_idle', 0) / 1024:.1f} "
-      f"({meta.get('threads_idle')} threads); after the latency rows: "
+print(f"  idle after start, default num_threads: RSS {meta.get('rss_idle', 0) / 1024:.1f} "
+      f"(private {meta.get('anon_idle', 0) / 1024:.1f}, PSS {meta.get('pss_idle', 0) / 1024:.1f}; "
+      f"{meta.get('threads_idle')} threads); after the latency rows: RSS "
       f"{meta.get('rss_after_latency', 0) / 1024:.1f}   (aim idle <= 8)")
 h256 = next((h for h in holds if h["n"] == 256), None)
 if h256 and h256.get("proxy"):

@@ -21,8 +21,8 @@
 static void translate_for(const cJSON *req, enum api client, enum api dialect,
                           enum provider_kind kind, bool stream)
 {
-    struct xlate_opts o = {.provider = kind, .model = "glm-4.6", .max_tokens_cap = 16000,
-                           .stream = stream};
+    struct xlate_opts o = {
+        .provider = kind, .model = "glm-4.6", .max_tokens_cap = 16000, .stream = stream};
     char err[XLATE_ERR_LEN] = "";
     cJSON *out;
     if (client == API_ANTHROPIC)

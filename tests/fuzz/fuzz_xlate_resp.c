@@ -12,8 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    static const resp_fn fns[] = {xlate_resp_o2a, xlate_resp_a2o, xlate_resp_o2o,
-                                  xlate_resp_a2a};
+    static const resp_fn fns[] = {xlate_resp_o2a, xlate_resp_a2o, xlate_resp_o2o, xlate_resp_a2a};
     cJSON *ans = json_parse((const char *)data + 1, size - 1);
     if (!ans)
         return 0;

@@ -52,9 +52,9 @@ static void test_utf8_known_cases(void **state)
     assert_true(json_utf8_valid("", 0));
     assert_true(json_utf8_valid("plain ascii text, long enough for words", 39));
     assert_true(json_utf8_valid("caf\xc3\xa9 \xe4\xb8\x96 \xf0\x9f\x98\x80", 14));
-    assert_false(json_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
-    assert_false(json_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-    assert_false(json_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(json_utf8_valid("\xc0\xaf", 2));          /* overlong '/' */
+    assert_false(json_utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+    assert_false(json_utf8_valid("\xf4\x90\x80\x80", 4));  /* above U+10FFFF */
     assert_false(json_utf8_valid("abcdefgh\xe4\xb8", 10)); /* cut after an ASCII word */
     assert_false(json_utf8_valid("\xff", 1));
 }
