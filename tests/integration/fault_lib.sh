@@ -108,6 +108,17 @@ is_anthropic_error() {
 OAI_BODY() { printf '{"model":"%s","messages":[{"role":"user","content":"hi"}],"max_tokens":50%s}' "$1" "${2:+,\"stream\":true}"; }
 ANT_BODY() { printf '{"model":"%s","max_tokens":50,"messages":[{"role":"user","content":"hi"}]%s}' "$1" "${2:+,\"stream\":true}"; }
 
+# hold_dead_port : DEAD_PORT, a loopback port that refuses connections for the whole test. A
+# socket bound without listen() keeps other tests (ctest -j) from taking the port.
+hold_dead_port() {
+    python3 -c 'import signal, socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1], flush=True)
+signal.pause()' >"$T/dead.port" 2>/dev/null &
+    PIDS+=($!)
+    wait_for test -s "$T/dead.port" || fail "no dead port"
+    DEAD_PORT=$(cat "$T/dead.port")
+}
+
 # write_fault_config FILE : groups for the fault scenarios, each Cerebras-first with a Z.AI
 # fallback. EXTRA_PARAMS lands in the primary's litellm_params; ROUTER_EXTRA and SB_EXTRA in
 # router_settings and switchboard_settings.
@@ -116,9 +127,8 @@ ANT_BODY() { printf '{"model":"%s","max_tokens":50,"messages":[{"role":"user","c
 #   nxdomain    an .invalid host -> zai mock
 #   all-refused a port nothing listens on -> the same for Z.AI (dead-zai)
 write_fault_config() {
-    local dead
-    dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    DEAD_PORT=$dead
+    [ -n "${DEAD_PORT:-}" ] || hold_dead_port
+    local dead=$DEAD_PORT
     cat >"$1" <<YAML
 model_list:
   - model_name: glm-4.6
@@ -213,3 +223,13 @@ sb_fd_split() {
 }
 sb_tcp_fds() { sb_fd_split | cut -d' ' -f1; }
 sb_unix_fds() { sb_fd_split | cut -d' ' -f2; }
+
+# expect_aborted NAME COUNT : the mock's aborted counter reaches COUNT (deadline) and stays
+# there. The mock counts an abort just after it stops counting the request in flight, so an
+# idle mock alone does not prove the count is final.
+aborted_reached() { [ "$(mstat "$1" aborted)" -ge "$2" ]; }
+expect_aborted() {
+    SB_WAIT=${SB_WAIT:-20} wait_for aborted_reached "$1" "$2" ||
+        fail "mock $1 aborted $(mstat "$1" aborted), want $2"
+    [ "$(mstat "$1" aborted)" = "$2" ] || fail "mock $1 aborted $(mstat "$1" aborted), want exactly $2"
+}

@@ -81,7 +81,7 @@ from_zai anthropic "($C=timeout,){1,3}$Z=200"
 [ $ELAPSED_MS -lt 20000 ] || fail "slow first byte: ${ELAPSED_MS}ms, the timeout is 1 s"
 n=$(grep -o "$C=timeout" <<<"$(header x-switchboard-attempts "$T/h")" | wc -l)
 settle cerebras
-[ "$(mstat cerebras aborted)" = $((a0 + n)) ] || fail "slow: mock aborted $(($(mstat cerebras aborted) - a0)), want $n"
+expect_aborted cerebras $((a0 + n))
 pass "first byte after the timeout: $n timeouts, each upstream request aborted, 200 from zai"
 
 # ---- a 200 whose body is not JSON ----

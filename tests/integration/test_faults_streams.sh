@@ -48,17 +48,13 @@ for fault in stall cut; do
         stream $api glm-4.6
         broken_midway $api "$C"
         settle cerebras
-        if [ $fault = stall ]; then
-            [ "$(mstat cerebras aborted)" = $((a0 + 1)) ] || fail "stalled upstream not aborted"
-        fi
+        if [ $fault = stall ]; then expect_aborted cerebras $((a0 + 1)); fi
         mock_fault zai $fault
         a0=$(mstat zai aborted)
         stream $api zai-glm-4.6
         broken_midway $api "$Z"
         settle zai
-        if [ $fault = stall ]; then
-            [ "$(mstat zai aborted)" = $((a0 + 1)) ] || fail "stalled zai upstream not aborted"
-        fi
+        if [ $fault = stall ]; then expect_aborted zai $((a0 + 1)); fi
         mock_fault cerebras none
         mock_fault zai none
     done
