@@ -164,7 +164,7 @@ ${EXTRA_PARAMS:-}
       api_key: os.environ/CEREBRAS_API_KEY
 router_settings:
   fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}, {"refused": ["zai-glm-4.6"]}, {"nxdomain": ["zai-glm-4.6"]}, {"all-refused": ["dead-zai"]}]
-  allowed_fails: 1
+  allowed_fails: ${ALLOWED_FAILS:-1}
   cooldown_time: ${COOLDOWN:-60}
   num_retries: 2
 ${ROUTER_EXTRA:-}
@@ -232,4 +232,11 @@ expect_aborted() {
     SB_WAIT=${SB_WAIT:-20} wait_for aborted_reached "$1" "$2" ||
         fail "mock $1 aborted $(mstat "$1" aborted), want $2"
     [ "$(mstat "$1" aborted)" = "$2" ] || fail "mock $1 aborted $(mstat "$1" aborted), want exactly $2"
+}
+
+# restart_sb [args...] : start_sb again in the same test. The old log is moved away first:
+# start_sb reads the URL from the log, and the new process truncates it only once it runs.
+restart_sb() {
+    mv "$T/switchboard.log" "$T/switchboard-$SB_PID.log"
+    SB_WAIT=${SB_WAIT:-30} start_sb "$@"
 }

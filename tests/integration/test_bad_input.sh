@@ -11,7 +11,9 @@ expect() {
     local status=$1 api=$2 path=$3 body=$4
     shift 4
     local code
-    code=$(sb_post "$path" "$body" -o "$T/resp" -w '%{http_code}' "$@")
+    # A server may answer (413) and close before a large upload ends; curl then reports a
+    # send error although the answer arrived, so its exit status is not the verdict here.
+    code=$(sb_post "$path" "$body" -o "$T/resp" -w '%{http_code}' "$@") || true
     [ "$code" = "$status" ] || fail "$path with ${body:0:60}: got $code, want $status: $(head -c 300 "$T/resp")"
     if [ "$api" = anthropic ]; then
         json_get "bool(d['type']=='error' and d['error']['type'] and d['error']['message'])" <"$T/resp" | grep -q True ||
@@ -38,7 +40,7 @@ for ep in "/v1/chat/completions openai" "/v1/messages anthropic"; do
     expect 400 "$api" "$p" "$(python3 -c 'print("{\"a\":" * 5000 + "1" + "}" * 5000)')"
     expect 404 "$api" "$p" '{"model":"no-such-model","messages":[{"role":"user","content":"hi"}],"max_tokens":5}'
     python3 -c 'print("{\"model\":\"glm-4.6\",\"x\":\"" + "a"*300000 + "\"}")' >"$T/big.json"
-    expect 413 "$api" "$p" "@$T/big.json"
+    expect 413 "$api" "$p" "@$T/big.json" -H "Expect: 100-continue"
     code=$(curl -s -o "$T/resp" -w '%{http_code}' -H "Authorization: Bearer wrong" -X POST "$SB_URL$p" -d '{}')
     [ "$code" = 401 ] || fail "$p with a wrong key got $code"
     code=$(curl -s -o "$T/resp" -w '%{http_code}' -H "x-api-key: sk-12345" -X POST "$SB_URL$p" -d '{}')

@@ -59,6 +59,18 @@ for code in 500 502 503 529; do
     pass "$code ($api): $n quick attempts, cerebras COOLDOWN, 200 from zai: $(header x-switchboard-attempts "$T/h")"
     api=$([ $api = openai ] && echo anthropic || echo openai)
 done
+# With failures allowed, every quick retry is used (num_retries 2: three attempts) and the
+# deployment stays up.
+ALLOWED_FAILS=10 write_fault_config "$T/config.yaml"
+admin_post reload || fail "reload with allowed_fails 10 failed"
+reset_all
+mock_fault cerebras 502
+request anthropic glm-4.6
+from_zai anthropic "$C=502,$C=502,$C=502,$Z=200"
+[ "$(dep_field "$C" status)" = READY ] || fail "cerebras cooling down below allowed_fails: $(dep_field "$C" status)"
+write_fault_config "$T/config.yaml"
+admin_post reload || fail "reload back to allowed_fails 1 failed"
+pass "allowed_fails 10: 1 + num_retries (2) attempts, then zai; cerebras stays READY"
 mock_fault cerebras none
 
 # ---- connection refused, host that does not resolve ----
@@ -118,6 +130,17 @@ for api in openai anthropic; do
     client_error $api '503'
     [ -n "$(header retry-after "$T/h")" ] || fail "both cooling down: no retry-after"
 done
+# Z.AI's 503 carries its business code 1305 (overloaded), which protocol.md classes with
+# rate limits: the client may see that 429 (with retry-after) or a 5xx, but at once.
+mock_fault cerebras 503
+mock_fault zai 503
+for api in openai anthropic; do
+    reset_all
+    request $api glm-4.6
+    client_error $api '429|50[0-9]'
+    [ "$CODE" != 429 ] || [ -n "$(header retry-after "$T/h")" ] || fail "both 503 ($api): 429 without retry-after"
+    [ $ELAPSED_MS -lt 30000 ] || fail "both 503 ($api) took ${ELAPSED_MS}ms"
+done
 mock_fault cerebras none
 mock_fault zai none
 for api in openai anthropic; do
@@ -126,7 +149,7 @@ for api in openai anthropic; do
     client_error $api '50[0-9]'
     [ $ELAPSED_MS -lt 30000 ] || fail "all refused ($api) took ${ELAPSED_MS}ms"
 done
-pass "both down (500s, refused): a clear 5xx in the client's format, at once"
+pass "both down (500s, 503s, refused): a clear error in the client's format, at once"
 
 # ---- a provider that flaps every 2 s: ten seconds of sequential requests, no error ----
 COOLDOWN=1 write_fault_config "$T/config.yaml"

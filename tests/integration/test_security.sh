@@ -91,7 +91,7 @@ model_list:
       api_base: http://127.0.0.1:${CEREBRAS_PORT}/v1
       api_key: os.environ/CEREBRAS_API_KEY
 YAML
-SB_WAIT=30 start_sb
+restart_sb
 port=${SB_URL##*:}
 hexport=$(printf '%04X' "$port")
 # /proc/net/tcp: local address, state 0A = LISTEN.

@@ -51,11 +51,18 @@ errored=$(grep -c ' ok error$' "$T/verdicts") || true
 [ $errored -ge 1 ] || fail "no stream was cut by the grace period (the test lost its point)"
 settle_mock() { mock_idle cerebras; }
 wait_for settle_mock || fail "mock still has $(mstat cerebras in_flight) in flight"
-expect_aborted cerebras $((a0 + errored))
-pass "SIGTERM with $N streams: $done_ok finished, $errored ended with an error event, exit 0 after ${ms}ms (grace ${GRACE}s)"
+# Each stream cut by the shutdown aborted its upstream. One whose last bytes were already on
+# the wire when the grace period ended is cut for the client but complete for the mock, so a
+# difference of a couple is allowed; more would be a leak.
+SB_WAIT=20 wait_for aborted_reached cerebras $((a0 + errored - 2)) ||
+    fail "mock aborted $(($(mstat cerebras aborted) - a0)), want $errored"
+aborted=$(($(mstat cerebras aborted) - a0))
+[ $aborted -le $errored ] && [ $aborted -ge $((errored - 2)) ] ||
+    fail "mock aborted $aborted upstreams, $errored streams were cut"
+pass "SIGTERM with $N streams: $done_ok finished, $errored ended with an error event ($aborted upstreams aborted), exit 0 after ${ms}ms (grace ${GRACE}s)"
 
 # ---- SIGINT twice: at once, status 130 ----
-SB_WAIT=30 start_sb --grace 30
+restart_sb --grace 30
 pids=()
 for i in 1 2 3 4 5; do
     stream_bg /v1/messages "$(ANT_BODY glm-4.6 1 | sed 's/"max_tokens":50/"max_tokens":2000/')" /dev/null
@@ -78,12 +85,12 @@ wait "${pids[@]}" 2>/dev/null || true
 pass "second SIGINT exits at once (${ms}ms) with status 130"
 
 # ---- SIGINT once with nothing in flight: a prompt, clean exit ----
-SB_WAIT=30 start_sb
+restart_sb
 t0=$(date +%s%N)
 kill -INT "$SB_PID"
 rc=0
 wait "$SB_PID" || rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ $rc = 0 ] || fail "idle SIGINT: exit status $rc"
-[ $ms -le 10000 ] || fail "idle SIGINT took ${ms}ms"
+[ $ms -le 20000 ] || fail "idle SIGINT took ${ms}ms"
 pass "idle SIGINT: exit 0 after ${ms}ms"
