@@ -16,9 +16,9 @@ struct app_opts {
     int port;                /* overrides the config; -1 = config, 0 = any free port */
     bool headless;
     bool demo;
-    const char *log_file;    /* JSON lines, one per request; NULL = default when the TUI runs */
+    const char *log_file; /* JSON lines, one per request; NULL = default when the TUI runs */
     bool log_bodies;
-    double grace_s;          /* shutdown grace period for open streams */
+    double grace_s; /* shutdown grace period for open streams */
 };
 
 struct http_front;
@@ -31,9 +31,9 @@ struct app {
     struct http_front *front;
     struct reqlog *reqlog;
     struct demo *demo;
-    char url[160];              /* http://host:port clients should use */
+    char url[160]; /* http://host:port clients should use */
     char config_path[512];
-    int port;                   /* bound port */
+    int port;                    /* bound port */
     volatile int abort_upstream; /* set when the grace period is over */
     volatile int draining;       /* shutting down: new requests get 503 */
     volatile sig_atomic_t stop;

@@ -15,11 +15,12 @@ struct deployment_cfg {
     char *name;       /* display name derived from provider and api_base: "cerebras", "zai" */
     char *id;         /* unique among deployments: name, or "name/group" when name repeats */
     char *model;      /* upstream model id, prefix removed: "zai-glm-4.6", "glm-4.6" */
-    enum api dialect; /* what the provider speaks: cerebras/ openai/ -> OPENAI, anthropic/ -> ANTHROPIC */
+    enum api dialect; /* what the provider speaks: cerebras/ openai/ -> OPENAI, anthropic/ ->
+                         ANTHROPIC */
     enum provider_kind kind;
-    char *api_base;    /* no trailing slash; default per prefix when absent */
-    char *api_key;     /* resolved secret, or NULL when unset (the deployment shows NO KEY) */
-    char *api_key_env; /* VAR of os.environ/VAR, for the "set VAR" message; NULL if literal */
+    char *api_base;          /* no trailing slash; default per prefix when absent */
+    char *api_key;           /* resolved secret, or NULL when unset (the deployment shows NO KEY) */
+    char *api_key_env;       /* VAR of os.environ/VAR, for the "set VAR" message; NULL if literal */
     double timeout_s;        /* litellm_params.timeout; 0 = router default */
     double stream_timeout_s; /* litellm_params.stream_timeout: time to first byte when streaming */
     long rpm;                /* 0 = no local limit */
@@ -62,13 +63,13 @@ struct config {
     char *master_key; /* NULL = no auth; LITELLM_MASTER_KEY overrides */
 
     /* switchboard_settings (ours; optional) */
-    char *host;                    /* [127.0.0.1] */
-    int port;                      /* [4000] */
-    int num_threads;               /* [128] civetweb workers */
-    size_t max_body_bytes;         /* [32 MiB] */
-    double connect_timeout_s;      /* [10] */
-    double stream_idle_timeout_s;  /* [120] gap between upstream bytes once streaming */
-    char *default_model;           /* model group for unknown names; NULL = 404 */
+    char *host;                   /* [127.0.0.1] */
+    int port;                     /* [4000] */
+    int num_threads;              /* [128] civetweb workers */
+    size_t max_body_bytes;        /* [32 MiB] */
+    double connect_timeout_s;     /* [10] */
+    double stream_idle_timeout_s; /* [120] gap between upstream bytes once streaming */
+    char *default_model;          /* model group for unknown names; NULL = 404 */
     /* [true] skip a deployment before it would answer 429 (token budget, provider headers);
      * false routes reactively like LiteLLM: only cooldowns and the configured rpm window */
     bool proactive_routing;

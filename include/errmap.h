@@ -12,9 +12,11 @@
 
 enum err_class {
     ERRC_NONE = 0,
-    ERRC_RATE_LIMIT,  /* transient 429 (rpm/tpm minute, Z.AI 1302/1303/1305, queue): cool down, fall back */
-    ERRC_QUOTA,       /* daily quota, balance, plan expired (Z.AI 1113/1309/1308/1304, tokens-day): out until reset */
-    ERRC_AUTH,        /* 401/403 from the provider: fall back, mark auth failed */
+    ERRC_RATE_LIMIT, /* transient 429 (rpm/tpm minute, Z.AI 1302/1303/1305, queue): cool down, fall
+                        back */
+    ERRC_QUOTA, /* daily quota, balance, plan expired (Z.AI 1113/1309/1308/1304, tokens-day): out
+                   until reset */
+    ERRC_AUTH,  /* 401/403 from the provider: fall back, mark auth failed */
     ERRC_NOT_FOUND,   /* the provider lacks the model (404, Z.AI 1211): fall back, cool down */
     ERRC_CONTEXT,     /* context length exceeded: fall back without cooldown */
     ERRC_BAD_REQUEST, /* any other 4xx: the client's problem, returned to it */
@@ -26,11 +28,11 @@ enum err_class {
 };
 
 struct upstream_error {
-    int status;         /* HTTP status from the provider, 0 for transport errors */
+    int status; /* HTTP status from the provider, 0 for transport errors */
     enum err_class cls;
-    char type[48];      /* normalised type, e.g. "rate_limit_error" */
-    char code[32];      /* provider code when given: "request_quota_exceeded", "1113" */
-    char message[256];  /* provider's message, truncated; never contains secrets we added */
+    char type[48];     /* normalised type, e.g. "rate_limit_error" */
+    char code[32];     /* provider code when given: "request_quota_exceeded", "1113" */
+    char message[256]; /* provider's message, truncated; never contains secrets we added */
 };
 
 /* From an HTTP status and a response body (any provider's shape; body may be NULL/invalid). */

@@ -34,8 +34,7 @@ int http_send(struct mg_connection *c, int status, const char *content_type, con
 /* Sends an error in the client's API format (Anthropic or OpenAI JSON). Terminal errors get
  * x-should-retry: false; retry_after_s > 0 adds retry-after. */
 int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,
-                    const char *code, int retry_after_s, const struct http_hdr *hdrs,
-                    int n_hdrs);
+                    const char *code, int retry_after_s, const struct http_hdr *hdrs, int n_hdrs);
 /* Starts a chunked streaming response (text/event-stream). */
 int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs);
 int http_stream_write(struct mg_connection *c, const char *p, size_t n);

@@ -11,37 +11,37 @@
 #include "config.h"
 #include "router.h"
 
-#define SNAP_MAX_DEPS   16
-#define SNAP_LOG        200 /* requests kept for the log pane and /admin/state */
-#define SNAP_SPARK      30  /* sparkline buckets ... */
-#define SNAP_SPARK_SECS 20  /* ... of this many seconds each: the last 10 minutes */
+#define SNAP_MAX_DEPS    16
+#define SNAP_LOG         200 /* requests kept for the log pane and /admin/state */
+#define SNAP_SPARK       30  /* sparkline buckets ... */
+#define SNAP_SPARK_SECS  20  /* ... of this many seconds each: the last 10 minutes */
 #define REC_MAX_ATTEMPTS 6
 #define SNAP_HIST        14 /* histogram buckets (stats.h STATS_HIST); bounds: stats_hist_bound_s */
 #define SNAP_CODES       12 /* status codes counted per table (stats.h STATS_CODES) */
 
 struct attempt_rec {
-    char dep[48];      /* deployment id */
-    int status;        /* HTTP status, 0 for transport errors, -1 when skipped */
+    char dep[48]; /* deployment id */
+    int status;   /* HTTP status, 0 for transport errors, -1 when skipped */
     enum err_class cls;
-    char note[160];    /* error message, or why it was skipped ("cooldown 23s", "rpm 10/10") */
-    double ms;         /* duration of the attempt */
+    char note[160]; /* error message, or why it was skipped ("cooldown 23s", "rpm 10/10") */
+    double ms;      /* duration of the attempt */
 };
 
 struct request_rec {
     uint64_t id;
-    int64_t wall_ms;      /* Unix time the request arrived, in ms */
+    int64_t wall_ms; /* Unix time the request arrived, in ms */
     enum api client_api;
     bool stream;
-    char model[64];       /* as the client asked */
-    char group[64];       /* resolved model group */
-    char served_by[48];   /* deployment id, "" if none served */
-    int status;           /* what the client got */
-    double latency_ms;    /* arrival to last byte */
-    double ttft_ms;       /* arrival to first byte sent to the client; -1 if none */
-    double overhead_ms;   /* time spent in switchboard itself */
+    char model[64];     /* as the client asked */
+    char group[64];     /* resolved model group */
+    char served_by[48]; /* deployment id, "" if none served */
+    int status;         /* what the client got */
+    double latency_ms;  /* arrival to last byte */
+    double ttft_ms;     /* arrival to first byte sent to the client; -1 if none */
+    double overhead_ms; /* time spent in switchboard itself */
     long tokens_in;
     long tokens_out;
-    char error[160];      /* message the client got, if any */
+    char error[160]; /* message the client got, if any */
     int n_attempts;
     struct attempt_rec attempts[REC_MAX_ATTEMPTS];
 };
@@ -65,16 +65,16 @@ struct dep_snapshot {
     char model[64];
     char api_base[128];
     enum api dialect;
-    bool is_primary;        /* its group has fallbacks configured */
+    bool is_primary; /* its group has fallbacks configured */
     bool enabled;
-    char key_env[48];       /* variable to set when NO KEY */
+    char key_env[48]; /* variable to set when NO KEY */
     struct router_dep_view view;
-    int64_t remaining_ms;   /* until_ms - now, >= 0 */
-    long rpm_limit;         /* 0 = none */
-    long tpm_limit;         /* 0 = none */
-    double rpm_now;         /* requests started in the last 60 s */
+    int64_t remaining_ms;       /* until_ms - now, >= 0 */
+    long rpm_limit;             /* 0 = none */
+    long tpm_limit;             /* 0 = none */
+    double rpm_now;             /* requests started in the last 60 s */
     uint32_t spark[SNAP_SPARK]; /* requests per bucket, oldest first */
-    double tok_per_s;       /* output tokens per second, measured on recent answers */
+    double tok_per_s;           /* output tokens per second, measured on recent answers */
     double lat_p50_ms, lat_p95_ms;
     double ttft_p50_ms, ttft_p95_ms;
     uint64_t n_total, n_ok, n_429, n_err;
@@ -89,14 +89,14 @@ struct dep_snapshot {
 };
 
 struct snapshot {
-    int64_t now_ms;         /* monotonic */
-    int64_t wall_ms;        /* Unix time */
-    int64_t started_ms;     /* monotonic start, for uptime */
+    int64_t now_ms;     /* monotonic */
+    int64_t wall_ms;    /* Unix time */
+    int64_t started_ms; /* monotonic start, for uptime */
     bool force_fallback;
     uint64_t total_requests;
-    double rpm_total;       /* client requests in the last 60 s */
+    double rpm_total; /* client requests in the last 60 s */
     int in_flight;
-    uint64_t seq;           /* id of the newest request in the log */
+    uint64_t seq; /* id of the newest request in the log */
     int n_deps;
     struct dep_snapshot deps[SNAP_MAX_DEPS]; /* config order */
     int n_unserved;

@@ -10,14 +10,14 @@
 
 struct ui_host {
     struct state *st;
-    const char *url;          /* what clients should use, e.g. http://127.0.0.1:4000 */
+    const char *url; /* what clients should use, e.g. http://127.0.0.1:4000 */
     const char *config_path;
-    const char *log_path;     /* where logs go while the screen is up */
+    const char *log_path; /* where logs go while the screen is up */
     bool master_key_set;
     bool demo;
     /* Optional hooks (NULL when unavailable). */
     int (*reload)(void *ud, char *err, size_t errlen); /* 0 or -1 with err */
-    void (*toggle_traffic)(void *ud);                 /* demo traffic generator */
+    void (*toggle_traffic)(void *ud);                  /* demo traffic generator */
     bool (*traffic_on)(void *ud);
     void *ud;
 };

@@ -17,7 +17,7 @@ struct upstream_req {
     const char *url;
     enum api dialect;
     enum provider_kind kind;
-    const char *api_key;       /* may be NULL */
+    const char *api_key;        /* may be NULL */
     const char *anthropic_beta; /* forwarded to real Anthropic only; NULL = none */
     const char *body;
     size_t body_len;
@@ -26,7 +26,7 @@ struct upstream_req {
     double first_byte_timeout_s; /* until response headers */
     double idle_timeout_s;       /* max gap between body bytes */
     double total_timeout_s;
-    size_t max_error_body;       /* cap for non-2xx bodies kept for classification */
+    size_t max_error_body; /* cap for non-2xx bodies kept for classification */
     /* Returns true when the client is gone; polled while waiting. May be NULL. */
     bool (*client_gone)(void *ud);
     /* Returns the client's socket to watch for hang-up, or -1. Called lazily. May be NULL. */
@@ -47,9 +47,9 @@ struct upstream_result {
     struct buf error_body;     /* body of a non-2xx answer (capped); caller releases */
     int aborted_by_sink;       /* nonzero value the data callback returned */
     bool client_gone;
-    double ttfb_ms;            /* request sent to first response byte */
+    double ttfb_ms; /* request sent to first response byte */
     double total_ms;
-    char request_id[64];       /* provider's request id header, if any */
+    char request_id[64]; /* provider's request id header, if any */
 };
 
 /* Once, before any thread starts. */

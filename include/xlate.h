@@ -29,10 +29,8 @@ bool xlate_validate_openai(const cJSON *req, char err[XLATE_ERR_LEN]);
  * set when the input cannot be translated. */
 cJSON *xlate_req_a2o(const cJSON *anthropic_req, const struct xlate_opts *o,
                      char err[XLATE_ERR_LEN]);
-cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o,
-                     char err[XLATE_ERR_LEN]);
-cJSON *xlate_req_o2o(const cJSON *openai_req, const struct xlate_opts *o,
-                     char err[XLATE_ERR_LEN]);
+cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o, char err[XLATE_ERR_LEN]);
+cJSON *xlate_req_o2o(const cJSON *openai_req, const struct xlate_opts *o, char err[XLATE_ERR_LEN]);
 cJSON *xlate_req_a2a(const cJSON *anthropic_req, const struct xlate_opts *o,
                      char err[XLATE_ERR_LEN]);
 

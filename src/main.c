@@ -27,7 +27,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && argv[1][0] != '-')
         return cli_subcommand(argc - 1, argv + 1);
-    struct app_opts o = {.config_path = "config.yaml", .env_path = ".env", .port = -1, .grace_s = 10};
+    struct app_opts o = {
+        .config_path = "config.yaml", .env_path = ".env", .port = -1, .grace_s = 10};
     int c;
     while ((c = getopt_long(argc, argv, "c:p:hV", long_opts, NULL)) != -1) {
         switch (c) {
