@@ -3,8 +3,6 @@
 #include "http_front.h"
 
 #include <errno.h>
-#include <malloc.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,24 +56,10 @@ static int log_message(const struct mg_connection *c, const char *msg)
     return 1; /* civetweb must never write to the terminal under the dashboard */
 }
 
-/* Each worker thread keeps its libcurl handles (about 60 KB) between requests, which is what
- * makes the next request cheap. After a burst of a thousand streams that would leave a
- * thousand sets behind, so only the first KEEP_HANDLE_THREADS threads keep theirs; the
- * others free them once their answer is complete, and the last request of a burst hands the
- * freed memory back to the system. */
-#define KEEP_HANDLE_THREADS 64
-static atomic_int keeping_threads, busy_handlers;
-static _Thread_local bool keeps_handles;
-static _Atomic double last_trim_s;
-
 static void exit_thread(const struct mg_context *ctx, int type, void *ptr)
 {
     (void)ctx, (void)type, (void)ptr;
     upstream_thread_cleanup();
-    if (keeps_handles) {
-        keeps_handles = false;
-        atomic_fetch_sub(&keeping_threads, 1);
-    }
 }
 
 /* civetweb 1.15 drops the user data pointer in some paths before any close callback sees it
@@ -482,32 +466,10 @@ static int route_request(struct mg_connection *c, void *ud)
     return 404;
 }
 
-static void release_upstream_handles(void)
-{
-    if (keeps_handles)
-        return;
-    if (atomic_fetch_add(&keeping_threads, 1) < KEEP_HANDLE_THREADS) {
-        keeps_handles = true;
-        return;
-    }
-    atomic_fetch_sub(&keeping_threads, 1);
-    upstream_thread_cleanup();
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-    if (atomic_load(&busy_handlers) == 0 && now - atomic_load(&last_trim_s) > 1.0) {
-        atomic_store(&last_trim_s, now);
-        malloc_trim(0);
-    }
-}
-
 static int dispatch(struct mg_connection *c, void *ud)
 {
-    atomic_fetch_add(&busy_handlers, 1);
     int status = route_request(c, ud);
     release_conn_data(c);
-    atomic_fetch_sub(&busy_handlers, 1);
-    release_upstream_handles();
     return status;
 }
 

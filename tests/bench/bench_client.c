@@ -4,11 +4,12 @@
  * one after another, and the run prints total latency, time to first byte, chunk counts and
  * the gaps between body chunks as JSON.
  *
- * Hold mode (--hold N): opens N streaming requests at once from a single curl multi loop and
- * keeps them all open until they end, to find how many concurrent streams a server holds
- * without stalling: a stream stalls when some gap between its bytes (counting from the moment
- * the request went out) exceeds --pacing-ms + --stall-ms. With --rss-pid, the RSS of that
- * process is sampled while the streams are open. */
+ * Hold mode (--hold N): opens N streaming requests from a single curl multi loop, spread
+ * over --ramp-ms, and keeps them all open until they end, to find how many concurrent streams
+ * a server holds without stalling: a stream stalls when some gap between two of its chunks
+ * exceeds --pacing-ms + --stall-ms. Time to first byte is reported apart: a burst of new
+ * streams queues for CPU, which is not a stall of a running one. With --rss-pid, the RSS of
+ * that process is sampled while the streams are open. */
 #include <curl/curl.h>
 #include <getopt.h>
 #include <math.h>
@@ -30,6 +31,7 @@ struct opts {
     int hold;         /* streams to hold open at once; 0 = latency mode */
     double pacing_ms; /* the server's own gap between chunks (hold mode) */
     double stall_ms;  /* a gap this much over pacing_ms is a stall */
+    double ramp_ms;   /* hold mode: spread the openings over this long */
     int rss_pid;      /* process whose RSS to sample in hold mode; 0 = none */
 };
 
@@ -286,6 +288,8 @@ struct hold {
     CURL **easy;
     struct xfer *x;
     int running;
+    int added;     /* transfers handed to the multi handle so far */
+    double t0;     /* when the ramp started */
     int peak_open; /* most streams that had started and not yet ended, at one time */
     long rss_start, rss_peak, rss_all_open;
     struct vec gaps;
@@ -310,10 +314,22 @@ static int hold_start(struct hold *h)
         curl_easy_setopt(h->easy[i], CURLOPT_FORBID_REUSE, 1L);
         curl_easy_setopt(h->easy[i], CURLOPT_TIMEOUT, 0L);
         curl_easy_setopt(h->easy[i], CURLOPT_PRIVATE, &h->x[i]);
-        curl_multi_add_handle(h->multi, h->easy[i]);
     }
     h->rss_start = h->o->rss_pid ? rss_kb(h->o->rss_pid) : -1;
+    h->t0 = now_ms();
     return 0;
+}
+
+/* Adds the transfers whose turn has come on the ramp. */
+static void hold_ramp(struct hold *h)
+{
+    double t = now_ms() - h->t0;
+    while (h->added < h->o->hold &&
+           (h->o->ramp_ms <= 0 || t >= h->o->ramp_ms * h->added / h->o->hold)) {
+        h->x[h->added].start = now_ms();
+        curl_multi_add_handle(h->multi, h->easy[h->added]);
+        h->added++;
+    }
 }
 
 /* Streams that have their first byte and are still running. */
@@ -351,9 +367,10 @@ static void hold_sample(struct hold *h, double *next_sample)
 /* Drives the transfers to completion; counts the ones that did not end with a 200. */
 static int hold_loop(struct hold *h)
 {
-    int errors = 0, running = h->o->hold;
+    int errors = 0, running = 1;
     double next_sample = 0;
-    while (running > 0) {
+    while (running > 0 || h->added < h->o->hold) {
+        hold_ramp(h);
         curl_multi_perform(h->multi, &running);
         CURLMsg *m;
         int left;
@@ -370,8 +387,8 @@ static int hold_loop(struct hold *h)
             curl_easy_cleanup(m->easy_handle);
         }
         hold_sample(h, &next_sample);
-        if (running > 0)
-            curl_multi_poll(h->multi, NULL, 0, 20, NULL);
+        if (running > 0 || h->added < h->o->hold)
+            curl_multi_poll(h->multi, NULL, 0, h->added < h->o->hold ? 1 : 20, NULL);
     }
     return errors;
 }
@@ -383,12 +400,9 @@ static void print_hold(struct hold *h, int errors)
     double *ttfb = malloc((size_t)n * sizeof *ttfb);
     for (int i = 0; i < n; i++) {
         const struct xfer *x = &h->x[i];
-        /* The wait for the first byte (from the moment the request went out) counts as a
-         * gap: a stream parked in an accept queue stalls as surely as one whose chunks stop. */
         double first = x->first > 0 ? x->wait_ms : 1e9;
-        double g = x->max_gap > first ? x->max_gap : first;
-        stalled += g > limit;
-        worst = g > worst ? g : worst;
+        stalled += x->max_gap > limit || x->first == 0;
+        worst = x->max_gap > worst ? x->max_gap : worst;
         ttfb[i] = first;
     }
     double gp99 = pct(h->gaps.v, h->gaps.n, 99), gmax = h->gaps.n ? h->gaps.v[h->gaps.n - 1] : 0;
@@ -425,7 +439,7 @@ static int parse(int argc, char **argv, struct opts *o)
         {"url", 1, NULL, 'u'},         {"body-file", 1, NULL, 'b'}, {"header", 1, NULL, 'H'},
         {"concurrency", 1, NULL, 'c'}, {"requests", 1, NULL, 'n'},  {"warmup", 1, NULL, 'w'},
         {"hold", 1, NULL, 'o'},        {"pacing-ms", 1, NULL, 'p'}, {"stall-ms", 1, NULL, 's'},
-        {"rss-pid", 1, NULL, 'r'},     {NULL, 0, NULL, 0}};
+        {"rss-pid", 1, NULL, 'r'},     {"ramp-ms", 1, NULL, 'm'},   {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
@@ -459,6 +473,9 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'r':
             o->rss_pid = atoi(optarg);
             break;
+        case 'm':
+            o->ramp_ms = atof(optarg);
+            break;
         default:
             return -1;
         }
@@ -472,7 +489,8 @@ int main(int argc, char **argv)
     if (parse(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: bench_client --url U --body-file F [--header H]...\n"
                         "         [--concurrency C] [--requests N] [--warmup W]\n"
-                        "         [--hold N --pacing-ms P [--stall-ms S] [--rss-pid PID]]\n");
+                        "         [--hold N --pacing-ms P [--stall-ms S] [--ramp-ms R]\n"
+                        "          [--rss-pid PID]]\n");
         return 2;
     }
     o.headers = curl_slist_append(o.headers, "Content-Type: application/json");

@@ -75,6 +75,7 @@ start_mock held openai --threads 2100 --reply-tokens 150 --tps 30
 start_mock limited openai --threads 64 --fault 429_plain
 PACED_MS=10
 HELD_MS=100
+RAMP_MS=1000 # held streams open over this long, then all run at once for 4 s
 
 deps_yaml() {
     cat <<YAML
@@ -201,12 +202,12 @@ hold_step() {
     local n=$1 threads d p idle after
     threads=$((n + 16 > 1024 ? 1024 : n + 16))
     note "  hold $n streams (num_threads $threads) ..."
-    d=$("$BC" --hold "$n" --pacing-ms $HELD_MS --url "$MH" --body-file "$T/d_held_stream.json" 2>/dev/null) || true
+    d=$("$BC" --hold "$n" --pacing-ms $HELD_MS --ramp-ms $RAMP_MS --url "$MH" --body-file "$T/d_held_stream.json" 2>/dev/null) || true
     { deps_yaml; printf 'switchboard_settings:\n  num_threads: %s\n' "$threads"; } >"$T/hold.yaml"
     start_sb "$T/hold.yaml"
     sleep 1
     idle=$(rss_kb "$SB_PID")
-    p=$("$BC" --hold "$n" --pacing-ms $HELD_MS --rss-pid "$SB_PID" \
+    p=$("$BC" --hold "$n" --pacing-ms $HELD_MS --ramp-ms $RAMP_MS --rss-pid "$SB_PID" \
         --url "http://127.0.0.1:$SB_PORT/v1/chat/completions" --body-file "$T/held_stream.json" 2>/dev/null) || true
     sleep 2
     after=$(rss_kb "$SB_PID")
@@ -214,10 +215,10 @@ hold_step() {
     printf '{"kind":"hold","n":%s,"threads":%s,"direct":%s,"proxy":%s,"rss_idle":%s,"rss_after":%s}\n' \
         "$n" "$threads" "${d:-null}" "${p:-null}" "$idle" "$after" >>"$RES"
 }
-note "concurrent streams (a chunk every $HELD_MS ms, 50 chunks)"
+note "concurrent streams (a chunk every $HELD_MS ms, 50 chunks, opened over $RAMP_MS ms)"
 for n in $HOLD_STEPS; do hold_step "$n"; done
 
-printf '{"kind":"meta","requests":%s,"cores":%s,"rss_idle":%s,"anon_idle":%s,"pss_idle":%s,"threads_idle":%s,"rss_after_latency":%s,"paced_ms":%s,"held_ms":%s,"load":"%s"}\n' \
-    "$N" "$(nproc)" "$RSS_IDLE" "$ANON_IDLE" "$PSS_IDLE" "$THREADS_IDLE" "$RSS_AFTER_LAT" $PACED_MS $HELD_MS \
+printf '{"kind":"meta","requests":%s,"cores":%s,"rss_idle":%s,"anon_idle":%s,"pss_idle":%s,"threads_idle":%s,"rss_after_latency":%s,"paced_ms":%s,"held_ms":%s,"ramp_ms":%s,"load":"%s"}\n' \
+    "$N" "$(nproc)" "$RSS_IDLE" "$ANON_IDLE" "$PSS_IDLE" "$THREADS_IDLE" "$RSS_AFTER_LAT" $PACED_MS $HELD_MS $RAMP_MS \
     "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES"
 python3 "$SRC/tests/bench/table.py" "$RES"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Helpers shared by the fault, signal, bad-input and security suites (sourced after lib.sh):
 # admin state queries, idle and leak checks that poll with deadlines, config writers.
 
@@ -8,18 +9,25 @@ EXPECT="python3 $(dirname "${BASH_SOURCE[0]}")/sse_expect.py"
 state_json() { curl -sf "${ADMIN[@]}" "$SB_URL/admin/state"; }
 
 # jnum KEY : the first "KEY": scalar in the JSON on stdin (python3 costs up to a second on a
-# loaded machine; these helpers run in polling loops).
+# loaded machine; these helpers run in polling loops). Every filter here reads its input to
+# the end: one that quits early makes the writer fail, and pipefail turns that into a silent
+# exit of the test.
 jnum() {
-    tr -d '\n' | grep -o "\"$1\": *[^,}]*" | head -1 | sed 's/^[^:]*: *//; s/^"//; s/"$//'
+    tr -d '\n' | awk -v k="\"$1\":" '
+        !done && (i = index($0, k)) {
+            v = substr($0, i + length(k)); sub(/^ */, "", v)
+            if (v ~ /^"/) { v = substr(v, 2); sub(/".*/, "", v) } else sub(/[],}].*/, "", v)
+            print v; done = 1
+        }'
 }
 
 # dep_field ID FIELD : a scalar field of one provider in /admin/state.
 dep_field() {
     state_json | awk -v RS='[{]"id":' -v id="\"$1\"," -v f="\"$2\":" '
-        index($0, id) == 1 && (i = index($0, f)) {
+        !done && index($0, id) == 1 && (i = index($0, f)) {
             v = substr($0, i + length(f)); sub(/^ */, "", v)
-            if (v ~ /^"/) { v = substr(v, 2); sub(/".*/, "", v) } else sub(/[,}].*/, "", v)
-            print v; exit
+            if (v ~ /^"/) { v = substr(v, 2); sub(/".*/, "", v) } else sub(/[],}].*/, "", v)
+            print v; done = 1
         }'
 }
 
@@ -31,10 +39,11 @@ dep_id() {
 admin_post() { curl -sf "${ADMIN[@]}" -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} -o /dev/null; }
 
 # reset_all : ends every cooldown and failure count so scenarios do not leak into each other.
+# Providers are the only objects with a string "id" in /admin/state.
 reset_all() {
-    [ -n "${DEP_IDS:-}" ] || DEP_IDS=$(state_json | json_get "' '.join(p['id'] for p in d['providers'])")
-    local id
-    for id in $DEP_IDS; do
+    local id ids
+    ids=$(state_json | grep -o '"id":"[^"]*"' | sed 's/^"id":"//; s/"$//') || fail "no providers in /admin/state"
+    for id in $ids; do
         admin_post "providers/$id/reset" || fail "reset $id"
     done
 }
@@ -50,7 +59,8 @@ mstat() {
     curl -sf "http://127.0.0.1:${!port_var}/_mock/stats" | jnum "$2"
 }
 
-sb_in_flight() { state_json | jnum in_flight; } # the top-level one comes before the providers
+# The top-level in_flight: the providers' own are cut off first.
+sb_in_flight() { state_json | sed 's/"providers":.*//' | jnum in_flight; }
 sb_idle() { [ "$(sb_in_flight)" = 0 ]; }
 mock_idle() { [ "$(mstat "$1" in_flight)" = 0 ]; }
 
@@ -63,24 +73,23 @@ settle() {
     done
 }
 
-sb_fds() { ls "/proc/$SB_PID/fd" | wc -l; }
 sb_threads() { awk '/^Threads:/ {print $2}' "/proc/$SB_PID/status"; }
 sb_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SB_PID/status"; }
 
 # baseline : remembers switchboard's open descriptors (other than AF_UNIX) and threads.
 baseline() {
-    BASE_FDS=$(sb_tcp_fds)
+    BASE_FDS=$(sb_fds_nonunix)
     BASE_THREADS=$(sb_threads)
 }
 
 # back_to_baseline [TOLERANCE] : descriptors and threads return near the baseline (deadline).
 within_baseline() {
-    [ "$(sb_tcp_fds)" -le $((BASE_FDS + $1)) ] && [ "$(sb_threads)" -le $((BASE_THREADS + $1)) ]
+    [ "$(sb_fds_nonunix)" -le $((BASE_FDS + $1)) ] && [ "$(sb_threads)" -le $((BASE_THREADS + $1)) ]
 }
 back_to_baseline() {
     local tol=${1:-8}
     SB_WAIT=${SB_WAIT:-20} wait_for within_baseline "$tol" ||
-        fail "resources did not come back: fds $BASE_FDS -> $(sb_tcp_fds), threads $BASE_THREADS -> $(sb_threads)"
+        fail "resources did not come back: fds $BASE_FDS -> $(sb_fds_nonunix), threads $BASE_THREADS -> $(sb_threads)"
 }
 
 alive() {
@@ -93,7 +102,7 @@ alive() {
 
 # header NAME FILE : a response header's value from a curl -D dump.
 header() {
-    tr -d '\r' <"$2" | awk -v n="$1" 'BEGIN {n=tolower(n)} {split($0,a,":")} tolower(a[1])==n {sub(/^[^:]*: */,""); print; exit}'
+    tr -d '\r' <"$2" | awk -v n="$1" 'BEGIN {n=tolower(n)} {split($0,a,":")} !done && tolower(a[1])==n {sub(/^[^:]*: */,""); print; done=1}'
 }
 
 # OpenAI / Anthropic error body checks (on a file).
@@ -102,6 +111,16 @@ is_openai_error() {
 }
 is_anthropic_error() {
     json_get "bool(d['type']=='error' and d['error']['type'] and d['error']['message'])" <"$1" | grep -q True
+}
+
+# error_shape API FILE : the same check without python, for loops over many answers: the body
+# is one error object in the API's own layout.
+error_shape() {
+    if [ "$1" = anthropic ]; then
+        grep -Eq '^\{"type":"error","error":\{"type":"[a-z_]+","message":"[^"]+' "$2"
+    else
+        grep -Eq '^\{"error":\{"message":"[^"]+","type":"[a-z_]+"' "$2"
+    fi
 }
 
 # Request bodies used throughout.
@@ -209,8 +228,8 @@ stream_bg() {
     BG_PID=$!
 }
 
-# sb_tcp_fds / sb_unix_fds : switchboard's descriptors that are not AF_UNIX sockets, and those
-# that are. libcurl gives every multi handle a socketpair, and each worker thread keeps one
+# sb_fds_nonunix / sb_unix_fds : switchboard's descriptors that are not AF_UNIX sockets, and
+# those that are. libcurl gives every multi handle a socketpair, and each worker thread keeps one
 # multi handle for its life: those are bounded by num_threads and counted apart, so a leak
 # of connections or files still shows.
 sb_fd_split() {
@@ -221,7 +240,7 @@ sb_fd_split() {
                  other++ }
         END { print other + 0, un + 0 }'
 }
-sb_tcp_fds() { sb_fd_split | cut -d' ' -f1; }
+sb_fds_nonunix() { sb_fd_split | cut -d' ' -f1; }
 sb_unix_fds() { sb_fd_split | cut -d' ' -f2; }
 
 # expect_aborted NAME COUNT : the mock's aborted counter reaches COUNT (deadline) and stays

@@ -37,8 +37,8 @@ while read -r path allow methods; do
         [ "$code" = 405 ] || fail "$m $path: $code, want 405"
         [ "$(header allow "$T/h")" = "$allow" ] || fail "$m $path: Allow '$(header allow "$T/h")', want '$allow'"
         case $path in
-        */messages*) is_anthropic_error "$T/b" ;;
-        *) is_openai_error "$T/b" ;;
+        */messages*) error_shape anthropic "$T/b" ;;
+        *) error_shape openai "$T/b" ;;
         esac || fail "$m $path: error body $(head -c 200 "$T/b")"
         checked=$((checked + 1))
     done

@@ -17,7 +17,7 @@ baseline
 # within a few seconds; HANG_MS says how long it took.
 aborted_above() { [ "$(mstat cerebras aborted)" -gt "$1" ]; }
 hang_up() {
-    local a0 t0 ms
+    local a0 t0
     a0=$(mstat cerebras aborted)
     t0=$(date +%s%N)
     kill "$BG_PID"
@@ -60,7 +60,7 @@ done
 all_streaming() { [ "$(mstat cerebras in_flight)" -ge $N ]; }
 SB_WAIT=75 wait_for all_streaming || fail "only $(mstat cerebras in_flight) of $N streams reached the mock"
 [ "$(sb_in_flight)" = $N ] || fail "switchboard in_flight $(sb_in_flight), want $N"
-peak_fds=$(sb_tcp_fds)
+peak_fds=$(sb_fds_nonunix)
 kill "${pids[@]}" 2>/dev/null
 wait "${pids[@]}" 2>/dev/null || true
 all_aborted() { [ "$(mstat cerebras aborted)" -ge $((a0 + N)) ]; }
@@ -70,7 +70,7 @@ SB_WAIT=30 settle cerebras
 SB_WAIT=30 back_to_baseline 8
 unix=$(sb_unix_fds)
 [ "$unix" -le $((2 * SB_THREADS + 8)) ] || fail "$unix AF_UNIX descriptors for $SB_THREADS threads"
-pass "$N clients hang up together: $N upstreams aborted, fds $BASE_FDS -> $peak_fds -> $(sb_tcp_fds), threads $(sb_threads)"
+pass "$N clients hang up together: $N upstreams aborted, fds $BASE_FDS -> $peak_fds -> $(sb_fds_nonunix), threads $(sb_threads)"
 
 alive
 code=$(sb_post /v1/messages "$(ANT_BODY glm-4.6 1 | sed 's/"max_tokens":50/"max_tokens":5/')" -o "$T/s" -w '%{http_code}' --max-time 30)

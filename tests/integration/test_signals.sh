@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fault_lib.sh"
 CEREBRAS_ARGS=(--tps 20 --reply-tokens 400 --threads 256)
 GRACE=3
-SB_ARGS=(--grace $GRACE)
+SB_ARGS=(--grace "$GRACE")
 setup_faults
 
 # ---- SIGTERM during 50 open streams ----
@@ -42,8 +42,12 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 wait "${pids[@]}" 2>/dev/null || true
 # Every stream finished, or ended with the shutdown's error event; one interpreter per API.
 ok_expr="d['error'] is None or 'shutting down' in d['error']['message']"
-$EXPECT anthropic "$ok_expr" $(for i in $(seq 1 2 $N); do echo "$T/s$i"; done) >"$T/verdicts" &&
-    $EXPECT openai "$ok_expr" $(for i in $(seq 2 2 $N); do echo "$T/s$i"; done) >>"$T/verdicts" ||
+odd=() even=()
+for i in $(seq 1 $N); do
+    if [ $((i % 2)) = 1 ]; then odd+=("$T/s$i"); else even+=("$T/s$i"); fi
+done
+$EXPECT anthropic "$ok_expr" "${odd[@]}" >"$T/verdicts" &&
+    $EXPECT openai "$ok_expr" "${even[@]}" >>"$T/verdicts" ||
     fail "a stream neither finished nor ended with a clean error: $(grep ' fail ' "$T/verdicts" | head -3)"
 done_ok=$(grep -c ' ok done$' "$T/verdicts") || true
 errored=$(grep -c ' ok error$' "$T/verdicts") || true
