@@ -59,16 +59,19 @@ wait_no_screen() {
 keys() { tm send-keys -t sb "$@"; }
 
 # start_tui [VAR=value...] : switchboard with its dashboard in a 120x40 tmux pane, on a free
-# port, logging to $T/sb.log; extra environment (NO_COLOR=1, LC_ALL=C) goes first. The pane
-# stays after the program ends, so its exit status can be read (sb_exit_status).
+# port, logging to $T/sb.log; extra environment (NO_COLOR=1, LC_ALL=C) goes first. The inner
+# shell records its pid and execs switchboard, so SB_TUI_PID is switchboard's own; the outer
+# shell waits in the foreground and writes the exit status to $T/sb.status (tmux can mark a
+# pane dead without ever filling in #{pane_dead_status}, so the tests do not rely on it).
 start_tui() {
     SB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     SB_URL="http://127.0.0.1:$SB_PORT"
+    rm -f "$T/sb.pid" "$T/sb.status"
     cat >"$T/run-tui.sh" <<EOF
-echo \$\$ >"$T/sb.pid"
-exec env TERM=xterm-256color LC_ALL=C.UTF-8 CEREBRAS_API_KEY=${CEREBRAS_KEY-ck-test} \
-    ZAI_API_KEY=${ZAI_KEY-zk-test} $* "$SB_BIN" --config "$T/config.yaml" --port $SB_PORT \
-    --log-file "$T/sb.log" --grace 2 2>"$T/stderr.log"
+sh -c 'echo \$\$ >"$T/sb.pid"; exec env TERM=xterm-256color LC_ALL=C.UTF-8 \
+    CEREBRAS_API_KEY=${CEREBRAS_KEY-ck-test} ZAI_API_KEY=${ZAI_KEY-zk-test} $* "$SB_BIN" \
+    --config "$T/config.yaml" --port $SB_PORT --log-file "$T/sb.log" --grace 2 2>"$T/stderr.log"'
+echo \$? >"$T/sb.status.tmp" && mv "$T/sb.status.tmp" "$T/sb.status"
 EOF
     echo 'set -g remain-on-exit on' >"$T/tmux.conf"
     tmux -L "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s sb -x "$TUI_W" -y "$TUI_H" \
@@ -80,19 +83,15 @@ EOF
 }
 
 # sb_exit_status : the exit status once the program has ended (waits up to 20 s), "signal N"
-# when a signal ended it, else fails. tmux marks the pane dead when the terminal closes, which
-# can be a moment before it has the status.
+# when a signal ended it, else fails.
 sb_exit_status() {
     local deadline=$((SECONDS + 20)) st
-    while :; do
-        st=$(tm display -p -t sb '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')
-        case $st in
-        1:[0-9]*:*) st=${st#1:} && echo "${st%%:*}" && return 0 ;;
-        1::[0-9]*) echo "signal ${st#1::}" && return 0 ;;
-        esac
+    until [ -s "$T/sb.status" ]; do
         [ $SECONDS -ge $deadline ] && return 1
         sleep 0.1
     done
+    st=$(cat "$T/sb.status")
+    if [ "$st" -gt 128 ]; then echo "signal $((st - 128))"; else echo "$st"; fi
 }
 
 # served_by [model] : sends one chat completion; prints the provider header's value.
