@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +37,22 @@ static void on_hup(int sig)
 {
     (void)sig;
     __atomic_store_n(&reload_requested, 1, __ATOMIC_RELEASE);
+}
+
+/* Each open stream holds a client socket and an upstream socket; the usual soft limit of 1024
+ * descriptors would cap switchboard at a few hundred streams although the hard limit allows
+ * far more. Raise the soft limit as far as the hard one (bounded, as nginx and Go do). */
+static void raise_fd_limit(void)
+{
+    enum { FD_WANTED = 65536 };
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= FD_WANTED)
+        return;
+    rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > FD_WANTED ? FD_WANTED : rl.rlim_max;
+    if (want > rl.rlim_cur) {
+        rl.rlim_cur = want;
+        (void)setrlimit(RLIMIT_NOFILE, &rl); /* best effort: the old limit still works */
+    }
 }
 
 static void install_signals(void)
@@ -261,6 +278,7 @@ int app_main(const struct app_opts *o)
     app->opts = *o;
     snprintf(app->config_path, sizeof app->config_path, "%s", o->config_path);
     env_load_file(o->env_path);
+    raise_fd_limit();
     /* Before any thread exists (the demo's simulated providers start threads). */
     if (upstream_global_init() != 0) {
         fprintf(stderr, "error: cannot initialise libcurl\n");

@@ -352,7 +352,7 @@ static int fn_default_model(struct cfgctx *x, struct cfgnode *v, const char *pat
 static const struct cfgkey switchboard_keys[] = {
     FN("host", fn_host),
     INT("port", struct config, port, 1, 65535, "an integer from 1 to 65535"),
-    INT("num_threads", struct config, num_threads, 1, 1024, "an integer from 1 to 1024"),
+    INT("num_threads", struct config, num_threads, 1, 8192, "an integer from 1 to 8192"),
     {"max_body_bytes", CFGK_SIZE, offsetof(struct config, max_body_bytes), 1024,
      (double)MAX_BODY_LIMIT, false, "a size from 1KiB to 1GiB such as 32MiB", NULL},
     NUM("connect_timeout", struct config, connect_timeout_s, 0, 1e6, true, POS_SECS),

@@ -4,6 +4,7 @@
 #include "upstream.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -310,12 +311,22 @@ static bool timed_out(const struct upstream_req *req, const struct xfer *x, doub
     return false;
 }
 
-static int poll_timeout_ms(const struct xfer *x, double now)
+/* How long a poll may sleep. Data and a client hang-up wake it at once; the bound is for the
+ * deadlines and for the shutdown flag, which is only read between polls. Every wake costs a
+ * context switch per open stream, so the bound is as long as shutdown allows (app.c gives
+ * the aborted streams two seconds to write their error). */
+#define POLL_MAX_MS 400
+static int poll_timeout_ms(const struct upstream_req *req, const struct xfer *x, double now)
 {
     double waited = now - x->start_ms;
     if (waited < WATCH_CLIENT_AFTER_MS)
         return (int)(WATCH_CLIENT_AFTER_MS - waited) + 1;
-    return 100;
+    double left = POLL_MAX_MS;
+    if (!x->got_first_byte && req->first_byte_timeout_s > 0)
+        left = fmin(left, x->start_ms + req->first_byte_timeout_s * 1000 - now);
+    if (x->got_first_byte && req->idle_timeout_s > 0)
+        left = fmin(left, x->last_byte_ms + req->idle_timeout_s * 1000 - now);
+    return left < 1 ? 1 : (int)left + 1;
 }
 
 static void classify_curl(CURLcode cc, struct upstream_result *res)
@@ -370,8 +381,8 @@ static CURLcode run_loop(const struct upstream_req *req, struct xfer *x,
         }
         struct curl_waitfd extra = {.fd = w.fd, .events = CURL_WAIT_POLLIN};
         int nextra = (w.fd >= 0 && !w.ignore) ? 1 : 0;
-        curl_multi_poll(th.multi, nextra ? &extra : NULL, (unsigned)nextra, poll_timeout_ms(x, now),
-                        NULL);
+        curl_multi_poll(th.multi, nextra ? &extra : NULL, (unsigned)nextra,
+                        poll_timeout_ms(req, x, now), NULL);
         if (nextra && extra.revents && !socket_closed(w.fd))
             w.ignore = true; /* pipelined bytes, not a hang-up */
     }

@@ -197,10 +197,10 @@ RSS_AFTER_LAT=$(rss_kb "$SB_PID")
 stop_sb
 
 # hold STEP: the ramp. Direct first, then a switchboard with num_threads for this many
-# streams (civetweb serves one connection per thread; config caps num_threads at 1024).
+# streams (civetweb serves one connection per thread).
 hold_step() {
     local n=$1 threads d p idle after
-    threads=$((n + 16 > 1024 ? 1024 : n + 16))
+    threads=$((n + 16))
     note "  hold $n streams (num_threads $threads) ..."
     d=$("$BC" --hold "$n" --pacing-ms $HELD_MS --ramp-ms $RAMP_MS --url "$MH" --body-file "$T/d_held_stream.json" 2>/dev/null) || true
     { deps_yaml; printf 'switchboard_settings:\n  num_threads: %s\n' "$threads"; } >"$T/hold.yaml"

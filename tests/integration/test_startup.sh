@@ -68,3 +68,20 @@ for m in glm-4.6 zai-glm-4.6; do
     [ "$code" = 200 ] || fail "$m with keys from .env/env got $code: $(cat "$T/r")"
 done
 pass ".env read (cerebras key), environment wins (zai key)"
+
+# A low soft descriptor limit (the usual 1024, here 256) would cap the streams switchboard can
+# hold; it raises its soft limit as far as the hard one allows (up to 65536).
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ] || [ "$hard" -gt 256 ]; then
+    (ulimit -Sn 256 && CEREBRAS_API_KEY=ck-test ZAI_API_KEY=zk-test exec "$SB_BIN" --headless \
+        --config "$T/config.yaml" --port 0 >"$T/nofile.log" 2>&1) &
+    pid=$!
+    PIDS+=($pid)
+    url=$(wait_url "$T/nofile.log") || fail "did not start with a low fd limit: $(cat "$T/nofile.log")"
+    soft=$(awk '/^Max open files/ {print $4}' "/proc/$pid/limits")
+    want=$([ "$hard" = unlimited ] || [ "$hard" -gt 65536 ] && echo 65536 || echo "$hard")
+    [ "$soft" = "$want" ] || fail "soft fd limit $soft after start (hard $hard, want $want)"
+    pass "soft fd limit raised from 256 to $soft"
+else
+    echo "skip: hard fd limit $hard leaves nothing to raise"
+fi
