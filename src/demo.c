@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "simprov.h"
 #include "traffic.h"
 
@@ -136,14 +137,7 @@ struct config *demo_config(struct demo *d, char *err, size_t len)
 /* Sleeps ms unless stopped first; false when stopping. */
 static bool busy_pause(struct demo *d, long ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_mono_after(ms);
     pthread_mutex_lock(&d->mu);
     int rc = 0;
     while (!atomic_load(&d->busy_stop) && rc == 0)

@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 
 #include <civetweb.h>
 
+#include "clock.h"
 #include "app.h"
 #include "http_front.h"
 #include "json.h"
@@ -75,20 +74,6 @@ struct exchange {
     size_t body_len;
     struct buf answer;
 };
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int64_t wall_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 static int client_fd_cb(void *ud)
 {
@@ -160,7 +145,7 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
 static void served_headers(struct exchange *ex, struct http_hdr *h, int *n, char *overhead,
                            size_t olen, char *rid, size_t rlen)
 {
-    double spent = mono_ms() - ex->t0 - ex->upstream_ms;
+    double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms;
     snprintf(overhead, olen, "%.3f", spent < 0 ? 0 : spent);
     snprintf(rid, rlen, "req_sb%llu", (unsigned long long)ex->rec.id);
     /* The header goes out before the attempt is recorded, so the serving entry is added here. */
@@ -181,7 +166,7 @@ static int commit_stream(struct exchange *ex)
     char overhead[32], rid[48];
     served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
     ex->committed = true;
-    double now = mono_ms();
+    double now = clock_mono_ms();
     ex->rec.ttft_ms = now - ex->t0;
     ex->attempt_ttft = now - ex->attempt_t0;
     return http_stream_begin(ex->c, h, n);
@@ -319,7 +304,7 @@ static bool send_answer(struct exchange *ex)
     char overhead[32], rid[48];
     served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
     ex->committed = true;
-    double now = mono_ms();
+    double now = clock_mono_ms();
     ex->rec.ttft_ms = now - ex->t0;
     ex->attempt_ttft = now - ex->attempt_t0;
     http_send(ex->c, 200, "application/json", s, strlen(s), h, n);
@@ -416,7 +401,7 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     struct upstream_req r;
     fill_upstream_req(ex, &r, buf_cstr(&url), body);
     struct upstream_result res;
-    ex->attempt_t0 = mono_ms();
+    ex->attempt_t0 = clock_mono_ms();
     buf_reset(&ex->answer);
     int rc = upstream_perform(&r, ex->stream ? on_stream_data : on_body_data, ex, &res);
     if (rc != 0 && res.error_body.len)
@@ -614,7 +599,7 @@ static bool parse_request(struct exchange *ex, const char *body, size_t len)
 static void begin_record(struct exchange *ex)
 {
     ex->rec.id = state_request_begin(ex->app->st);
-    ex->rec.wall_ms = wall_ms();
+    ex->rec.wall_ms = clock_wall_ms();
     ex->rec.client_api = ex->client;
     ex->rec.ttft_ms = -1;
 }
@@ -626,7 +611,7 @@ static void end_record(struct exchange *ex)
     str_copy(ex->rec.group, sizeof ex->rec.group, ex->plan.group ? ex->plan.group : "");
     if (ex->committed && ex->dep)
         str_copy(ex->rec.served_by, sizeof ex->rec.served_by, ex->dep->id);
-    ex->rec.latency_ms = mono_ms() - ex->t0;
+    ex->rec.latency_ms = clock_mono_ms() - ex->t0;
     ex->rec.overhead_ms = ex->rec.latency_ms - ex->upstream_ms;
     state_request_end(ex->app->st, &ex->rec);
     if (ex->keep_bodies)
@@ -660,7 +645,7 @@ int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const
     struct exchange ex = {.app = app,
                           .c = c,
                           .client = client,
-                          .t0 = mono_ms(),
+                          .t0 = clock_mono_ms(),
                           .keep_bodies = app->opts.log_bodies && app->reqlog,
                           .body = body,
                           .body_len = len};

@@ -15,6 +15,7 @@
 
 #include <civetweb.h>
 
+#include "clock.h"
 #include "buf.h"
 #include "json.h"
 #include "simprov_fault.h"
@@ -74,13 +75,6 @@ struct req {
     char headers[1024];
 };
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -100,7 +94,7 @@ static void begin(struct req *q)
     q->fault = s->fault;
     q->fault_arg = s->fault_arg;
     if (q->fault == SIMPROV_F_FLAP) {
-        long phase = (long)((mono_s() - s->fault_since) / FLAP_PERIOD_S);
+        long phase = (long)(((clock_mono_ms() / 1e3) - s->fault_since) / FLAP_PERIOD_S);
         q->fault = phase % 2 ? SIMPROV_F_503 : SIMPROV_F_NONE;
     }
     snprintf(q->rid, sizeof(q->rid), "%08lx%08lx", ++s->seq, (unsigned long)random());
@@ -148,7 +142,7 @@ static void std_headers(struct req *q)
     clock_gettime(CLOCK_REALTIME, &wall);
     double day_left = 86400.0 - (double)(wall.tv_sec % 86400) - (double)wall.tv_nsec / 1e9;
     pthread_mutex_lock(&s->mu);
-    double now = mono_s();
+    double now = (clock_mono_ms() / 1e3);
     double win_left = s->win_start < 0 || now >= s->win_start + s->window_s
                           ? s->window_s
                           : s->win_start + s->window_s - now;
@@ -203,7 +197,7 @@ static int admit(struct req *q)
     int refused = -1;
     long need = reserve_tokens(q);
     pthread_mutex_lock(&s->mu);
-    double now = mono_s();
+    double now = (clock_mono_ms() / 1e3);
     if (s->win_start < 0 || now >= s->win_start + s->window_s) {
         s->win_start = now;
         s->win_requests = 0;
@@ -738,7 +732,7 @@ int simprov_set_fault(struct simprov *s, const char *mode)
     pthread_mutex_lock(&s->mu);
     s->fault = f;
     s->fault_arg = arg;
-    s->fault_since = mono_s();
+    s->fault_since = (clock_mono_ms() / 1e3);
     pthread_mutex_unlock(&s->mu);
     return 0;
 }

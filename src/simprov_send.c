@@ -13,19 +13,13 @@
 
 #include <civetweb.h>
 
+#include "clock.h"
 #include "simprov_reply.h"
 #include "sockscan.h"
 
 #define STEP_MS         20.0
 #define HUGE_BODY_BYTES (64L << 20)
 #define HUGE_PIECE      8192
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* civetweb does not expose the socket: find the descriptor whose addresses match the request. */
 static int find_fd(struct mg_connection *conn)
@@ -61,7 +55,7 @@ void simprov_send_init(struct simprov_out *o, struct mg_connection *conn,
 
 bool simprov_send_wait(struct simprov_out *o, double ms)
 {
-    double end = now_ms() + ms;
+    double end = clock_mono_ms() + ms;
     for (;;) {
         if (o->stopping && atomic_load(o->stopping))
             return false;
@@ -69,7 +63,7 @@ bool simprov_send_wait(struct simprov_out *o, double ms)
             o->aborted = true;
             return false;
         }
-        double left = end - now_ms();
+        double left = end - clock_mono_ms();
         if (left <= 0)
             return true;
         double step = left < STEP_MS ? left : STEP_MS;
@@ -147,7 +141,7 @@ static int pace(struct simprov_out *o, double t0, long tokens)
 {
     if (o->tokens_per_s <= 0)
         return 0;
-    double due = t0 + (double)tokens * 1000.0 / o->tokens_per_s - now_ms();
+    double due = t0 + (double)tokens * 1000.0 / o->tokens_per_s - clock_mono_ms();
     if (due > 0 && !simprov_send_wait(o, due))
         return -EPIPE;
     return 0;
@@ -158,7 +152,7 @@ int simprov_send_stream(struct simprov_out *o, const struct simprov_frames *f,
 {
     int n = how == SIMPROV_DELIVER_NORMAL ? f->n : f->n / 2;
     long tokens = 0;
-    double t0 = now_ms();
+    double t0 = clock_mono_ms();
     if (start(o, 200, "text/event-stream", -1, how) != 0)
         return -EPIPE;
     for (int i = 0; i < n; i++) {
@@ -180,7 +174,7 @@ static int huge_stream(struct simprov_out *o, const struct simprov_reply *r)
     struct simprov_frames head = {0};
     char words[96];
     long seq = 0, tokens = 0;
-    double t0 = now_ms();
+    double t0 = clock_mono_ms();
     int err = simprov_render_huge_head(r, &head);
     if (err == 0)
         err = start(o, 200, "text/event-stream", -1, SIMPROV_DELIVER_HUGE);

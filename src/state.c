@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "stats.h"
 
 #define ARRIVALS_CAP 4096 /* client rpm saturates here */
@@ -38,23 +38,9 @@ struct state {
     struct stats_codes unserved; /* client requests no deployment served */
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int64_t state_now_ms(const struct state *st)
 {
-    return st && st->now_fn ? st->now_fn() : mono_ms();
+    return st && st->now_fn ? st->now_fn() : (int64_t)clock_mono_ms();
 }
 
 static struct dep_stats *stats_new(size_t n)
@@ -466,7 +452,7 @@ void state_snapshot(struct state *st, struct snapshot *out)
     /* sized for the most deployments a snapshot holds, so nothing is allocated under the lock */
     struct stats_samples *smp = malloc(sizeof *smp * SNAP_MAX_DEPS);
     memset(out, 0, offsetof(struct snapshot, log));
-    out->wall_ms = wall_ms();
+    out->wall_ms = clock_wall_ms();
     int64_t now = state_now_ms(st);
     pthread_mutex_lock(&st->mu);
     out->now_ms = now;

@@ -3,6 +3,7 @@
  * short-lived worker threads. Everything goes through switchboard's real front door over
  * loopback; every wait and every transfer gives up as soon as traffic_stop is called. */
 #include "traffic.h"
+#include "clock.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -314,14 +315,7 @@ static void send_burst(struct traffic *t)
 /* Sleeps ms unless stopped first. Returns false when stopping. */
 static bool pause_ms(struct traffic *t, long ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_mono_after(ms);
     pthread_mutex_lock(&t->mu);
     int rc = 0;
     while (!atomic_load(&t->stop) && rc == 0)

@@ -2,6 +2,7 @@
  * handle; a share object pools connections, DNS and TLS sessions across threads. The multi
  * loop lets us wait on the transfer and on the client's socket at the same time. */
 #include "upstream.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <math.h>
@@ -96,13 +97,6 @@ int upstream_url(const char *api_base, enum api dialect, struct buf *out)
     return buf_puts(out, "/v1/messages");
 }
 
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 struct xfer {
     const struct upstream_req *req;
     struct upstream_result *res;
@@ -151,7 +145,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 {
     struct xfer *x = ud;
     size_t n = size * nmemb;
-    double now = mono_ms();
+    double now = clock_mono_ms();
     if (!x->got_first_byte) {
         x->got_first_byte = true;
         x->res->ttfb_ms = now - x->start_ms;
@@ -363,7 +357,7 @@ static CURLcode run_loop(const struct upstream_req *req, struct xfer *x,
             break;
         if (!running)
             break;
-        double now = mono_ms();
+        double now = clock_mono_ms();
         if (req->abort_flag && __atomic_load_n(req->abort_flag, __ATOMIC_ACQUIRE)) {
             set_err(res, ERRC_CLIENT_GONE, "api_error", "%s", "switchboard is shutting down");
             *stopped = true;
@@ -408,13 +402,13 @@ int upstream_perform(const struct upstream_req *req, upstream_data_fn on_data, v
     struct xfer x = {.req = req, .res = res, .on_data = on_data, .ud = ud};
     struct curl_slist *headers = build_headers(req);
     setup_easy(th.easy, req, &x, headers);
-    x.start_ms = mono_ms();
+    x.start_ms = clock_mono_ms();
     curl_multi_add_handle(th.multi, th.easy);
     bool stopped;
     CURLcode cc = run_loop(req, &x, res, &stopped);
     curl_multi_remove_handle(th.multi, th.easy);
     curl_slist_free_all(headers);
-    res->total_ms = mono_ms() - x.start_ms;
+    res->total_ms = clock_mono_ms() - x.start_ms;
     if (res->status == 0) {
         long code = 0;
         curl_easy_getinfo(th.easy, CURLINFO_RESPONSE_CODE, &code);
