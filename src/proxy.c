@@ -423,8 +423,11 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     if (ex->committed && !ok && ex->err.cls != ERRC_NONE)
         str_copy(ex->rec.error, sizeof ex->rec.error, ex->err.message);
     record_attempt(ex, dep_idx, ok, probe, &res);
-    if (ex->committed)
-        ex->rec.status = ok ? 200 : 502;
+    if (ex->committed) /* the client already has a 200; this is what the record shows */
+        ex->rec.status = ok                                ? 200
+                         : ex->err.cls == ERRC_CLIENT_GONE ? 499
+                         : ex->err.cls == ERRC_TIMEOUT     ? 504
+                                                           : 502;
     xstream_free(ex->xs);
     ex->xs = NULL;
     buf_release(&res.error_body);

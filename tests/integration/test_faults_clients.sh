@@ -37,6 +37,13 @@ for api in anthropic openai; do
     pass "$api client hangs up mid-stream: upstream aborted after ${HANG_MS}ms, nothing in flight"
     rm -f "$T/s"
 done
+# Both were served by cerebras until the client left: the record says 499 (client closed
+# request), not a provider error.
+cer_id=$(dep_id glm-4.6 cerebras)
+n499=$(curl -sf "${ADMIN[@]}" "$SB_URL/metrics" |
+    awk -v p="switchboard_responses_total{provider=\"$cer_id\",code=\"499\"}" '$1 == p {print $2}')
+[ "${n499:-0}" = 2 ] || fail "mid-stream hang-ups recorded as 499: ${n499:-none} of 2"
+pass "mid-stream hang-ups are recorded as 499"
 
 # ---- while waiting for the first byte (the mock holds it for 30 s) ----
 mock_fault cerebras slow
