@@ -122,10 +122,11 @@ static int put_head(struct buf *b, struct mg_connection *c, int status,
                     int n_hdrs)
 {
     const char *v = mg_get_request_info(c)->http_version;
+    if (!v || (strcmp(v, "1.0") != 0 && strcmp(v, "1.1") != 0))
+        v = v ? "1.1" : "1.0"; /* never echo a version we do not speak */
     char date[64];
     http_date(date);
-    int rc = buf_printf(b, "HTTP/%s %d %s\r\n", v ? v : "1.0", status,
-                        mg_get_response_code_text(c, status));
+    int rc = buf_printf(b, "HTTP/%s %d %s\r\n", v, status, mg_get_response_code_text(c, status));
     for (int i = 0; i < n_fixed && !rc; i++)
         if (fixed[i].value)
             rc = buf_printf(b, "%s: %s\r\n", fixed[i].name, fixed[i].value);
@@ -473,6 +474,31 @@ static int dispatch(struct mg_connection *c, void *ud)
     return status;
 }
 
+/* civetweb answers a request it cannot parse (a malformed request line, or headers beyond its
+ * buffer) itself, before any handler runs, in plain text. Those answers get our JSON error
+ * too: in the endpoint's dialect when the path was read, else in Anthropic's shape, which the
+ * OpenAI SDKs read as well (they look for error.message). */
+static int civetweb_error(struct mg_connection *c, int status, const char *errmsg)
+{
+    const struct mg_request_info *ri = mg_get_request_info(c);
+    const char *path = ri->local_uri ? ri->local_uri : ri->request_uri;
+    enum api api = API_ANTHROPIC;
+    if (path)
+        route_of(path, &api);
+    const char *what = status == 411   ? "a valid Content-Length (or chunked body) is required"
+                       : status == 505 ? "only HTTP/1.0 and HTTP/1.1 are served"
+                       : status == 400 || status == 413 || status == 431
+                           ? "the request line or headers are malformed or too large"
+                           : "the request could not be served";
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s (%s)", what,
+             errmsg && *errmsg ? errmsg : mg_get_response_code_text(c, status));
+    close_after(c);
+    http_send_error(c, api, status, msg, NULL, 0, NULL, 0);
+    release_conn_data(c); /* no handler runs for this request to release it */
+    return 0;
+}
+
 static struct mg_context *try_start(struct http_front *f, const char *host, int port, int threads,
                                     char err[HTTP_ERR_LEN])
 {
@@ -500,6 +526,7 @@ static struct mg_context *try_start(struct http_front *f, const char *host, int 
     struct mg_callbacks cb = {0};
     cb.log_message = log_message;
     cb.exit_thread = exit_thread;
+    cb.http_error = civetweb_error;
     unsigned code = 0;
     struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};
     struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = options};
