@@ -493,6 +493,30 @@ static void add_user_tag(struct a2o *st, cJSON *out, const cJSON *req)
     note(st, xlate_add_str(out, "user", tag));
 }
 
+/* Structured output: Anthropic's output_config.format (or the older beta's top-level
+ * output_format) {type:"json_schema", schema} becomes OpenAI's strict json_schema
+ * response_format. Cerebras refuses tools and response_format together; there the tools win,
+ * since an agent loop depends on them. */
+static void add_format(struct a2o *st, cJSON *out, const cJSON *req)
+{
+    const cJSON *f = json_obj(json_obj(req, "output_config"), "format");
+    if (!f)
+        f = json_obj(req, "output_format");
+    const char *type = json_str(f, "type");
+    const cJSON *schema = json_obj(f, "schema");
+    if (!type || strcmp(type, "json_schema") != 0 || !schema)
+        return;
+    if (st->cerebras && cJSON_GetArraySize(json_arr(out, "tools")) > 0)
+        return;
+    cJSON *js = cJSON_CreateObject();
+    bool ok = xlate_add_str(js, "name", "structured_output") &&
+              xlate_add_copy(js, "schema", schema) && xlate_add(js, "strict", cJSON_CreateTrue());
+    cJSON *rf = cJSON_CreateObject();
+    bool typed = xlate_add_str(rf, "type", "json_schema");
+    ok = xlate_add_if(rf, "json_schema", js, ok && typed);
+    note(st, xlate_add_if(out, "response_format", rf, ok));
+}
+
 static void add_params(struct a2o *st, cJSON *out, const cJSON *req, const struct xlate_opts *o)
 {
     long budget = xlate_out_budget(req, 0, o->max_tokens_cap);
@@ -517,6 +541,7 @@ static void add_params(struct a2o *st, cJSON *out, const cJSON *req, const struc
         note(st, xlate_add_str(out, "reasoning_effort", effort));
     if (!st->cerebras)
         add_user_tag(st, out, req);
+    add_format(st, out, req);
 }
 
 cJSON *xlate_req_a2o(const cJSON *anthropic_req, const struct xlate_opts *o,

@@ -885,6 +885,52 @@ static void test_xlate_req_a2o_params_and_dropped_fields(void **state)
     cJSON_Delete(out);
 }
 
+/* %s: more top-level fields */
+#define STRUCTURED_IN                                                                              \
+    "{'model':'m','max_tokens':100,'messages':[{'role':'user','content':'x'}],"                    \
+    "'output_config':{'effort':'low','format':{'type':'json_schema','schema':{"                    \
+    "'type':'object','properties':{'a':{'type':'integer'}},'required':['a'],"                      \
+    "'additionalProperties':false}}}%s}"
+
+static void test_xlate_req_a2o_structured_output(void **state)
+{
+    (void)state;
+    const char *want = "{'type':'json_schema','json_schema':{'name':'structured_output','schema':{"
+                       "'type':'object','properties':{'a':{'type':'integer'}},'required':['a'],"
+                       "'additionalProperties':false},'strict':true}}";
+    char in[1024];
+    snprintf(in, sizeof in, STRUCTURED_IN, "");
+    for (int i = 0; i < 2; i++) {
+        cJSON *out = run(xlate_req_a2o, in, i ? &generic : &cerebras);
+        expect_json(get(out, "response_format"), want);
+        cJSON_Delete(out);
+    }
+    /* The older beta's top-level output_format means the same. */
+    cJSON *out = run(xlate_req_a2o,
+                     "{'model':'m','messages':[{'role':'user','content':'x'}],'output_format':{"
+                     "'type':'json_schema','schema':{'type':'object'}}}",
+                     &cerebras);
+    assert_string_equal(str(get(out, "response_format"), "type"), "json_schema");
+    cJSON_Delete(out);
+    /* Cerebras refuses tools with response_format: the tools are kept, the format is not. */
+    snprintf(in, sizeof in, STRUCTURED_IN,
+             ",'tools':[{'name':'t','input_schema':{'type':'object','properties':{}}}]");
+    out = run(xlate_req_a2o, in, &cerebras);
+    assert_non_null(get(out, "tools"));
+    assert_null(get(out, "response_format"));
+    cJSON_Delete(out);
+    out = run(xlate_req_a2o, in, &generic);
+    assert_non_null(get(out, "response_format"));
+    cJSON_Delete(out);
+    /* Anything but a json_schema with a schema object is not a format we can express. */
+    out = run(xlate_req_a2o,
+              "{'model':'m','messages':[{'role':'user','content':'x'}],'output_config':{"
+              "'format':{'type':'json_schema'}}}",
+              &cerebras);
+    assert_null(get(out, "response_format"));
+    cJSON_Delete(out);
+}
+
 static void test_xlate_req_a2o_long_user_id_is_cut(void **state)
 {
     (void)state;
@@ -1505,6 +1551,7 @@ int main(void)
         cmocka_unit_test(test_xlate_req_a2o_reasoning_effort),
         cmocka_unit_test(test_xlate_req_a2o_history_reasoning),
         cmocka_unit_test(test_xlate_req_a2o_params_and_dropped_fields),
+        cmocka_unit_test(test_xlate_req_a2o_structured_output),
         cmocka_unit_test(test_xlate_req_a2o_long_user_id_is_cut),
         cmocka_unit_test(test_xlate_req_o2a_conversation),
         cmocka_unit_test(test_xlate_req_o2a_params),
