@@ -18,7 +18,6 @@
  * largest size Anthropic bills for one (about 1600 tokens). */
 #include "tokest.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,30 +41,48 @@ struct tcount {
 
 enum { CH_SYMBOL, CH_SPACE, CH_ALNUM, CH_HIGH };
 
-/* ASCII is classified the same in every locale, so a table serves it; isspace() is asked
- * only about other bytes (the dashboard sets the user's locale). */
-static const unsigned char ascii_class[128] = {
-    ['\t'] = CH_SPACE,        ['\n'] = CH_SPACE,        ['\v'] = CH_SPACE,
-    ['\f'] = CH_SPACE,        ['\r'] = CH_SPACE,        [' '] = CH_SPACE,
-    ['0' ... '9'] = CH_ALNUM, ['A' ... 'Z'] = CH_ALNUM, ['a' ... 'z'] = CH_ALNUM,
+/* One table for every byte, so the figure is the same in every locale (the dashboard sets the
+ * user's): bytes above ASCII are parts of multi-byte characters, never spaces. */
+static const unsigned char byte_class[256] = {
+    ['\t'] = CH_SPACE,         ['\n'] = CH_SPACE,        ['\v'] = CH_SPACE,
+    ['\f'] = CH_SPACE,         ['\r'] = CH_SPACE,        [' '] = CH_SPACE,
+    ['0' ... '9'] = CH_ALNUM,  ['A' ... 'Z'] = CH_ALNUM, ['a' ... 'z'] = CH_ALNUM,
+    [0x80 ... 0xFF] = CH_HIGH,
 };
+
+/* Counts n bytes. The hot loop of every estimate (a Claude Code request carries 50 KB and
+ * more of text and schemas), so it keeps every count in a register: a per-class array would
+ * chain each byte's increment on the previous store, and stores through k could alias the
+ * bytes read. */
+static void count_run(struct tcount *k, const unsigned char *p, size_t n)
+{
+    size_t words = 0, alnum = 0, high = 0, spaces = 0;
+    bool in_word = k->in_word;
+    for (size_t i = 0; i < n; i++) {
+        unsigned cls = byte_class[p[i]];
+        bool space = cls == CH_SPACE;
+        words += !space & !in_word;
+        in_word = !space;
+        alnum += cls == CH_ALNUM;
+        high += cls == CH_HIGH;
+        spaces += space;
+    }
+    k->in_word = in_word;
+    k->words += words;
+    k->alnum += alnum;
+    k->high += high;
+    k->symbols += n - alnum - high - spaces;
+    k->n += n;
+}
 
 static inline void count_byte(struct tcount *k, unsigned char c)
 {
-    unsigned cls = c < 0x80 ? ascii_class[c] : isspace(c) ? CH_SPACE : CH_HIGH;
-    bool space = cls == CH_SPACE;
-    k->words += !space && !k->in_word;
-    k->in_word = !space;
-    k->high += cls == CH_HIGH;
-    k->alnum += cls == CH_ALNUM;
-    k->symbols += cls == CH_SYMBOL;
-    k->n++;
+    count_run(k, &c, 1);
 }
 
 static void count_str(struct tcount *k, const char *s)
 {
-    for (; *s; s++)
-        count_byte(k, (unsigned char)*s);
+    count_run(k, (const unsigned char *)s, strlen(s));
 }
 
 static double count_est(const struct tcount *k)
@@ -82,8 +99,8 @@ static double count_est(const struct tcount *k)
 static double text_est(const char *s, size_t n)
 {
     struct tcount k = {0};
-    for (size_t i = 0; s && i < n; i++)
-        count_byte(&k, (unsigned char)s[i]);
+    if (s)
+        count_run(&k, (const unsigned char *)s, n);
     return count_est(&k);
 }
 
@@ -104,10 +121,12 @@ static void count_json_string(struct tcount *k, const char *s)
     count_byte(k, '"');
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         static const char esc[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
-        if (*p >= 32 && *p != '"' && *p != '\\') {
-            count_byte(k, *p);
-            continue;
-        }
+        const unsigned char *run = p;
+        while (*p >= 32 && *p != '"' && *p != '\\')
+            p++;
+        count_run(k, run, (size_t)(p - run));
+        if (!*p)
+            break;
         const char *e = memchr(esc, *p, 7);
         if (e) {
             count_byte(k, '\\');
