@@ -149,8 +149,11 @@ int state_reset(struct state *st, const char *id_or_name);
 void state_set_force_fallback(struct state *st, bool on);
 bool state_force_fallback(struct state *st);
 
-/* Router facts for one deployment now (status, reason, windows), e.g. to explain a skip. */
-void state_dep_view(struct state *st, int dep, struct router_dep_view *out);
+/* Router facts for deployment dep of cfg now (status, reason, windows), e.g. to explain a
+ * skip; *now_ms (may be NULL) gets the time they hold for. False, with out cleared, when a
+ * reload has replaced cfg since (its indices no longer name the same deployments). */
+bool state_dep_view(struct state *st, const struct config *cfg, int dep,
+                    struct router_dep_view *out, int64_t *now_ms);
 
 /* Consistent copy of everything the views show. */
 void state_snapshot(struct state *st, struct snapshot *out);

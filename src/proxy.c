@@ -111,9 +111,11 @@ static void note_skip(struct exchange *ex, int dep_idx, enum admit adm)
             snprintf(a->note, sizeof a->note, "skipped: forced fallback");
         } else {
             struct router_dep_view v;
-            state_dep_view(ex->app->st, dep_idx, &v);
-            snprintf(a->note, sizeof a->note, "skipped: %s%s%s", router_status_name(v.status),
-                     v.reason[0] ? " - " : "", v.reason);
+            if (state_dep_view(ex->app->st, ex->cfg, dep_idx, &v, NULL))
+                snprintf(a->note, sizeof a->note, "skipped: %s%s%s", router_status_name(v.status),
+                         v.reason[0] ? " - " : "", v.reason);
+            else
+                snprintf(a->note, sizeof a->note, "skipped: the config was reloaded");
         }
     }
     trail_add(ex, d->id, 0, adm == ADMIT_SKIP_FORCED ? "forced-skip" : "skip");
@@ -482,29 +484,25 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     return r;
 }
 
+/* Why each candidate is out, from the router's view of just those deployments (this runs for
+ * every refused request, so never a whole snapshot). */
 static void describe_unavailable(struct exchange *ex, char *msg, size_t len)
 {
     struct buf b;
     buf_init(&b, len - 1);
     buf_printf(&b, "no provider available for model '%s' right now:", ex->model);
-    struct snapshot *snap = malloc(sizeof *snap);
-    if (snap) {
-        state_snapshot(ex->app->st, snap);
-        for (int i = 0; i < ex->plan.n; i++) {
-            const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
-            for (int k = 0; k < snap->n_deps; k++) {
-                const struct dep_snapshot *ds = &snap->deps[k];
-                if (strcmp(ds->id, d->id) != 0)
-                    continue;
-                buf_printf(&b, " %s %s", ds->id, router_status_name(ds->view.status));
-                if (ds->remaining_ms > 0)
-                    buf_printf(&b, " %llds", (long long)((ds->remaining_ms + 999) / 1000));
-                if (ds->view.status == DEP_NO_KEY && ds->key_env[0])
-                    buf_printf(&b, " (set %s)", ds->key_env);
-                buf_puts(&b, i + 1 < ex->plan.n ? ";" : "");
-            }
-        }
-        free(snap);
+    for (int i = 0; i < ex->plan.n; i++) {
+        const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
+        struct router_dep_view v;
+        int64_t now;
+        if (!state_dep_view(ex->app->st, ex->cfg, ex->plan.dep[i], &v, &now))
+            break; /* reloaded meanwhile: the ids below would not match */
+        buf_printf(&b, " %s %s", d->id, router_status_name(v.status));
+        if (v.until_ms > now)
+            buf_printf(&b, " %llds", (long long)((v.until_ms - now + 999) / 1000));
+        if (v.status == DEP_NO_KEY && d->api_key_env && d->api_key_env[0])
+            buf_printf(&b, " (set %s)", d->api_key_env);
+        buf_puts(&b, i + 1 < ex->plan.n ? ";" : "");
     }
     snprintf(msg, len, "%s", buf_cstr(&b));
     buf_release(&b);

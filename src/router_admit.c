@@ -12,10 +12,12 @@
 
 /* ---- the 60 s window of admitted attempts ---- */
 
+/* The k-th oldest entry (0 <= k < win_n). Scans call this for every entry under the state
+ * lock, so no division: head - n + k lies in [-cap, cap). */
 static const struct rt_win_ent *win_at(const struct dep_rt *d, int k)
 {
-    int idx = ((d->win_head - d->win_n + k) % d->win_cap + d->win_cap) % d->win_cap;
-    return &d->win[idx];
+    int idx = d->win_head - d->win_n + k;
+    return &d->win[idx < 0 ? idx + d->win_cap : idx];
 }
 
 /* Half-open on the right: an attempt at t stops counting exactly at t + 60 s. */
@@ -81,7 +83,7 @@ static void win_push(struct dep_rt *d, int64_t now, long tokens)
     if (d->win_n == d->win_cap)
         d->win_n--; /* counting-only window: the oldest falls off */
     d->win[d->win_head] = (struct rt_win_ent){.t = now, .tokens = tokens};
-    d->win_head = (d->win_head + 1) % d->win_cap;
+    d->win_head = d->win_head + 1 == d->win_cap ? 0 : d->win_head + 1;
     d->win_n++;
 }
 

@@ -349,12 +349,17 @@ bool state_force_fallback(struct state *st)
     return on;
 }
 
-void state_dep_view(struct state *st, int dep, struct router_dep_view *out)
+bool state_dep_view(struct state *st, const struct config *cfg, int dep,
+                    struct router_dep_view *out, int64_t *now_ms)
 {
     int64_t now = state_now_ms(st);
+    if (now_ms)
+        *now_ms = now;
     pthread_mutex_lock(&st->mu);
-    router_view(st->router, dep, now, out);
+    bool same = cfg == st->cfg;
+    router_view(st->router, same ? dep : -1, now, out); /* -1: cleared */
     pthread_mutex_unlock(&st->mu);
+    return same;
 }
 
 /* ---- snapshots ---- */

@@ -348,6 +348,16 @@ static void test_state_swap_config(void **state)
     bool rl = true;
     assert_int_equal(state_retry_at(st, &old_plan, &rl), 0);
     assert_false(rl);
+    /* Views by index: through the old config's indices they would describe the wrong
+     * deployment (index 0 was "fast", is now "zai"), so they are refused. */
+    struct router_dep_view v;
+    int64_t now = 0;
+    assert_false(state_dep_view(st, &f.cfg, 0, &v, &now));
+    assert_int_equal(v.status, 0);
+    assert_int_equal(now, T0);
+    assert_true(state_dep_view(st, &g.cfg, 1, &v, NULL));
+    assert_int_equal(v.status, DEP_COOLDOWN);
+    assert_int_equal(v.until_ms, T0 + 30000);
     struct route_plan p;
     assert_int_equal(state_plan(st, "zai", &p), 0);
     assert_ptr_equal(p.cfg, &g.cfg);
