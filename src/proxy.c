@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <civetweb.h>
 
@@ -58,6 +59,7 @@ struct exchange {
     struct buf trail; /* "cerebras=429,zai=200" */
     struct upstream_error err;
     bool any_admitted;
+    bool force_fallback; /* x-switchboard-force-fallback: this request skips the primaries */
 
     /* per attempt */
     const struct deployment_cfg *dep;
@@ -447,7 +449,9 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
      * output budget it reserves up front */
     long need = state_scale_estimate(ex->app->st, ex->cfg, dep_idx, ex->est_in) + cap;
     bool probe = false;
-    enum admit adm = state_admit(ex->app->st, &ex->plan, i, need, &probe);
+    enum admit adm = ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i]
+                         ? ADMIT_SKIP_FORCED
+                         : state_admit(ex->app->st, &ex->plan, i, need, &probe);
     if (adm != ADMIT_OK) {
         note_skip(ex, dep_idx, adm);
         return ATTEMPT_FAILED;
@@ -640,6 +644,12 @@ static void not_found(struct exchange *ex)
     http_send_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0);
 }
 
+/* "1", "true" or "yes" (any case) turn a request header on. */
+static bool header_true(const char *v)
+{
+    return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
+}
+
 int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const char *body,
                 size_t len)
 {
@@ -661,6 +671,7 @@ int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const
         ex.include_usage = so && json_bool(so, "include_usage", false);
         ex.want_out = xlate_max_tokens(ex.req, DEFAULT_OUTPUT);
         ex.est_in = tokest_request(ex.req, client);
+        ex.force_fallback = header_true(http_header(c, "x-switchboard-force-fallback"));
         int rc = state_plan(app->st, ex.model, &ex.plan);
         if (rc == 0 && ex.plan.cfg != ex.cfg) { /* a reload slipped in: use the new config */
             config_free(ex.cfg);

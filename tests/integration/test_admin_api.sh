@@ -40,6 +40,17 @@ case $(served_by) in zai*) ;; *) fail "forced fallback still served by cerebras"
 [ "$(served_by)" = cerebras ] || fail "after force off not cerebras"
 pass "force fallback on and off"
 
+# The same for one request: x-switchboard-force-fallback skips the primaries of that request
+# only, as a test switch (LiteLLM's mock_testing_fallbacks).
+hdrs=$(sb_post /v1/chat/completions '{"model":"glm-4.6","messages":[{"role":"user","content":"hi"}]}' \
+    -H 'x-switchboard-force-fallback: true' -D - -o /dev/null | tr -d '\r')
+case $(awk 'tolower($1)=="x-switchboard-provider:" {print $2}' <<<"$hdrs") in
+zai*) ;; *) fail "the force-fallback header was not honoured: $hdrs" ;; esac
+grep -qi '^x-switchboard-attempts: .*cerebras=forced-skip' <<<"$hdrs" || fail "no forced-skip in the attempts: $hdrs"
+[ "$(served_by)" = cerebras ] || fail "the next request without the header left cerebras"
+state | json_get "d['mode']" | grep -q 'AUTO' || fail "a per-request switch changed the global mode"
+pass "x-switchboard-force-fallback: one request to the fallback, the mode unchanged"
+
 mock_fault cerebras 429
 case $(served_by) in zai*) ;; *) fail "429 did not fall back" ;; esac
 [ "$(status_of cerebras)" = COOLDOWN ] || fail "cerebras not in COOLDOWN after 429: $(status_of cerebras)"
