@@ -19,6 +19,7 @@ struct app_opts {
     const char *log_file; /* JSON lines, one per request; NULL = default when the TUI runs */
     bool log_bodies;
     double grace_s; /* shutdown grace period for open streams */
+    bool check;     /* validate the config, describe it and exit */
 };
 
 struct http_front;

@@ -103,6 +103,38 @@ static struct config *load_config(const struct app_opts *o, char *err, size_t le
     return cfg;
 }
 
+/* --check: what the config amounts to, without listening. Warnings and missing keys have
+ * already gone to stderr; an invalid file never gets here (exit 2 with file:line:col). */
+static void describe_config(const struct config *cfg, FILE *out)
+{
+    fprintf(out, "%s: valid; %zu deployment%s\n", cfg->path, cfg->n_deps,
+            cfg->n_deps == 1 ? "" : "s");
+    for (size_t i = 0; i < cfg->n_deps; i++) {
+        const struct deployment_cfg *d = &cfg->deps[i];
+        fprintf(out, "  %-16s %-20s %s at %s, %s API, key %s%s%s", d->group, d->id, d->model,
+                d->api_base, api_name(d->dialect), d->api_key ? "set" : "MISSING",
+                d->api_key_env ? " from " : "", d->api_key_env ? d->api_key_env : "");
+        if (d->rpm > 0)
+            fprintf(out, ", rpm %ld", d->rpm);
+        if (d->tpm > 0)
+            fprintf(out, ", tpm %ld", d->tpm);
+        if (d->max_tokens > 0)
+            fprintf(out, ", max_tokens %ld", d->max_tokens);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < cfg->n_fallbacks; i++) {
+        const struct fallback_cfg *f = &cfg->fallbacks[i];
+        fprintf(out, "  fallback %s ->", f->from);
+        for (size_t k = 0; k < f->n_to; k++)
+            fprintf(out, "%s %s", k ? "," : "", f->to[k]);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < cfg->n_aliases; i++)
+        fprintf(out, "  alias %s -> %s\n", cfg->aliases[i].pattern, cfg->aliases[i].target);
+    fprintf(out, "  master key %s; listens on %s:%d\n", cfg->master_key ? "set" : "not set",
+            cfg->host, cfg->port);
+}
+
 int app_reload(struct app *app, char *err, size_t errlen)
 {
     if (app->opts.demo) {
@@ -302,6 +334,14 @@ int app_main(const struct app_opts *o)
         return 2;
     }
     report_providers(cfg, stderr);
+    if (o->check) {
+        describe_config(cfg, stdout);
+        config_free(cfg);
+        demo_stop(app->demo);
+        upstream_global_cleanup();
+        free(app);
+        return 0;
+    }
     int status = 1;
     the_app = app;
     install_signals();

@@ -31,6 +31,8 @@ static const char help_text[] =
     "                       default is ~/.local/state/switchboard/switchboard.log)\n"
     "      --log-bodies     include request and response bodies in the log file\n"
     "      --grace SECONDS  at shutdown, how long open streams may finish (default 10)\n"
+    "      --check          validate the config (and .env), print what it sets up and exit:\n"
+    "                       0 when valid, 2 with file:line:col when not\n"
     "  -h, --help           this text\n"
     "  -V, --version        print the version and exit\n"
     "\n"

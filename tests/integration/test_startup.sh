@@ -85,3 +85,22 @@ if [ "$hard" = unlimited ] || [ "$hard" -gt 256 ]; then
 else
     echo "skip: hard fd limit $hard leaves nothing to raise"
 fi
+
+# --check: validates, describes and exits without listening; invalid files exit 2 as at start.
+set +e
+out=$(CEREBRAS_API_KEY=ck-test "$SB_BIN" --check --env-file "$T/none.env" --config "$T/config.yaml" 2>"$T/check.err")
+rc=$?
+"$SB_BIN" --check --env-file "$T/none.env" --config "$T/bad.yaml" >"$T/check-bad.out" 2>&1
+rc_bad=$?
+set -e
+[ $rc = 0 ] || fail "--check on a valid config: exit $rc: $out $(cat "$T/check.err")"
+grep -q "^$T/config.yaml: valid; 3 deployments" <<<"$out" || fail "--check summary: $out"
+grep -Eq '^  glm-4\.6 +cerebras +zai-glm-4\.6 at http://127\.0\.0\.1:[0-9]+/v1, openai API, key set from CEREBRAS_API_KEY' <<<"$out" ||
+    fail "--check does not describe the cerebras deployment: $out"
+grep -q 'key MISSING from ZAI_API_KEY' <<<"$out" || fail "--check does not flag the missing key: $out"
+grep -q 'no key - set ZAI_API_KEY' "$T/check.err" || fail "--check does not name the variable on stderr"
+grep -q '^  fallback glm-4.6 -> zai-glm-4.6$' <<<"$out" || fail "--check does not show the fallback: $out"
+grep -q 'listening' <<<"$out" && fail "--check started listening"
+[ $rc_bad = 2 ] || fail "--check on an invalid config: exit $rc_bad"
+grep -Eq "$T/bad.yaml:[0-9]+:[0-9]+: .*num_retries" "$T/check-bad.out" || fail "--check error lacks file:line:col"
+pass "--check: valid config described (exit 0), invalid one exit 2 with file:line:col"
