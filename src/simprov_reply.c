@@ -388,7 +388,6 @@ static void apply_budget(struct simprov_reply *r, long budget)
         free(r->text);
         r->text = NULL;
         r->truncated = true;
-        rw = budget;
     } else if (r->text && keep_words(r->text, budget - rw)) {
         r->truncated = true;
     }

@@ -15,8 +15,8 @@ static void title(const struct ui_ctx *c, struct ui_rect r)
                  c->paused ? "PAUSED"
                            : (c->log_sel > 0 ? "live, cursor held: Home follows" : "live"));
     if (c->filter[0] && n > 0 && (size_t)n < sizeof t)
-        n += snprintf(t + n, sizeof t - (size_t)n, "  filter: %s  %d/%d", c->filter, c->n_filt,
-                      c->n_log);
+        snprintf(t + n, sizeof t - (size_t)n, "  filter: %s  %d/%d", c->filter, c->n_filt,
+                 c->n_log);
     ui_rule(r.y, r.x, r.w, c->focus == UI_PANE_LOG ? UI_TONE_TITLE : UI_TONE_DIM, t);
     if (c->paused)
         ui_put(r.y, r.x + 12, 6, UI_TONE_ALERT, "PAUSED");
