@@ -47,6 +47,17 @@ cJSON *xlate_resp_o2o(const cJSON *openai_resp, const char *model, long *tokens_
 cJSON *xlate_resp_a2a(const cJSON *anthropic_resp, const char *model, long *tokens_in,
                       long *tokens_out);
 
+/* An OpenAI client's response_format (json_schema, json_object) on its way to an
+ * Anthropic-dialect provider, which has no such field: the request forces a call to this tool,
+ * whose input_schema is the schema, and the call comes back to the client as the message
+ * text. Only for requests without tools of their own. */
+#define XLATE_JSON_TOOL "json_output"
+/* True when xlate_req_o2a carries openai_req's response_format as that tool. */
+bool xlate_json_via_tool(const cJSON *openai_req);
+/* A copy of an Anthropic answer with the tool's call turned into a text block (its input as
+ * JSON) and a tool_use stop reason into end_turn, for xlate_resp_a2o. NULL on OOM. */
+cJSON *xlate_resp_unwrap_json_tool(const cJSON *anthropic_resp);
+
 /* The requested output budget of a client request (max_tokens / max_completion_tokens), or def. */
 long xlate_max_tokens(const cJSON *req, long def);
 

@@ -21,6 +21,8 @@ struct xstream_opts {
     bool include_usage;     /* OpenAI client asked stream_options.include_usage */
     long input_tokens_hint; /* local estimate for message_start before real usage arrives */
     size_t max_event_bytes; /* cap per upstream event (0 = 4 MiB) */
+    bool json_tool;         /* Anthropic->OpenAI: the request carried response_format as
+                               XLATE_JSON_TOOL (xlate.h); its call streams as message text */
 };
 
 struct xstream_stats {

@@ -279,13 +279,27 @@ static bool finish_stream(struct exchange *ex, bool transfer_ok, const struct up
     return rc == 0;
 }
 
+/* An OpenAI client's response_format travels to an Anthropic-dialect provider as a tool
+ * call (xlate.h), which the answer's translation turns back into text. */
+static bool json_via_tool(const struct exchange *ex)
+{
+    return ex->client == API_OPENAI && ex->dep->dialect == API_ANTHROPIC &&
+           xlate_json_via_tool(ex->req);
+}
+
 static cJSON *translate_answer(struct exchange *ex, const cJSON *ans, long *tin, long *tout)
 {
     if (ex->client == API_ANTHROPIC)
         return ex->dep->dialect == API_OPENAI ? xlate_resp_o2a(ans, ex->model, tin, tout)
                                               : xlate_resp_a2a(ans, ex->model, tin, tout);
-    return ex->dep->dialect == API_OPENAI ? xlate_resp_o2o(ans, ex->model, tin, tout)
-                                          : xlate_resp_a2o(ans, ex->model, tin, tout);
+    if (ex->dep->dialect == API_OPENAI)
+        return xlate_resp_o2o(ans, ex->model, tin, tout);
+    if (!json_via_tool(ex))
+        return xlate_resp_a2o(ans, ex->model, tin, tout);
+    cJSON *plain = xlate_resp_unwrap_json_tool(ans);
+    cJSON *out = plain ? xlate_resp_a2o(plain, ex->model, tin, tout) : NULL;
+    cJSON_Delete(plain);
+    return out;
 }
 
 /* Sends a complete non-streamed answer. False when the provider's body was unusable. */
@@ -399,7 +413,8 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
                                   .provider = ex->dep->kind,
                                   .model = ex->model,
                                   .include_usage = ex->include_usage,
-                                  .input_tokens_hint = ex->est_in};
+                                  .input_tokens_hint = ex->est_in,
+                                  .json_tool = json_via_tool(ex)};
         ex->xs = xstream_new(&xo);
     }
     struct upstream_req r;

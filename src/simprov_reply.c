@@ -27,6 +27,7 @@ struct ask {
     const cJSON *schemas[MAX_TOOLS];
     int ntools;
     bool tool_choice_none;
+    int forced_tool; /* tool_choice names one tool (or any/required: the first); -1 none */
     bool wants_reasoning;
     long budget; /* max output tokens */
 };
@@ -180,6 +181,16 @@ static void collect_tools(struct ask *a, enum api d, const cJSON *req)
     const cJSON *tc = cJSON_GetObjectItemCaseSensitive(req, "tool_choice");
     const char *tcs = cJSON_IsString(tc) ? tc->valuestring : json_str(tc, "type");
     a->tool_choice_none = tcs && strcmp(tcs, "none") == 0;
+    /* A forced choice must be obeyed, as the real providers do: Anthropic {type:"tool",
+     * name} or {type:"any"}, OpenAI {type:"function", function:{name}} or "required". */
+    a->forced_tool = -1;
+    const char *forced = json_str(tc, "name");
+    if (!forced)
+        forced = json_str(json_obj(tc, "function"), "name");
+    bool any = tcs && (strcmp(tcs, "any") == 0 || strcmp(tcs, "required") == 0);
+    for (int i = 0; i < a->ntools && a->forced_tool < 0; i++)
+        if (any || (forced && strcmp(forced, a->names[i]) == 0))
+            a->forced_tool = any ? 0 : i;
 }
 
 static bool reasoning_requested(enum api d, const cJSON *req)
@@ -411,6 +422,10 @@ static int plan(struct simprov_reply *r, const struct ask *a, const char *name, 
     }
     if (a->result) {
         r->text = with_prefix("Tool result received: ", a->result, 60);
+    } else if (a->forced_tool >= 0) {
+        int err = add_call(r, a, a->forced_tool, seed);
+        if (err)
+            return err;
     } else if (a->ntools > 0 && !a->tool_choice_none && contains_ci(a->last_text, "tool")) {
         int err = plan_calls(r, a, seed);
         if (err)
@@ -442,7 +457,7 @@ static void reply_ids(struct simprov_reply *r, const cJSON *req, uint64_t seed, 
 int simprov_reply_build(struct simprov_reply *r, enum api dialect, const cJSON *req,
                         const char *raw, size_t raw_len, const char *name, int reply_tokens)
 {
-    struct ask a = {0};
+    struct ask a = {.forced_tool = -1};
     struct buf text, result;
     bool has_result = false;
     uint64_t seed = fnv1a(raw ? raw : "", raw ? raw_len : 0);

@@ -385,6 +385,45 @@ static void add_params(struct o2a *st, cJSON *out, const cJSON *req, const struc
     }
 }
 
+bool xlate_json_via_tool(const cJSON *openai_req)
+{
+    const cJSON *rf = json_obj(openai_req, "response_format");
+    const char *type = json_str(rf, "type");
+    if (!type || cJSON_GetArraySize(json_arr(openai_req, "tools")) > 0)
+        return false;
+    if (strcmp(type, "json_object") == 0)
+        return true;
+    const cJSON *schema = json_obj(json_obj(rf, "json_schema"), "schema");
+    const char *top = json_str(schema, "type");
+    /* a tool's input is always an object */
+    return strcmp(type, "json_schema") == 0 && schema && (!top || strcmp(top, "object") == 0);
+}
+
+/* Forced, unless thinking is on: Anthropic refuses a forced tool with thinking, and then
+ * the model is only asked (tool_choice auto). */
+static void add_json_tool(struct o2a *st, cJSON *out, const cJSON *req)
+{
+    const cJSON *schema =
+        json_obj(json_obj(json_obj(req, "response_format"), "json_schema"), "schema");
+    cJSON *input = schema ? cJSON_Duplicate(schema, 1) : cJSON_CreateObject();
+    bool input_ok = input && (schema || xlate_add_str(input, "type", "object"));
+    cJSON *tool = cJSON_CreateObject();
+    bool ok = xlate_add_str(tool, "name", XLATE_JSON_TOOL) &&
+              xlate_add_str(tool, "description",
+                            "Give your answer by calling this tool once with the JSON the "
+                            "user asked for, matching the input schema.");
+    ok = xlate_add_if(tool, "input_schema", input, ok && input_ok);
+    cJSON *tools = cJSON_CreateArray();
+    note(st, xlate_add_if(out, "tools", tools, xlate_push_if(tools, tool, ok)));
+    const char *th = json_str(json_obj(out, "thinking"), "type");
+    bool thinking = th && strcmp(th, "enabled") == 0;
+    cJSON *choice = cJSON_CreateObject();
+    bool cok = thinking ? xlate_add_str(choice, "type", "auto")
+                        : xlate_add_str(choice, "type", "tool") &&
+                              xlate_add_str(choice, "name", XLATE_JSON_TOOL);
+    note(st, xlate_add_if(out, "tool_choice", choice, cok));
+}
+
 cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o, char err[XLATE_ERR_LEN])
 {
     if (!cJSON_IsObject(openai_req) || !o || !json_arr(openai_req, "messages")) {
@@ -401,6 +440,8 @@ cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o, char e
         add_messages(&st, out, openai_req);
         add_tools(&st, out, openai_req);
         add_params(&st, out, openai_req, o);
+        if (!st.oom && xlate_json_via_tool(openai_req))
+            add_json_tool(&st, out, openai_req);
     }
     if (st.oom) {
         cJSON_Delete(out);

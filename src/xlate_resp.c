@@ -382,6 +382,45 @@ cJSON *xlate_resp_a2o(const cJSON *anthropic_resp, const char *model, long *toke
     return out;
 }
 
+static bool is_json_tool_call(const cJSON *b)
+{
+    const char *type = json_str(b, "type"), *name = json_str(b, "name");
+    return type && name && strcmp(type, "tool_use") == 0 && strcmp(name, XLATE_JSON_TOOL) == 0;
+}
+
+cJSON *xlate_resp_unwrap_json_tool(const cJSON *anthropic_resp)
+{
+    cJSON *out = cJSON_Duplicate(anthropic_resp, 1);
+    cJSON *content = out ? cJSON_GetObjectItemCaseSensitive(out, "content") : NULL;
+    bool other_calls = false;
+    for (cJSON *b = cJSON_IsArray(content) ? content->child : NULL, *next; b; b = next) {
+        next = b->next;
+        if (!is_json_tool_call(b)) {
+            const char *type = json_str(b, "type");
+            other_calls = other_calls || (type && strcmp(type, "tool_use") == 0);
+            continue;
+        }
+        const cJSON *input = cJSON_GetObjectItemCaseSensitive(b, "input");
+        char *text = input ? cJSON_PrintUnformatted(input) : NULL;
+        cJSON *tb = cJSON_CreateObject();
+        bool ok = (text || !input) && tb && add(tb, "type", cJSON_CreateString("text")) &&
+                  add(tb, "text", cJSON_CreateString(text ? text : "{}"));
+        free(text);
+        if (!ok || !cJSON_ReplaceItemViaPointer(content, b, tb)) {
+            cJSON_Delete(tb);
+            cJSON_Delete(out);
+            return NULL;
+        }
+    }
+    const char *stop = json_str(out, "stop_reason");
+    if (out && !other_calls && stop && strcmp(stop, "tool_use") == 0 &&
+        !replace(out, "stop_reason", cJSON_CreateString("end_turn"))) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* ---- same dialect ---- */
 
 static bool o2o_choice(cJSON *choice)

@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "xstream_internal.h"
+#include "xlate.h"
 
 #define MAX_BLOCKS 4096
 
@@ -122,6 +123,9 @@ static int on_block_start(struct xstream *x, const cJSON *ev)
     } else if (strcmp(type, "thinking") == 0) {
         b->kind = XSK_THINK;
         text_chunk(x, "reasoning_content", json_str(cb, "thinking"));
+    } else if (strcmp(type, "tool_use") == 0 && x->o.json_tool &&
+               strcmp(json_str(cb, "name") ? json_str(cb, "name") : "", XLATE_JSON_TOOL) == 0) {
+        b->kind = XSK_JSON; /* the client's response_format: its input is the answer text */
     } else if (strcmp(type, "tool_use") == 0) {
         const char *id = json_str(cb, "id");
         const char *name = json_str(cb, "name");
@@ -155,6 +159,12 @@ static int on_block_delta(struct xstream *x, const cJSON *ev)
         text_chunk(x, "content", json_str(d, "text"));
     } else if (strcmp(type, "thinking_delta") == 0) {
         text_chunk(x, "reasoning_content", json_str(d, "thinking"));
+    } else if (strcmp(type, "input_json_delta") == 0 && b->kind == XSK_JSON) {
+        const char *p = json_str(d, "partial_json");
+        if (p && *p) {
+            b->got_args = true;
+            text_chunk(x, "content", p);
+        }
     } else if (strcmp(type, "input_json_delta") == 0 && b->kind == XSK_TOOL) {
         const char *p = json_str(d, "partial_json");
         size_t n = p ? strlen(p) : 0;
@@ -172,6 +182,9 @@ static int on_block_stop(struct xstream *x, const cJSON *ev)
     if (b && b->kind == XSK_TOOL && !b->got_args) {
         b->got_args = true;
         args_chunk(x, b->k, "{}", 2);
+    } else if (b && b->kind == XSK_JSON && !b->got_args) {
+        b->got_args = true;
+        text_chunk(x, "content", "{}");
     }
     return 0;
 }
@@ -187,7 +200,7 @@ static const char *finish_reason(const struct xstream *x, const char *stop)
     if (strcmp(stop, "max_tokens") == 0 || strcmp(stop, "model_context_window_exceeded") == 0)
         return "length";
     if (strcmp(stop, "tool_use") == 0)
-        return "tool_calls";
+        return x->o.json_tool ? "stop" : "tool_calls"; /* only the json tool was called */
     if (strcmp(stop, "refusal") == 0)
         return "content_filter";
     return "stop";

@@ -12,7 +12,7 @@
 #include "sse.h"
 #include "xstream.h"
 
-enum xstream_kind { XSK_TEXT = 1, XSK_THINK, XSK_TOOL };
+enum xstream_kind { XSK_TEXT = 1, XSK_THINK, XSK_TOOL, XSK_JSON };
 
 /* Tracks whether a tool's argument bytes form a complete JSON object or array yet. */
 struct xstream_jscan {

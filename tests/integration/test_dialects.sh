@@ -68,6 +68,20 @@ for model in glm-4.6 zai-glm-4.6; do
     pass "$model: anthropic non-stream via $want"
 done
 
+# Structured output from an OpenAI client on the Z.AI path, which has no response_format: it
+# travels as a forced tool call and comes back as the message text, as JSON that fits the schema.
+rf='"response_format":{"type":"json_schema","json_schema":{"name":"city","strict":true,"schema":{"type":"object","properties":{"city":{"type":"string"},"population":{"type":"integer"}},"required":["city","population"],"additionalProperties":false}}}'
+sb_post /v1/chat/completions "{\"model\":\"zai-glm-4.6\",$rf,\"messages\":[{\"role\":\"user\",\"content\":\"largest city?\"}]}" \
+    -D "$T/h" >"$T/rf.json"
+grep -qi '^x-switchboard-provider: zai' "$T/h" || fail "structured output not served by zai: $(cat "$T/h")"
+json_get "d['choices'][0]['finish_reason']=='stop' and 'tool_calls' not in d['choices'][0]['message'] and sorted(json.loads(d['choices'][0]['message']['content']))==['city','population'] and isinstance(json.loads(d['choices'][0]['message']['content'])['population'], int)" <"$T/rf.json" |
+    grep -q True || fail "response_format via zai: not the schema's JSON as text: $(cat "$T/rf.json")"
+sb_post /v1/chat/completions "{\"model\":\"zai-glm-4.6\",\"stream\":true,$rf,\"messages\":[{\"role\":\"user\",\"content\":\"largest city?\"}]}" >"$T/rf.sse"
+r=$($CHECK openai <"$T/rf.sse") || fail "response_format stream invalid: $(head -c 600 "$T/rf.sse")"
+echo "$r" | json_get "d['finish_reason']=='stop' and not d['tools'] and sorted(json.loads(d['text']))==['city','population']" | grep -q True ||
+    fail "response_format stream via zai: not the schema's JSON as text: $r"
+pass "openai response_format via zai: schema-shaped JSON as the message text, streaming and not"
+
 # Nothing was rejected by the strict mocks along the way.
 [ "$(mock_stat cerebras rejected)" = 0 ] || fail "cerebras mock rejected a translated request (see mock log)"
 [ "$(mock_stat zai rejected)" = 0 ] || fail "zai mock rejected a translated request (see mock log)"

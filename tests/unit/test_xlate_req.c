@@ -947,6 +947,48 @@ static void test_xlate_req_a2o_long_user_id_is_cut(void **state)
     cJSON_Delete(out);
 }
 
+static void test_xlate_req_o2a_response_format_as_tool(void **state)
+{
+    (void)state;
+    const char *in = "{'model':'m','messages':[{'role':'user','content':'x'}],'response_format':{"
+                     "'type':'json_schema','json_schema':{'name':'r','strict':true,'schema':{"
+                     "'type':'object','properties':{'a':{'type':'integer'}},'required':['a']}}}}";
+    cJSON *out = run(xlate_req_o2a, in, &zai);
+    expect_json(get(out, "tools"),
+                "[{'name':'json_output','description':'Give your answer by calling this tool "
+                "once with the JSON the user asked for, matching the input schema.',"
+                "'input_schema':{'type':'object','properties':{'a':{'type':'integer'}},"
+                "'required':['a']}}]");
+    expect_json(get(out, "tool_choice"), "{'type':'tool','name':'json_output'}");
+    assert_null(get(out, "response_format"));
+    cJSON_Delete(out);
+    /* json_object: any object. With thinking on the tool is only offered (auto). */
+    out = run(xlate_req_o2a,
+              "{'model':'m','max_tokens':8000,'reasoning_effort':'high','messages':[{'role':"
+              "'user','content':'x'}],'response_format':{'type':'json_object'}}",
+              &zai);
+    expect_json(get(cJSON_GetArrayItem(get(out, "tools"), 0), "input_schema"), "{'type':'object'}");
+    expect_json(get(out, "tool_choice"), "{'type':'auto'}");
+    cJSON_Delete(out);
+    /* Not carried: the client's own tools, plain text, or a top level that is not an object. */
+    static const char *const not_carried[] = {
+        "{'model':'m','messages':[{'role':'user','content':'x'}],'response_format':{'type':"
+        "'json_object'},'tools':[{'type':'function','function':{'name':'f','parameters':{"
+        "'type':'object'}}}]}",
+        "{'model':'m','messages':[{'role':'user','content':'x'}],'response_format':{'type':"
+        "'text'}}",
+        "{'model':'m','messages':[{'role':'user','content':'x'}],'response_format':{'type':"
+        "'json_schema','json_schema':{'name':'r','schema':{'type':'array'}}}}",
+    };
+    for (size_t i = 0; i < sizeof not_carried / sizeof not_carried[0]; i++) {
+        out = run(xlate_req_o2a, not_carried[i], &zai);
+        const cJSON *tools = get(out, "tools");
+        for (const cJSON *t = tools ? tools->child : NULL; t; t = t->next)
+            assert_false(eq(str(t, "name"), "json_output"));
+        cJSON_Delete(out);
+    }
+}
+
 /* ---- o2a golden cases ---------------------------------------------------------------------- */
 
 static void test_xlate_req_o2a_conversation(void **state)
@@ -1552,6 +1594,7 @@ int main(void)
         cmocka_unit_test(test_xlate_req_a2o_history_reasoning),
         cmocka_unit_test(test_xlate_req_a2o_params_and_dropped_fields),
         cmocka_unit_test(test_xlate_req_a2o_structured_output),
+        cmocka_unit_test(test_xlate_req_o2a_response_format_as_tool),
         cmocka_unit_test(test_xlate_req_a2o_long_user_id_is_cut),
         cmocka_unit_test(test_xlate_req_o2a_conversation),
         cmocka_unit_test(test_xlate_req_o2a_params),

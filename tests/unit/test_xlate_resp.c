@@ -206,6 +206,37 @@ static void test_xlate_resp_a2o(void **state)
     cJSON_Delete(r);
 }
 
+static void test_xlate_resp_a2o_json_tool_unwrapped(void **state)
+{
+    (void)state;
+    cJSON *ans = parse("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                       "\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":"
+                       "\"json_output\",\"input\":{\"city\":\"Oslo\",\"n\":2}}],"
+                       "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":10,"
+                       "\"output_tokens\":7}}");
+    cJSON *plain = xlate_resp_unwrap_json_tool(ans);
+    assert_non_null(plain);
+    assert_string_equal(json_str(plain, "stop_reason"), "end_turn");
+    cJSON *r = xlate_resp_a2o(plain, "client-model", NULL, NULL);
+    const cJSON *c = cJSON_GetArrayItem(json_arr(r, "choices"), 0);
+    const cJSON *msg = json_obj(c, "message");
+    assert_string_equal(json_str(msg, "content"), "{\"city\":\"Oslo\",\"n\":2}");
+    assert_null(json_arr(msg, "tool_calls"));
+    assert_string_equal(json_str(c, "finish_reason"), "stop");
+    cJSON_Delete(r);
+    cJSON_Delete(plain);
+    /* The original is untouched, and other tools' calls stay calls. */
+    assert_string_equal(json_str(block(ans, 0), "type"), "tool_use");
+    cJSON_Delete(ans);
+    ans = parse("{\"type\":\"message\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t\","
+                "\"name\":\"Bash\",\"input\":{}}],\"stop_reason\":\"tool_use\"}");
+    plain = xlate_resp_unwrap_json_tool(ans);
+    assert_string_equal(json_str(plain, "stop_reason"), "tool_use");
+    assert_string_equal(json_str(block(plain, 0), "type"), "tool_use");
+    cJSON_Delete(plain);
+    cJSON_Delete(ans);
+}
+
 static void test_xlate_resp_a2o_stops_and_bad_input(void **state)
 {
     (void)state;
@@ -306,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_xlate_resp_o2a_stops_and_bad_input),
         cmocka_unit_test(test_xlate_resp_a2o),
         cmocka_unit_test(test_xlate_resp_a2o_stops_and_bad_input),
+        cmocka_unit_test(test_xlate_resp_a2o_json_tool_unwrapped),
         cmocka_unit_test(test_xlate_resp_o2o),
         cmocka_unit_test(test_xlate_resp_a2a),
     };

@@ -773,6 +773,46 @@ static void test_xstream_a2o_shape(void **state)
     buf_release(&r.out);
 }
 
+/* An OpenAI client's response_format reached Z.AI as a forced json_output tool: its input
+ * streams to the client as message text, and the turn ends with stop, not tool_calls. */
+static void test_xstream_a2o_json_tool(void **state)
+{
+    (void)state;
+    static const char in[] =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+        "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"glm-4.6\","
+        "\"usage\":{\"input_tokens\":20,\"output_tokens\":1}}}\n\n"
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+        "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"json_output\","
+        "\"input\":{}}}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+        "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+        "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"1}\"}}\n\n"
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+        "\"tool_use\"},\"usage\":{\"output_tokens\":9}}\n\n"
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    struct xstream_opts o;
+    opts_for("a2o", false, &o);
+    o.json_tool = true;
+    struct result r;
+    drive(in, sizeof in - 1, &o, 7, 0, &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "\"delta\":{\"content\":\"{\\\"a\\\":\"}"));
+    assert_true(has(&r, "\"delta\":{\"content\":\"1}\"}"));
+    assert_false(has(&r, "tool_calls"));
+    assert_string_equal(r.st.stop_reason, "stop");
+    check_stream("a2o json tool", &o, r.out.data, r.out.len);
+    buf_release(&r.out);
+    /* Without the flag the same stream is an ordinary tool call. */
+    o.json_tool = false;
+    drive(in, sizeof in - 1, &o, 0, 0, &r);
+    assert_true(has(&r, "\"name\":\"json_output\""));
+    assert_string_equal(r.st.stop_reason, "tool_calls");
+    buf_release(&r.out);
+}
+
 static void test_xstream_a2a_pass(void **state)
 {
     (void)state;
@@ -965,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_xstream_upstream_errors),
         cmocka_unit_test(test_xstream_cut_short),
         cmocka_unit_test(test_xstream_o2o_usage),
+        cmocka_unit_test(test_xstream_a2o_json_tool),
         cmocka_unit_test(test_xstream_a2o_shape),
         cmocka_unit_test(test_xstream_a2a_pass),
         cmocka_unit_test(test_xstream_fail_after_start),
