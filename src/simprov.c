@@ -226,6 +226,17 @@ static int send_json(struct simprov_out *out, int status, const char *body)
 
 static int send_error(struct req *q, enum simprov_err e, const char *msg)
 {
+    /* Like OpenAI ("Incorrect API key provided: sk-…"), a refused key is quoted back:
+     * switchboard must keep it out of everything it passes on. */
+    char quoted[256];
+    const char *auth = mg_get_header(q->conn, "Authorization");
+    const char *given = mg_get_header(q->conn, "x-api-key");
+    if (!given && auth)
+        given = strncasecmp(auth, "Bearer ", 7) == 0 ? auth + 7 : auth;
+    if (e == SIMPROV_E_AUTH && !msg && given) {
+        snprintf(quoted, sizeof quoted, "Incorrect API key provided: %.200s", given);
+        msg = quoted;
+    }
     char *body = simprov_fault_body(q->s->dialect, e, msg, q->rid);
     int status = simprov_fault_status(e);
     q->out.headers = q->headers;
