@@ -148,39 +148,16 @@ signal.pause()' >"$T/dead.port" 2>/dev/null &
 write_fault_config() {
     [ -n "${DEAD_PORT:-}" ] || hold_dead_port
     local dead=$DEAD_PORT
-    cat >"$1" <<YAML
-model_list:
-  - model_name: glm-4.6
-    litellm_params:
-      model: cerebras/zai-glm-4.6
-      api_base: http://127.0.0.1:${CEREBRAS_PORT}/v1
-      api_key: os.environ/CEREBRAS_API_KEY
-${EXTRA_PARAMS:-}
-  - model_name: zai-glm-4.6
-    litellm_params:
-      model: anthropic/glm-4.6
-      api_base: http://127.0.0.1:${ZAI_PORT}/api/anthropic
-      api_key: os.environ/ZAI_API_KEY
-  - model_name: refused
-    litellm_params:
-      model: cerebras/zai-glm-4.6
-      api_base: http://127.0.0.1:${dead}/v1
-      api_key: os.environ/CEREBRAS_API_KEY
-  - model_name: nxdomain
-    litellm_params:
-      model: cerebras/zai-glm-4.6
-      api_base: http://no-such-host.invalid:1/v1
-      api_key: os.environ/CEREBRAS_API_KEY
-  - model_name: dead-zai
-    litellm_params:
-      model: anthropic/glm-4.6
-      api_base: http://127.0.0.1:${dead}/api/anthropic
-      api_key: os.environ/ZAI_API_KEY
-  - model_name: all-refused
-    litellm_params:
-      model: cerebras/zai-glm-4.6
-      api_base: http://127.0.0.1:${dead}/v1
-      api_key: os.environ/CEREBRAS_API_KEY
+    {
+        echo "model_list:"
+        cerebras_entry glm-4.6
+        printf '%s\n' "${EXTRA_PARAMS:-}"
+        zai_entry zai-glm-4.6 glm-4.6
+        cerebras_entry refused "127.0.0.1:$dead"
+        cerebras_entry nxdomain no-such-host.invalid:1
+        zai_entry dead-zai glm-4.6 "127.0.0.1:$dead"
+        cerebras_entry all-refused "127.0.0.1:$dead"
+        cat <<YAML
 router_settings:
   fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}, {"refused": ["zai-glm-4.6"]}, {"nxdomain": ["zai-glm-4.6"]}, {"all-refused": ["dead-zai"]}]
   allowed_fails: ${ALLOWED_FAILS:-1}
@@ -193,6 +170,7 @@ switchboard_settings:
   num_threads: ${SB_THREADS:-128}
 ${SB_EXTRA:-}
 YAML
+    } >"$1"
 }
 
 # setup_faults : both mocks and switchboard on the fault config.

@@ -54,26 +54,25 @@ start_mock() {
     printf -v "${name^^}_PORT" '%s' "$(cat "$T/$name.port")"
 }
 
+# model_entry GROUP MODEL API_BASE KEY_VAR : one model_list entry; lines a caller prints
+# next (six spaces in) add to its litellm_params.
+model_entry() {
+    printf '  - model_name: %s\n    litellm_params:\n      model: %s\n      api_base: %s\n      api_key: os.environ/%s\n' "$@"
+}
+# cerebras_entry GROUP [HOST:PORT] and zai_entry GROUP MODEL [HOST:PORT] : deployments of the
+# mocks (CEREBRAS_PORT, ZAI_PORT), or of another address.
+cerebras_entry() { model_entry "$1" cerebras/zai-glm-4.6 "http://${2:-127.0.0.1:$CEREBRAS_PORT}/v1" CEREBRAS_API_KEY; }
+zai_entry() { model_entry "$1" "anthropic/$2" "http://${3:-127.0.0.1:$ZAI_PORT}/api/anthropic" ZAI_API_KEY; }
+
 # write_config FILE : the user's setup pointing at the mocks (CEREBRAS_PORT, ZAI_PORT).
 write_config() {
-    cat >"$1" <<YAML
-model_list:
-  - model_name: glm-4.6
-    litellm_params:
-      model: cerebras/zai-glm-4.6
-      api_base: http://127.0.0.1:${CEREBRAS_PORT}/v1
-      api_key: os.environ/CEREBRAS_API_KEY
-      max_tokens: 16000
-  - model_name: zai-glm-4.6
-    litellm_params:
-      model: anthropic/glm-4.6
-      api_base: http://127.0.0.1:${ZAI_PORT}/api/anthropic
-      api_key: os.environ/ZAI_API_KEY
-  - model_name: glm-4.5-air
-    litellm_params:
-      model: anthropic/glm-4.5-air
-      api_base: http://127.0.0.1:${ZAI_PORT}/api/anthropic
-      api_key: os.environ/ZAI_API_KEY
+    {
+        echo "model_list:"
+        cerebras_entry glm-4.6
+        echo "      max_tokens: 16000"
+        zai_entry zai-glm-4.6 glm-4.6
+        zai_entry glm-4.5-air glm-4.5-air
+        cat <<YAML
 router_settings:
   fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}]
   allowed_fails: 1
@@ -84,6 +83,7 @@ general_settings:
   master_key: sk-1234
 ${EXTRA_YAML:-}
 YAML
+    } >"$1"
 }
 
 # start_sb [args...] : starts switchboard headless on a free port; sets SB_URL.

@@ -11,21 +11,13 @@ start_mock zai anthropic --key zk-test
 # config : writes $T/config.yaml; CER_PARAMS / ZAI_PARAMS go into a deployment's
 # litellm_params, EXTRA_MODELS after the model_list entries.
 config() {
-    cat >"$T/config.yaml.new" <<YAML
-model_list:
-  - model_name: glm-4.6
-    litellm_params:
-      model: cerebras/zai-glm-4.6
-      api_base: http://127.0.0.1:${CEREBRAS_PORT}/v1
-      api_key: os.environ/CEREBRAS_API_KEY
-${CER_PARAMS:-}
-  - model_name: zai-glm-4.6
-    litellm_params:
-      model: anthropic/glm-4.6
-      api_base: http://127.0.0.1:${ZAI_PORT}/api/anthropic
-      api_key: os.environ/ZAI_API_KEY
-${ZAI_PARAMS:-}
-${EXTRA_MODELS:-}
+    {
+        echo "model_list:"
+        cerebras_entry glm-4.6
+        printf '%s\n' "${CER_PARAMS:-}"
+        zai_entry zai-glm-4.6 glm-4.6
+        printf '%s\n' "${ZAI_PARAMS:-}" "${EXTRA_MODELS:-}"
+        cat <<YAML
 router_settings:
   fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}]
   allowed_fails: 1
@@ -34,6 +26,7 @@ router_settings:
 general_settings:
   master_key: sk-1234
 YAML
+    } >"$T/config.yaml.new"
     mv "$T/config.yaml.new" "$T/config.yaml" # a reader never sees half a file
 }
 NEW_GROUP='  - model_name: new-group

@@ -83,14 +83,10 @@ done
 pass "no key in ${#files[@]} outputs (log, log file with bodies, admin state, metrics, responses, status line)"
 
 # ---- default bind: loopback only ----
-cat >"$T/config.yaml" <<YAML
-model_list:
-  - model_name: glm-4.6
-    litellm_params:
-      model: cerebras/zai-glm-4.6
-      api_base: http://127.0.0.1:${CEREBRAS_PORT}/v1
-      api_key: os.environ/CEREBRAS_API_KEY
-YAML
+{
+    echo "model_list:"
+    cerebras_entry glm-4.6
+} >"$T/config.yaml"
 restart_sb
 port=${SB_URL##*:}
 hexport=$(printf '%04X' "$port")
