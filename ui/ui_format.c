@@ -157,6 +157,8 @@ enum ui_tone ui_status_tone(int status)
         return UI_TONE_OK;
     if (status == 429)
         return UI_TONE_WARN;
+    if (status == 499) /* the client left (Esc in Claude Code): nothing failed */
+        return UI_TONE_DIM;
     return UI_TONE_BAD;
 }
 

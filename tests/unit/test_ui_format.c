@@ -287,6 +287,7 @@ static void test_ui_format_status_tone(void **st)
     assert_int_equal(ui_status_tone(200), UI_TONE_OK);
     assert_int_equal(ui_status_tone(429), UI_TONE_WARN);
     assert_int_equal(ui_status_tone(502), UI_TONE_BAD);
+    assert_int_equal(ui_status_tone(499), UI_TONE_DIM); /* a client that left is no failure */
     assert_int_equal(ui_status_tone(0), UI_TONE_BAD);
     assert_string_equal(ui_api_label(API_OPENAI), "OpenAI");
     assert_string_equal(ui_api_label(API_ANTHROPIC), "Anthropic");
