@@ -35,8 +35,10 @@ int http_send(struct mg_connection *c, int status, const char *content_type, con
  * x-should-retry: false; retry_after_s > 0 adds retry-after. */
 int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,
                     const char *code, int retry_after_s, const struct http_hdr *hdrs, int n_hdrs);
-/* Starts a chunked streaming response (text/event-stream). */
-int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs);
+/* Starts a chunked streaming response (text/event-stream) with its first chunk, first_len
+ * bytes (0: none), in the same write: one segment, one wake-up for the client's first token. */
+int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs,
+                      const char *first, size_t first_len);
 int http_stream_write(struct mg_connection *c, const char *p, size_t n);
 int http_stream_end(struct mg_connection *c);
 

@@ -192,7 +192,8 @@ int http_send_error(struct mg_connection *c, enum api client, int status, const 
     return rc;
 }
 
-int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs)
+int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs,
+                      const char *first, size_t first_len)
 {
     static const struct http_hdr fixed[] = {{"Content-Type", "text/event-stream"},
                                             {"Cache-Control", "no-cache"},
@@ -200,6 +201,9 @@ int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int 
     struct buf b;
     buf_init(&b, 0);
     int rc = put_head(&b, c, 200, fixed, 3, hdrs, n_hdrs);
+    if (!rc && first_len)
+        rc = buf_printf(&b, "%zx\r\n", first_len) || buf_append(&b, first, first_len) ||
+             buf_append(&b, "\r\n", 2);
     if (!rc)
         rc = write_all(c, b.data, b.len);
     buf_release(&b);

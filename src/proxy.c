@@ -163,6 +163,7 @@ static void served_headers(struct exchange *ex, struct http_hdr *h, int *n, char
     *n = k;
 }
 
+/* Sends the head with what ex->out holds: the client's stream has begun. */
 static int commit_stream(struct exchange *ex)
 {
     struct http_hdr h[6];
@@ -173,7 +174,9 @@ static int commit_stream(struct exchange *ex)
     double now = clock_mono_ms();
     ex->rec.ttft_ms = now - ex->t0;
     ex->attempt_ttft = now - ex->attempt_t0;
-    return http_stream_begin(ex->c, h, n);
+    int rc = http_stream_begin(ex->c, h, n, ex->out.data, ex->out.len);
+    buf_reset(&ex->out); /* went out with the head */
+    return rc;
 }
 
 /* Providers may quote the key they refused in their error text ("Incorrect API key provided:
