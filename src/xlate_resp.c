@@ -388,32 +388,56 @@ static bool is_json_tool_call(const cJSON *b)
     return type && name && strcmp(type, "tool_use") == 0 && strcmp(name, XLATE_JSON_TOOL) == 0;
 }
 
+/* The call's input as a text block; NULL on OOM. */
+static cJSON *json_text_block(const cJSON *call)
+{
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(call, "input");
+    char *text = input ? cJSON_PrintUnformatted(input) : NULL;
+    cJSON *tb = cJSON_CreateObject();
+    bool ok = (text || !input) && tb && add(tb, "type", cJSON_CreateString("text")) &&
+              add(tb, "text", cJSON_CreateString(text ? text : "{}"));
+    free(text);
+    if (!ok) {
+        cJSON_Delete(tb);
+        return NULL;
+    }
+    return tb;
+}
+
 cJSON *xlate_resp_unwrap_json_tool(const cJSON *anthropic_resp)
 {
     cJSON *out = cJSON_Duplicate(anthropic_resp, 1);
     cJSON *content = out ? cJSON_GetObjectItemCaseSensitive(out, "content") : NULL;
-    bool other_calls = false;
-    for (cJSON *b = cJSON_IsArray(content) ? content->child : NULL, *next; b; b = next) {
-        next = b->next;
-        if (!is_json_tool_call(b)) {
-            const char *type = json_str(b, "type");
-            other_calls = other_calls || (type && strcmp(type, "tool_use") == 0);
-            continue;
-        }
-        const cJSON *input = cJSON_GetObjectItemCaseSensitive(b, "input");
-        char *text = input ? cJSON_PrintUnformatted(input) : NULL;
-        cJSON *tb = cJSON_CreateObject();
-        bool ok = (text || !input) && tb && add(tb, "type", cJSON_CreateString("text")) &&
-                  add(tb, "text", cJSON_CreateString(text ? text : "{}"));
-        free(text);
-        if (!ok || !cJSON_ReplaceItemViaPointer(content, b, tb)) {
-            cJSON_Delete(tb);
-            cJSON_Delete(out);
-            return NULL;
+    if (!cJSON_IsArray(content))
+        content = NULL;
+    bool called = false, other_calls = false;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, content)
+    {
+        const char *type = json_str(b, "type");
+        called = called || is_json_tool_call(b);
+        other_calls =
+            other_calls || (type && strcmp(type, "tool_use") == 0 && !is_json_tool_call(b));
+    }
+    /* When the tool was called its input is the whole answer: the client asked for JSON alone,
+     * so text the model wrote around the call (possible when the tool was only offered)
+     * goes. */
+    for (cJSON *k = called ? content->child : NULL, *next; k; k = next) {
+        next = k->next;
+        const char *type = json_str(k, "type");
+        if (type && strcmp(type, "text") == 0) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(content, k));
+        } else if (is_json_tool_call(k)) {
+            cJSON *tb = json_text_block(k);
+            if (!tb || !cJSON_ReplaceItemViaPointer(content, k, tb)) {
+                cJSON_Delete(tb);
+                cJSON_Delete(out);
+                return NULL;
+            }
         }
     }
     const char *stop = json_str(out, "stop_reason");
-    if (out && !other_calls && stop && strcmp(stop, "tool_use") == 0 &&
+    if (called && !other_calls && stop && strcmp(stop, "tool_use") == 0 &&
         !replace(out, "stop_reason", cJSON_CreateString("end_turn"))) {
         cJSON_Delete(out);
         return NULL;

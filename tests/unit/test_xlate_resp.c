@@ -225,6 +225,17 @@ static void test_xlate_resp_a2o_json_tool_unwrapped(void **state)
     assert_string_equal(json_str(c, "finish_reason"), "stop");
     cJSON_Delete(r);
     cJSON_Delete(plain);
+    /* Text the model wrote around the call (the tool only offered) goes: JSON alone. */
+    cJSON *talk = parse("{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":"
+                        "\"Here it is:\"},{\"type\":\"tool_use\",\"id\":\"t\",\"name\":"
+                        "\"json_output\",\"input\":{\"a\":1}}],\"stop_reason\":\"tool_use\"}");
+    plain = xlate_resp_unwrap_json_tool(talk);
+    r = xlate_resp_a2o(plain, "client-model", NULL, NULL);
+    c = cJSON_GetArrayItem(json_arr(r, "choices"), 0);
+    assert_string_equal(json_str(json_obj(c, "message"), "content"), "{\"a\":1}");
+    cJSON_Delete(r);
+    cJSON_Delete(plain);
+    cJSON_Delete(talk);
     /* The original is untouched, and other tools' calls stay calls. */
     assert_string_equal(json_str(block(ans, 0), "type"), "tool_use");
     cJSON_Delete(ans);
