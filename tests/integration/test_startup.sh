@@ -104,3 +104,13 @@ grep -q 'listening' <<<"$out" && fail "--check started listening"
 [ $rc_bad = 2 ] || fail "--check on an invalid config: exit $rc_bad"
 grep -Eq "$T/bad.yaml:[0-9]+:[0-9]+: .*num_retries" "$T/check-bad.out" || fail "--check error lacks file:line:col"
 pass "--check: valid config described (exit 0), invalid one exit 2 with file:line:col"
+
+# --help names every option the parser accepts, and every command.
+help=$("$SB_BIN" --help)
+opts=$(grep -oE '\{"[a-z-]+", +(no|required)_argument' "$SB_SRC/src/main.c" | grep -oE '"[a-z-]+"' | tr -d '"')
+[ "$(wc -w <<<"$opts")" -ge 10 ] || fail "could not read the options from src/main.c: $opts"
+for o in $opts; do grep -q -- "--$o" <<<"$help" || fail "--help does not mention --$o"; done
+for cmd in claude configure-claude statusline; do
+    grep -qE "^  $cmd( |$)" <<<"$help" || fail "--help does not describe the $cmd command"
+done
+pass "--help covers all $(wc -w <<<"$opts") options and the commands"
