@@ -43,6 +43,7 @@ struct xstream *xstream_new(const struct xstream_opts *opts)
     sse_parser_init(&x->sse, x->o.max_event_bytes);
     buf_init(&x->ps.held, x->o.max_event_bytes);
     buf_init(&x->ao.prefix, 0);
+    buf_init(&x->ao.held_text, x->o.max_event_bytes);
     x->ops = pick_ops(opts->from, opts->to);
     x->oa.cur = -1;
     x->ps.open_block = -1;
@@ -66,6 +67,7 @@ void xstream_free(struct xstream *x)
     sse_parser_release(&x->sse);
     buf_release(&x->ps.held);
     buf_release(&x->ao.prefix);
+    buf_release(&x->ao.held_text);
     free(x->model);
     free(x);
 }

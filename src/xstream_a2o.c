@@ -82,6 +82,15 @@ static void args_chunk(struct xstream *x, int k, const char *s, size_t n)
     x->out_chars += n;
 }
 
+/* Message text, or with json_tool held back (see struct xstream_a2o). */
+static void content_text(struct xstream *x, const char *s)
+{
+    if (!x->o.json_tool)
+        text_chunk(x, "content", s);
+    else if (!x->ao.json_called && s)
+        (void)buf_puts(&x->ao.held_text, s); /* past the cap, the rest is dropped */
+}
+
 /* ---- blocks ---- */
 
 static struct xstream_ablock *block(struct xstream *x, const cJSON *ev, bool create)
@@ -119,13 +128,15 @@ static int on_block_start(struct xstream *x, const cJSON *ev)
         return 0;
     if (strcmp(type, "text") == 0) {
         b->kind = XSK_TEXT;
-        text_chunk(x, "content", json_str(cb, "text"));
+        content_text(x, json_str(cb, "text"));
     } else if (strcmp(type, "thinking") == 0) {
         b->kind = XSK_THINK;
         text_chunk(x, "reasoning_content", json_str(cb, "thinking"));
     } else if (strcmp(type, "tool_use") == 0 && x->o.json_tool &&
                strcmp(json_str(cb, "name") ? json_str(cb, "name") : "", XLATE_JSON_TOOL) == 0) {
         b->kind = XSK_JSON; /* the client's response_format: its input is the answer text */
+        x->ao.json_called = true;
+        buf_reset(&x->ao.held_text);
     } else if (strcmp(type, "tool_use") == 0) {
         const char *id = json_str(cb, "id");
         const char *name = json_str(cb, "name");
@@ -156,7 +167,7 @@ static int on_block_delta(struct xstream *x, const cJSON *ev)
     if (!b || !type)
         return 0;
     if (strcmp(type, "text_delta") == 0) {
-        text_chunk(x, "content", json_str(d, "text"));
+        content_text(x, json_str(d, "text"));
     } else if (strcmp(type, "thinking_delta") == 0) {
         text_chunk(x, "reasoning_content", json_str(d, "thinking"));
     } else if (strcmp(type, "input_json_delta") == 0 && b->kind == XSK_JSON) {
@@ -208,6 +219,10 @@ static const char *finish_reason(const struct xstream *x, const char *stop)
 
 static void finish_chunk(struct xstream *x, const char *stop)
 {
+    if (x->ao.held_text.len) { /* json_tool, but the model answered in text after all */
+        text_chunk(x, "content", buf_cstr(&x->ao.held_text));
+        buf_reset(&x->ao.held_text);
+    }
     const char *fr = finish_reason(x, stop);
     x->ao.got_stop_reason = true;
     snprintf(x->st.stop_reason, sizeof x->st.stop_reason, "%s", fr);

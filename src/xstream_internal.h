@@ -57,6 +57,10 @@ struct xstream_a2o {
     int next_tool;
     bool sent_role, got_stop_reason;
     struct buf prefix; /* constant start of every chunk, up to `"delta":` */
+    /* json_tool: message text is held back until it is known whether the json tool gets
+     * called; if it does, its input is the whole answer and the text is dropped */
+    struct buf held_text;
+    bool json_called;
 };
 
 struct xstream_pass {

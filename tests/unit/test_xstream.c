@@ -773,31 +773,47 @@ static void test_xstream_a2o_shape(void **state)
     buf_release(&r.out);
 }
 
-/* An OpenAI client's response_format reached Z.AI as a forced json_output tool: its input
- * streams to the client as message text, and the turn ends with stop, not tool_calls. */
+/* Anthropic events for the json_output cases below. */
+#define SSE(ev, data) "event: " ev "\ndata: " data "\n\n"
+#define MSG_START                                                                                  \
+    SSE("message_start",                                                                           \
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":"                      \
+        "\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"glm-4.6\","                 \
+        "\"usage\":{\"input_tokens\":20,\"output_tokens\":1}}}")
+#define BLOCK_START(i, block)                                                                      \
+    SSE("content_block_start",                                                                     \
+        "{\"type\":\"content_block_start\",\"index\":" #i ",\"content_block\":" block "}")
+#define DELTA(i, delta)                                                                            \
+    SSE("content_block_delta",                                                                     \
+        "{\"type\":\"content_block_delta\",\"index\":" #i ",\"delta\":" delta "}")
+#define BLOCK_STOP(i)                                                                              \
+    SSE("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" #i "}")
+#define MSG_END(stop)                                                                              \
+    SSE("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" stop "\"},"   \
+                         "\"usage\":{\"output_tokens\":9}}")                                       \
+    SSE("message_stop", "{\"type\":\"message_stop\"}")
+#define JSON_CALL(i)                                                                               \
+    BLOCK_START(i, "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"json_output\","           \
+                   "\"input\":{}}")                                                                \
+    DELTA(i, "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}")                   \
+    DELTA(i, "{\"type\":\"input_json_delta\",\"partial_json\":\"1}\"}")                            \
+    BLOCK_STOP(i)
+#define TALK(i)                                                                                    \
+    BLOCK_START(i, "{\"type\":\"text\",\"text\":\"\"}")                                            \
+    DELTA(i, "{\"type\":\"text_delta\",\"text\":\"Here you go\"}")                                 \
+    BLOCK_STOP(i)
+
+/* An OpenAI client's response_format reached Z.AI as a json_output tool: its input streams to
+ * the client as message text, and the turn ends with stop, not tool_calls. */
 static void test_xstream_a2o_json_tool(void **state)
 {
     (void)state;
-    static const char in[] =
-        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
-        "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"glm-4.6\","
-        "\"usage\":{\"input_tokens\":20,\"output_tokens\":1}}}\n\n"
-        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
-        "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"json_output\","
-        "\"input\":{}}}\n\n"
-        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-        "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}\n\n"
-        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-        "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"1}\"}}\n\n"
-        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
-        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
-        "\"tool_use\"},\"usage\":{\"output_tokens\":9}}\n\n"
-        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    static const char forced[] = MSG_START JSON_CALL(0) MSG_END("tool_use");
     struct xstream_opts o;
     opts_for("a2o", false, &o);
     o.json_tool = true;
     struct result r;
-    drive(in, sizeof in - 1, &o, 7, 0, &r);
+    drive(forced, sizeof forced - 1, &o, 7, 0, &r);
     assert_int_equal(r.rc, 0);
     assert_true(has(&r, "\"delta\":{\"content\":\"{\\\"a\\\":\"}"));
     assert_true(has(&r, "\"delta\":{\"content\":\"1}\"}"));
@@ -805,9 +821,28 @@ static void test_xstream_a2o_json_tool(void **state)
     assert_string_equal(r.st.stop_reason, "stop");
     check_stream("a2o json tool", &o, r.out.data, r.out.len);
     buf_release(&r.out);
+
+    /* Only offered (thinking on), the model may talk first: the text is held back and dropped
+     * once the tool is called, so the client gets the JSON alone... */
+    static const char talk_then_call[] = MSG_START TALK(0) JSON_CALL(1) MSG_END("tool_use");
+    drive(talk_then_call, sizeof talk_then_call - 1, &o, 5, 0, &r);
+    assert_int_equal(r.rc, 0);
+    assert_false(has(&r, "Here you go"));
+    assert_true(has(&r, "\"delta\":{\"content\":\"1}\"}"));
+    assert_string_equal(r.st.stop_reason, "stop");
+    buf_release(&r.out);
+    /* ...and when it never calls it, the text arrives whole before the end. */
+    static const char talk_only[] = MSG_START TALK(0) MSG_END("end_turn");
+    drive(talk_only, sizeof talk_only - 1, &o, 3, 0, &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "\"delta\":{\"content\":\"Here you go\"}"));
+    assert_string_equal(r.st.stop_reason, "stop");
+    check_stream("a2o json tool, text only", &o, r.out.data, r.out.len);
+    buf_release(&r.out);
+
     /* Without the flag the same stream is an ordinary tool call. */
     o.json_tool = false;
-    drive(in, sizeof in - 1, &o, 0, 0, &r);
+    drive(forced, sizeof forced - 1, &o, 0, 0, &r);
     assert_true(has(&r, "\"name\":\"json_output\""));
     assert_string_equal(r.st.stop_reason, "tool_calls");
     buf_release(&r.out);
