@@ -47,6 +47,17 @@ cJSON *xlate_resp_o2o(const cJSON *openai_resp, const char *model, long *tokens_
 cJSON *xlate_resp_a2a(const cJSON *anthropic_resp, const char *model, long *tokens_in,
                       long *tokens_out);
 
+/* OpenAI-dialect providers take tool names of at most 64 characters; Anthropic clients may
+ * send longer ones (Claude Code's mcp__server__tool names). A longer name travels as its
+ * first 55 characters, '_' and 8 hex digits of its hash, and answers are mapped back. */
+#define XLATE_TOOL_NAME_MAX 64
+void xlate_tool_name_short(const char *name, char out[XLATE_TOOL_NAME_MAX + 1]);
+/* The client's own name for `name` as a provider answered it: the tool of client_tools (an
+ * Anthropic tools array) whose name shortens to it, else name itself. */
+const char *xlate_tool_name_long(const cJSON *client_tools, const char *name);
+/* Puts the client's names back into the tool_use blocks of a translated Anthropic answer. */
+void xlate_restore_tool_names(cJSON *anthropic_resp, const cJSON *client_tools);
+
 /* An OpenAI client's response_format (json_schema, json_object) on its way to an
  * Anthropic-dialect provider, which has no such field: the request forces a call to this tool,
  * whose input_schema is the schema, and the call comes back to the client as the message

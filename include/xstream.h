@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cJSON.h>
+
 #include "api.h"
 #include "buf.h"
 #include "errmap.h"
@@ -17,12 +19,14 @@ struct xstream_opts {
     enum api from; /* provider dialect */
     enum api to;   /* client dialect */
     enum provider_kind provider;
-    const char *model;      /* model name the client asked for; shown in the client's stream */
-    bool include_usage;     /* OpenAI client asked stream_options.include_usage */
-    long input_tokens_hint; /* local estimate for message_start before real usage arrives */
-    size_t max_event_bytes; /* cap per upstream event (0 = 4 MiB) */
-    bool json_tool;         /* Anthropic->OpenAI: the request carried response_format as
-                               XLATE_JSON_TOOL (xlate.h); its call streams as message text */
+    const char *model;         /* model name the client asked for; shown in the client's stream */
+    bool include_usage;        /* OpenAI client asked stream_options.include_usage */
+    long input_tokens_hint;    /* local estimate for message_start before real usage arrives */
+    size_t max_event_bytes;    /* cap per upstream event (0 = 4 MiB) */
+    const cJSON *client_tools; /* OpenAI->Anthropic: the client's tools (borrowed, outlives
+                                  the stream), to give shortened names back (xlate.h) */
+    bool json_tool;            /* Anthropic->OpenAI: the request carried response_format as
+                                  XLATE_JSON_TOOL (xlate.h); its call streams as message text */
 };
 
 struct xstream_stats {

@@ -307,9 +307,14 @@ static bool json_via_tool(const struct exchange *ex)
 
 static cJSON *translate_answer(struct exchange *ex, const cJSON *ans, long *tin, long *tout)
 {
+    if (ex->client == API_ANTHROPIC && ex->dep->dialect == API_OPENAI) {
+        cJSON *out = xlate_resp_o2a(ans, ex->model, tin, tout);
+        if (out)
+            xlate_restore_tool_names(out, json_arr(ex->req, "tools"));
+        return out;
+    }
     if (ex->client == API_ANTHROPIC)
-        return ex->dep->dialect == API_OPENAI ? xlate_resp_o2a(ans, ex->model, tin, tout)
-                                              : xlate_resp_a2a(ans, ex->model, tin, tout);
+        return xlate_resp_a2a(ans, ex->model, tin, tout);
     if (ex->dep->dialect == API_OPENAI)
         return xlate_resp_o2o(ans, ex->model, tin, tout);
     if (!json_via_tool(ex))
@@ -432,6 +437,7 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
                                   .model = ex->model,
                                   .include_usage = ex->include_usage,
                                   .input_tokens_hint = ex->est_in,
+                                  .client_tools = json_arr(ex->req, "tools"),
                                   .json_tool = json_via_tool(ex)};
         ex->xs = xstream_new(&xo);
     }

@@ -39,6 +39,14 @@ static const char *const oai_top[] = {"model",
                                       "disable_reasoning",
                                       "clear_thinking",
                                       NULL};
+/* OpenAI's rule for function names, which Cerebras enforces too. */
+#define FN_NAME_RULE "string does not match pattern '^[a-zA-Z0-9_-]{1,64}$'"
+static bool fn_name_ok(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    return n >= 1 && n <= 64 && s[n] == '\0';
+}
+
 static const char *const oai_msg[] = {"role",         "content",   "name", "tool_calls",
                                       "tool_call_id", "reasoning", NULL};
 static const char *const oai_call[] = {"id", "type", "function", "index", NULL};
@@ -161,6 +169,9 @@ static int oai_tool_calls(struct why *w, const cJSON *m, int i)
                         "body.messages[%d].tool_calls[%d].function: name and arguments "
                         "must be strings",
                         i, j);
+        if (!fn_name_ok(json_str(fn, "name")))
+            return fail(w, "body.messages[%d].tool_calls[%d].function.name: %s", i, j,
+                        FN_NAME_RULE);
         j++;
     }
     return 0;
@@ -253,6 +264,8 @@ static int oai_tools(struct why *w, const cJSON *tools)
         const cJSON *params = cJSON_GetObjectItemCaseSensitive(fn, "parameters");
         if (!json_str(fn, "name") || (params && !cJSON_IsObject(params)))
             return fail(w, "body.tools[%d].function: needs a name and object parameters", i);
+        if (!fn_name_ok(json_str(fn, "name")))
+            return fail(w, "body.tools[%d].function.name: %s", i, FN_NAME_RULE);
         i++;
     }
     return 0;

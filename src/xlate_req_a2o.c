@@ -289,12 +289,14 @@ static cJSON *tool_call(struct a2o *st, const cJSON *block)
         id = idbuf;
     }
     const char *name = json_str(block, "name");
+    char short_name[XLATE_TOOL_NAME_MAX + 1];
+    xlate_tool_name_short(name && name[0] ? name : "unnamed_tool", short_name);
     const cJSON *input = json_obj(block, "input");
     char *args = input ? json_print(input) : NULL;
     cJSON *tc = cJSON_CreateObject();
     cJSON *fn = cJSON_CreateObject();
-    bool ok = xlate_add_str(fn, "name", name && name[0] ? name : "unnamed_tool") &&
-              xlate_add_str(fn, "arguments", args ? args : "{}");
+    bool ok =
+        xlate_add_str(fn, "name", short_name) && xlate_add_str(fn, "arguments", args ? args : "{}");
     cJSON_free(args);
     ok = xlate_add_str(tc, "id", id) && xlate_add_str(tc, "type", "function") && ok;
     if (!xlate_add(tc, "function", fn) || !ok) {
@@ -382,8 +384,10 @@ static cJSON *function_tool(const cJSON *t)
     /* Typed tools other than "custom" are Anthropic server tools; no OpenAI equivalent. */
     if (!name || !name[0] || (type && strcmp(type, "custom") != 0))
         return NULL;
+    char short_name[XLATE_TOOL_NAME_MAX + 1];
+    xlate_tool_name_short(name, short_name);
     cJSON *fn = cJSON_CreateObject();
-    bool ok = xlate_add_str(fn, "name", name);
+    bool ok = xlate_add_str(fn, "name", short_name);
     if (json_str(t, "description"))
         ok = xlate_add_str(fn, "description", json_str(t, "description")) && ok;
     ok = xlate_add(fn, "parameters", xlate_schema_copy(json_obj(t, "input_schema"))) && ok;
@@ -408,9 +412,11 @@ static cJSON *tool_choice(const cJSON *tc)
     const char *name = json_str(tc, "name");
     if (strcmp(type, "tool") != 0 || !name)
         return NULL;
+    char short_name[XLATE_TOOL_NAME_MAX + 1];
+    xlate_tool_name_short(name, short_name);
     cJSON *out = cJSON_CreateObject();
     cJSON *fn = cJSON_CreateObject();
-    bool ok = xlate_add_str(fn, "name", name);
+    bool ok = xlate_add_str(fn, "name", short_name);
     if (!xlate_add(out, "function", fn) || !ok || !xlate_add_str(out, "type", "function")) {
         cJSON_Delete(out);
         return NULL;

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,37 @@ void xlate_errf(char *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, XLATE_ERR_LEN, fmt, ap);
     va_end(ap);
+}
+
+void xlate_tool_name_short(const char *name, char out[XLATE_TOOL_NAME_MAX + 1])
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n <= XLATE_TOOL_NAME_MAX) {
+        memcpy(out, name ? name : "", n + 1);
+        return;
+    }
+    uint32_t h = 2166136261u; /* FNV-1a: only switchboard maps it back, any stable hash does */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    snprintf(out, XLATE_TOOL_NAME_MAX + 1, "%.55s_%08x", name, (unsigned)h);
+}
+
+const char *xlate_tool_name_long(const cJSON *client_tools, const char *name)
+{
+    if (!name || strlen(name) != XLATE_TOOL_NAME_MAX)
+        return name;
+    const cJSON *tools = cJSON_IsArray(client_tools) ? client_tools : NULL, *t;
+    cJSON_ArrayForEach(t, tools)
+    {
+        const char *full = json_str(t, "name");
+        char s[XLATE_TOOL_NAME_MAX + 1];
+        if (full && strlen(full) > XLATE_TOOL_NAME_MAX) {
+            xlate_tool_name_short(full, s);
+            if (strcmp(s, name) == 0)
+                return full;
+        }
+    }
+    return name;
 }
 
 bool xlate_add(cJSON *obj, const char *key, cJSON *item)

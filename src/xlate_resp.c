@@ -382,6 +382,21 @@ cJSON *xlate_resp_a2o(const cJSON *anthropic_resp, const char *model, long *toke
     return out;
 }
 
+void xlate_restore_tool_names(cJSON *anthropic_resp, const cJSON *client_tools)
+{
+    cJSON *content = cJSON_GetObjectItemCaseSensitive(anthropic_resp, "content");
+    if (!cJSON_IsArray(content))
+        return;
+    cJSON *b;
+    cJSON_ArrayForEach(b, content)
+    {
+        const char *name = json_str(b, "name");
+        const char *full = xlate_tool_name_long(client_tools, name);
+        if (full != name)
+            replace(b, "name", cJSON_CreateString(full)); /* on OOM the short name stays */
+    }
+}
+
 static bool is_json_tool_call(const cJSON *b)
 {
     const char *type = json_str(b, "type"), *name = json_str(b, "name");

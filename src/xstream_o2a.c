@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "xlate.h"
 #include "xstream_internal.h"
 
 #define MAX_SLOTS 1024
@@ -274,7 +275,7 @@ static int add_tool(struct xstream *x, const cJSON *tc, int pos)
     int oa_index = di >= 0 && di < 1e6 ? (int)di : pos;
     const char *id = json_str(tc, "id");
     const cJSON *fn = json_obj(tc, "function");
-    const char *name = json_str(fn, "name");
+    const char *name = xlate_tool_name_long(x->o.client_tools, json_str(fn, "name"));
     const char *args = json_str(fn, "arguments");
     int rc = 0;
     struct xstream_slot *s =

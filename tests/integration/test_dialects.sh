@@ -82,6 +82,25 @@ echo "$r" | json_get "d['finish_reason']=='stop' and not d['tools'] and sorted(j
     fail "response_format stream via zai: not the schema's JSON as text: $r"
 pass "openai response_format via zai: schema-shaped JSON as the message text, streaming and not"
 
+# A Claude Code MCP tool whose name passes OpenAI's 64-character limit (the Cerebras mock
+# refuses such names as Cerebras does): it travels shortened and comes back under its own name,
+# streaming and not, and the next turn's history carries it again.
+mcp=mcp__claude_ai_Google_Drive__google_drive_search_files_in_shared_folder
+tools_mcp="[{\"name\":\"$mcp\",\"description\":\"search\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}}]"
+sb_post /v1/messages "{\"model\":\"glm-4.6\",\"max_tokens\":1000,\"tools\":$tools_mcp,\"messages\":[{\"role\":\"user\",\"content\":\"use the tool\"}]}" \
+    -D "$T/h" >"$T/mcp.json"
+grep -qi '^x-switchboard-provider: cerebras' "$T/h" || fail "long tool name not served by cerebras: $(cat "$T/h") $(cat "$T/mcp.json")"
+json_get "d['stop_reason']=='tool_use' and d['content'][-1]['name']=='$mcp'" <"$T/mcp.json" | grep -q True ||
+    fail "long tool name not given back: $(cat "$T/mcp.json")"
+id=$(json_get "d['content'][-1]['id']" <"$T/mcp.json")
+sb_post /v1/messages "{\"model\":\"glm-4.6\",\"max_tokens\":1000,\"stream\":true,\"tools\":$tools_mcp,\"messages\":[{\"role\":\"user\",\"content\":\"use the tool\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"$id\",\"name\":\"$mcp\",\"input\":{\"query\":\"x\"}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"$id\",\"content\":\"found\"}]},{\"role\":\"assistant\",\"content\":\"ok\"},{\"role\":\"user\",\"content\":\"use the tool again\"}]}" \
+    -D "$T/h" >"$T/mcp.sse"
+grep -qi '^x-switchboard-provider: cerebras' "$T/h" || fail "long tool name stream not served by cerebras: $(cat "$T/h")"
+r=$($CHECK anthropic <"$T/mcp.sse") || fail "long tool name stream invalid: $(head -c 800 "$T/mcp.sse")"
+echo "$r" | json_get "d['stop_reason']=='tool_use' and d['tools'][0]['name']=='$mcp'" | grep -q True ||
+    fail "long tool name not given back in the stream: $r"
+pass "a ${#mcp}-character MCP tool name via cerebras: shortened there, its own name back, streaming and not"
+
 # Nothing was rejected by the strict mocks along the way.
 [ "$(mock_stat cerebras rejected)" = 0 ] || fail "cerebras mock rejected a translated request (see mock log)"
 [ "$(mock_stat zai rejected)" = 0 ] || fail "zai mock rejected a translated request (see mock log)"

@@ -931,6 +931,47 @@ static void test_xlate_req_a2o_structured_output(void **state)
     cJSON_Delete(out);
 }
 
+/* MCP tools in Claude Code are named mcp__server__tool and may pass 64 characters, the OpenAI
+ * limit: such names travel shortened, the same way in tools, tool_choice and history, and map
+ * back. */
+static void test_xlate_req_a2o_long_tool_names(void **state)
+{
+    (void)state;
+    const char *long_name =
+        "mcp__claude_ai_Google_Drive__google_drive_search_files_in_shared_folder";
+    assert_true(strlen(long_name) > 64);
+    char in[2048];
+    snprintf(in, sizeof in,
+             "{'model':'m','messages':[{'role':'user','content':'x'},{'role':'assistant','content':"
+             "[{'type':'tool_use','id':'t1','name':'%s','input':{}}]},{'role':'user','content':"
+             "[{'type':'tool_result','tool_use_id':'t1','content':'ok'}]}],'tools':[{'name':'%s',"
+             "'input_schema':{'type':'object'}},{'name':'Bash','input_schema':{'type':'object'}}],"
+             "'tool_choice':{'type':'tool','name':'%s'}}",
+             long_name, long_name, long_name);
+    cJSON *out = run(xlate_req_a2o, in, &cerebras);
+    const char *sent = str(get(cJSON_GetArrayItem(get(out, "tools"), 0), "function"), "name");
+    assert_non_null(sent);
+    assert_int_equal(strlen(sent), 64);
+    assert_memory_equal(sent, long_name, 55);
+    assert_int_equal(sent[55], '_');
+    assert_string_equal(str(get(cJSON_GetArrayItem(get(out, "tools"), 1), "function"), "name"),
+                        "Bash");
+    assert_string_equal(str(get(get(out, "tool_choice"), "function"), "name"), sent);
+    const cJSON *call =
+        cJSON_GetArrayItem(get(cJSON_GetArrayItem(get(out, "messages"), 1), "tool_calls"), 0);
+    assert_string_equal(str(get(call, "function"), "name"), sent);
+    /* back: only a name one of the client's tools shortens to is mapped */
+    cJSON *req = parse(in);
+    assert_string_equal(xlate_tool_name_long(get(req, "tools"), sent), long_name);
+    assert_string_equal(xlate_tool_name_long(get(req, "tools"), "Bash"), "Bash");
+    char other[65];
+    memset(other, 'x', 64);
+    other[64] = '\0';
+    assert_string_equal(xlate_tool_name_long(get(req, "tools"), other), other);
+    cJSON_Delete(req);
+    cJSON_Delete(out);
+}
+
 static void test_xlate_req_a2o_long_user_id_is_cut(void **state)
 {
     (void)state;
@@ -1594,6 +1635,7 @@ int main(void)
         cmocka_unit_test(test_xlate_req_a2o_history_reasoning),
         cmocka_unit_test(test_xlate_req_a2o_params_and_dropped_fields),
         cmocka_unit_test(test_xlate_req_a2o_structured_output),
+        cmocka_unit_test(test_xlate_req_a2o_long_tool_names),
         cmocka_unit_test(test_xlate_req_o2a_response_format_as_tool),
         cmocka_unit_test(test_xlate_req_a2o_long_user_id_is_cut),
         cmocka_unit_test(test_xlate_req_o2a_conversation),
