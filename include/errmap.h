@@ -18,7 +18,8 @@ enum err_class {
                    until reset */
     ERRC_AUTH,  /* 401/403 from the provider: fall back, mark auth failed */
     ERRC_NOT_FOUND,   /* the provider lacks the model (404, Z.AI 1211): fall back, cool down */
-    ERRC_CONTEXT,     /* context length exceeded: fall back without cooldown */
+    ERRC_CONTEXT,     /* this deployment cannot take this request (context too long, images
+                         to a text-only model): fall back without cooldown */
     ERRC_BAD_REQUEST, /* any other 4xx: the client's problem, returned to it */
     ERRC_SERVER,      /* 5xx, 529, overloaded: retry, then fall back */
     ERRC_TIMEOUT,     /* no first byte in time, or a stalled stream */

@@ -115,10 +115,17 @@ static enum err_class class_by_code(const char *code, const char *msg)
     return ERRC_NONE;
 }
 
+/* A request this deployment cannot take but another may: too long for its context window,
+ * or content it does not accept (images sent to a text-only model). */
 static bool is_context_message(const char *msg)
 {
-    return contains_ci(msg, "maximum context length") || contains_ci(msg, "prompt is too long") ||
-           contains_ci(msg, "context window") || contains_ci(msg, "context length");
+    if (contains_ci(msg, "maximum context length") || contains_ci(msg, "prompt is too long") ||
+        contains_ci(msg, "context window") || contains_ci(msg, "context length"))
+        return true;
+    bool media = contains_ci(msg, "image") || contains_ci(msg, "vision") ||
+                 contains_ci(msg, "multimodal") || contains_ci(msg, "image_url");
+    return media && (contains_ci(msg, "not support") || contains_ci(msg, "unsupported") ||
+                     contains_ci(msg, "does not accept") || contains_ci(msg, "not allowed"));
 }
 
 static enum err_class class_by_type(const char *type, int status)
@@ -217,7 +224,7 @@ static enum err_class decide(int status, const char *type, const char *code, con
         return ERRC_CONTEXT;
     if (c == ERRC_NONE)
         c = class_by_code(code, msg);
-    if (c == ERRC_NONE && may_be_context && is_context_message(msg))
+    if ((c == ERRC_NONE || c == ERRC_BAD_REQUEST) && may_be_context && is_context_message(msg))
         c = ERRC_CONTEXT;
     if (c == ERRC_NONE)
         c = class_by_type(type, status);

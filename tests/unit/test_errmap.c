@@ -107,6 +107,20 @@ static const struct body_case cases[] = {
      "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is "
      "too long: 215000 tokens > 200000 maximum\"}}",
      ERRC_CONTEXT, "invalid_request_error", "", "prompt is too long"},
+    /* a text-only model refusing an image: another deployment may take it */
+    {400,
+     "{\"error\":{\"message\":\"Image inputs are not supported by this model\",\"type\":"
+     "\"invalid_request_error\",\"param\":\"messages\",\"code\":\"wrong_api_format\"}}",
+     ERRC_CONTEXT, "invalid_request_error", "wrong_api_format", "Image inputs are not"},
+    {400,
+     "{\"error\":{\"message\":\"messages.0.content.1: image_url is unsupported\",\"type\":"
+     "\"invalid_request_error\"}}",
+     ERRC_CONTEXT, "invalid_request_error", "", "messages.0.content.1"},
+    /* an ordinary 400 about some other field stays a bad request */
+    {400,
+     "{\"error\":{\"message\":\"temperature: not supported\",\"type\":"
+     "\"invalid_request_error\"}}",
+     ERRC_BAD_REQUEST, "invalid_request_error", "", "temperature"},
     {429,
      "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\","
      "\"param\":null,\"code\":\"insufficient_quota\"}}",
