@@ -12,8 +12,8 @@
 
 #include <civetweb.h>
 
-#include "clock.h"
 #include "app.h"
+#include "clock.h"
 #include "http_front.h"
 #include "json.h"
 #include "reqlog.h"

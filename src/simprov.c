@@ -15,8 +15,8 @@
 
 #include <civetweb.h>
 
-#include "clock.h"
 #include "buf.h"
+#include "clock.h"
 #include "json.h"
 #include "simprov_fault.h"
 #include "simprov_reply.h"

@@ -3,7 +3,6 @@
  * short-lived worker threads. Everything goes through switchboard's real front door over
  * loopback; every wait and every transfer gives up as soon as traffic_stop is called. */
 #include "traffic.h"
-#include "clock.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,6 +13,8 @@
 
 #include <cJSON.h>
 #include <curl/curl.h>
+
+#include "clock.h"
 
 #define MAX_BURST    5
 #define CONNECT_MS   2000L

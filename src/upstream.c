@@ -2,7 +2,6 @@
  * handle; a share object pools connections, DNS and TLS sessions across threads. The multi
  * loop lets us wait on the transfer and on the client's socket at the same time. */
 #include "upstream.h"
-#include "clock.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,6 +16,8 @@
 #include <time.h>
 
 #include <curl/curl.h>
+
+#include "clock.h"
 
 /* After this long without an answer we start watching the client's socket; most answers on
  * the hot path arrive sooner, so they never pay for finding the socket. */
