@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui_keys.h"
+#include "ui/ui_keys.h"
 
 void ui_ctl_msg(struct ui_ctx *c, enum ui_tone tone, const char *fmt, ...)
 {

@@ -6,11 +6,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "state.h"
-#include "ui.h"
-#include "ui_format.h"
-#include "ui_keys.h"
-#include "ui_layout.h"
+#include "route/state.h"
+#include "ui/ui.h"
+#include "ui/ui_format.h"
+#include "ui/ui_keys.h"
+#include "ui/ui_layout.h"
 
 #define UI_MSG_MS     5000 /* how long a command's result stays in the status line */
 #define UI_FILTER_MAX 64

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "errmap.h"
+#include "core/buf.h"
+#include "core/errmap.h"
 #include "fuzz_common.h"
-#include "json.h"
-#include "tokest.h"
-#include "xlate.h"
+#include "core/json.h"
+#include "core/tokest.h"
+#include "xlate/xlate.h"
 
 static void translate_for(const cJSON *req, enum api client, enum api dialect,
                           enum provider_kind kind, bool stream)

@@ -107,8 +107,8 @@ pass "--check: valid config described (exit 0), invalid one exit 2 with file:lin
 
 # --help names every option the parser accepts, and every command.
 help=$("$SB_BIN" --help)
-opts=$(grep -oE '\{"[a-z-]+", +(no|required)_argument' "$SB_SRC/src/main.c" | grep -oE '"[a-z-]+"' | tr -d '"')
-[ "$(wc -w <<<"$opts")" -ge 10 ] || fail "could not read the options from src/main.c: $opts"
+opts=$(grep -oE '\{"[a-z-]+", +(no|required)_argument' "$SB_SRC/src/app/main.c" | grep -oE '"[a-z-]+"' | tr -d '"')
+[ "$(wc -w <<<"$opts")" -ge 10 ] || fail "could not read the options from src/app/main.c: $opts"
 for o in $opts; do grep -q -- "--$o" <<<"$help" || fail "--help does not mention --$o"; done
 for cmd in claude configure-claude statusline; do
     grep -qE "^  $cmd( |$)" <<<"$help" || fail "--help does not describe the $cmd command"

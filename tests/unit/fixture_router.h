@@ -4,7 +4,7 @@
 #define SB_FIXTURE_ROUTER_H
 
 #include "fixture_config.h"
-#include "router.h"
+#include "route/router.h"
 
 #define T0 1000000 /* arbitrary monotonic start, in ms */
 

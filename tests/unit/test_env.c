@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "env.h"
+#include "config/env.h"
 
 static char path[64];
 

@@ -12,7 +12,7 @@
 #include <cJSON.h>
 #include <cmocka.h>
 
-#include "reqlog.h"
+#include "front/reqlog.h"
 
 struct tmp {
     char path[64];

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "fixture_config.h"
-#include "state.h"
+#include "route/state.h"
 
 #define T0 1000000
 

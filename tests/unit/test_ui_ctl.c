@@ -11,9 +11,9 @@
 #include <cmocka.h>
 
 #include "../../ui/ui_int.h"
-#include "config.h"
-#include "ratelimit.h"
-#include "state.h"
+#include "config/config.h"
+#include "core/ratelimit.h"
+#include "route/state.h"
 
 static const char yaml[] = "model_list:\n"
                            "  - model_name: glm-4.6\n"

@@ -1,0 +1,44 @@
+/* app: the composition root. Owns the config, the state, the HTTP front and the view, and
+ * starts and stops them in order. */
+#ifndef SB_APP_H
+#define SB_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "config/config.h"
+#include "front/front_env.h"
+#include "route/state.h"
+
+struct app_opts {
+    const char *config_path; /* default ./config.yaml */
+    const char *env_path;    /* default ./.env */
+    const char *host;        /* overrides the config; NULL = config */
+    int port;                /* overrides the config; -1 = config, 0 = any free port */
+    bool headless;
+    bool demo;
+    const char *log_file; /* JSON lines, one per request; NULL = default when the TUI runs */
+    bool log_bodies;
+    double grace_s; /* shutdown grace period for open streams */
+    bool check;     /* validate the config, describe it and exit */
+};
+
+struct http_front;
+struct demo;
+
+struct app {
+    struct app_opts opts;
+    struct front_env env; /* state, request log, URL, shutdown flags: what the front sees */
+    struct http_front *front;
+    struct demo *demo;
+    volatile sig_atomic_t stop;
+};
+
+/* Runs switchboard with these options until a signal or the user stops it. Returns the
+ * process exit status (2 for configuration errors). */
+int app_main(const struct app_opts *o);
+/* Re-reads the config file and .env; on success swaps it in. 0, or -1 with err set to the
+ * file:line:col message (the old config stays). Thread-safe. */
+int app_reload(struct app *app, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,30 @@
+/* reqlog: the request log file, one JSON object per line with the full attempt trail. Never
+ * request bodies unless asked, never keys. Thread-safe (one write per line). */
+#ifndef SB_REQLOG_H
+#define SB_REQLOG_H
+
+#include <stdbool.h>
+
+#include "route/state.h"
+
+struct reqlog;
+
+/* Opens path for appending (creating its directory). NULL with errno set on failure. */
+struct reqlog *reqlog_open(const char *path);
+void reqlog_close(struct reqlog *l);
+/* Appends one line for a finished request. */
+void reqlog_write(struct reqlog *l, const struct request_rec *rec);
+/* Appends one line for an event ("cooldown started", "config reloaded"): {"ts","event","msg"}. */
+void reqlog_event(struct reqlog *l, const char *event, const char *msg);
+/* Formats a request as JSON (the same object reqlog_write writes). Caller frees. */
+char *reqlog_format(const struct request_rec *rec);
+
+/* --log-bodies: bodies are cut to this many bytes each (at a UTF-8 boundary, invalid bytes
+ * replaced), and a cut body is marked "request_body_truncated" / "response_body_truncated". */
+#define REQLOG_BODY_MAX (64u << 10)
+/* Like reqlog_write, with "request_body" (the client's request) and "response_body" (the last
+ * provider answer, or error body, as received); either may be NULL. Headers are never logged. */
+void reqlog_write_bodies(struct reqlog *l, const struct request_rec *rec, const char *request,
+                         size_t request_len, const char *response, size_t response_len);
+
+#endif
