@@ -370,6 +370,7 @@ enum ui_tone ui_badge_tone(const struct dep_snapshot *d, bool forced)
     case DEP_PROBING:
     case DEP_RPM_FULL:
     case DEP_TPM_LOW:
+    case DEP_BUSY:
         return UI_TONE_WARN;
     case DEP_AUTH_FAILED:
     case DEP_QUOTA:

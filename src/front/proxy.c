@@ -114,8 +114,8 @@ static void note_skip(struct exchange *ex, int dep_idx, enum admit adm)
         } else {
             struct router_dep_view v;
             if (state_dep_view(ex->env->st, ex->cfg, dep_idx, &v, NULL))
-                snprintf(a->note, sizeof a->note, "skipped: %s%s%s", router_status_name(v.status),
-                         v.reason[0] ? " - " : "", v.reason);
+                snprintf(a->note, sizeof a->note, "skipped: %s%s%.130s",
+                         router_status_name(v.status), v.reason[0] ? " - " : "", v.reason);
             else
                 snprintf(a->note, sizeof a->note, "skipped: the config was reloaded");
         }
