@@ -73,7 +73,7 @@ struct attempt_outcome {
     bool was_probe;
     long booked;       /* admit_grant.booked of this attempt */
     double reset_in_s; /* a plan limit's reset time named in the error text, seconds from the
-                          answer; -1 when none (the state works it out from the wall clock) */
+                          answer; 0 when none (the state works it out from the wall clock) */
 };
 
 /* Events router_finish reports, for logs and the headless view. */

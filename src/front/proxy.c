@@ -17,10 +17,13 @@
 #include "core/strutil.h"
 #include "core/tokest.h"
 #include "front/front_env.h"
+#include "front/answer.h"
 #include "front/http_reply.h"
+#include "front/proxy_wait.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
 #include "route/state.h"
+#include "route/waitq.h"
 #include "xlate/xlate.h"
 #include "xlate/xstream.h"
 
@@ -60,9 +63,16 @@ struct exchange {
     struct upstream_error err;
     bool any_admitted;
     bool force_fallback; /* x-switchboard-force-fallback: this request skips the primaries */
+    bool asked;          /* the candidates have been asked once (later asks are not fresh) */
+    unsigned events;     /* ROUTER_EV_* of the last attempt */
+    double hold_t0;      /* when the request started waiting for room (0: it did not) */
 
     /* per attempt */
     const struct deployment_cfg *dep;
+    struct admit_grant grant; /* the router's admission: budget, booking, probe */
+    long want;                /* output budget asked of this deployment (client's within cap) */
+    long tokens_cached;       /* of the answer's input, read from the provider's cache */
+    char stop_reason[32];     /* the answer's, in the client's vocabulary */
     struct xstream *xs;
     struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
     bool committed;
@@ -128,7 +138,8 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
     const struct deployment_cfg *d = ex->dep;
     struct xlate_opts o = {.provider = d->kind,
                            .model = d->model,
-                           .max_tokens_cap = d->max_tokens,
+                           .max_tokens_cap =
+                               ex->grant.budget > 0 ? ex->grant.budget : d->max_tokens,
                            .stream = ex->stream};
     cJSON *out;
     if (ex->client == API_ANTHROPIC)
@@ -146,30 +157,51 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
     return s;
 }
 
-static void served_headers(struct exchange *ex, struct http_hdr *h, int *n, char *overhead,
-                           size_t olen, char *rid, size_t rlen)
+/* Time the request spent held waiting for room before this attempt. */
+static double waited_ms(const struct exchange *ex)
 {
-    double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms;
-    snprintf(overhead, olen, "%.3f", spent < 0 ? 0 : spent);
-    snprintf(rid, rlen, "req_sb%llu", (unsigned long long)ex->rec.id);
+    double w = ex->hold_t0 > 0 ? ex->attempt_t0 - ex->hold_t0 : 0;
+    return (w > 0 ? w : 0) + ex->rec.wait_ms;
+}
+
+/* Headers of a served answer. scratch holds their formatted values (SERVED_SCRATCH). */
+#define SERVED_MAX     8
+#define SERVED_SCRATCH 160
+static void served_headers(struct exchange *ex, struct http_hdr *h, int *n,
+                           char scratch[4][SERVED_SCRATCH])
+{
+    double wait = waited_ms(ex);
+    double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms - wait;
+    snprintf(scratch[0], SERVED_SCRATCH, "%.3f", spent < 0 ? 0 : spent);
+    snprintf(scratch[1], SERVED_SCRATCH, "req_sb%llu", (unsigned long long)ex->rec.id);
     /* The header goes out before the attempt is recorded, so the serving entry is added here. */
     if (ex->dep)
         trail_add(ex, ex->dep->id, 200, NULL);
     int k = 0;
     h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
     h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
-    h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", overhead};
-    h[k++] = (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", rid};
+    h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", scratch[0]};
+    h[k++] =
+        (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", scratch[1]};
+    if (wait > 0) {
+        snprintf(scratch[2], SERVED_SCRATCH, "%.0f", wait);
+        h[k++] = (struct http_hdr){"x-switchboard-wait-ms", scratch[2]};
+    }
+    if (ex->grant.lowered) {
+        /* the client may see a max_tokens stop it did not ask for: say why */
+        snprintf(scratch[3], SERVED_SCRATCH, "%ld (lowered from %ld)", ex->grant.budget, ex->want);
+        h[k++] = (struct http_hdr){"x-switchboard-output-budget", scratch[3]};
+    }
     *n = k;
 }
 
 /* Sends the head with what ex->out holds: the client's stream has begun. */
 static int commit_stream(struct exchange *ex)
 {
-    struct http_hdr h[6];
+    struct http_hdr h[SERVED_MAX];
     int n;
-    char overhead[32], rid[48];
-    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
+    char scratch[4][SERVED_SCRATCH];
+    served_headers(ex, h, &n, scratch);
     ex->committed = true;
     double now = clock_mono_ms();
     ex->rec.ttft_ms = now - ex->t0;
@@ -332,6 +364,9 @@ static bool send_answer(struct exchange *ex)
     long tin = 0, tout = 0;
     cJSON *client = ans ? translate_answer(ex, ans, &tin, &tout) : NULL;
     cJSON_Delete(ans);
+    if (client)
+        answer_facts(client, ex->client, &ex->tokens_cached, ex->stop_reason,
+                     sizeof ex->stop_reason);
     char *s = client ? json_print(client) : NULL;
     cJSON_Delete(client);
     if (!s) {
@@ -340,10 +375,10 @@ static bool send_answer(struct exchange *ex)
     }
     ex->rec.tokens_in = tin;
     ex->rec.tokens_out = tout;
-    struct http_hdr h[6];
+    struct http_hdr h[SERVED_MAX];
     int n;
-    char overhead[32], rid[48];
-    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
+    char scratch[4][SERVED_SCRATCH];
+    served_headers(ex, h, &n, scratch);
     ex->committed = true;
     double now = clock_mono_ms();
     ex->rec.ttft_ms = now - ex->t0;
@@ -379,10 +414,30 @@ static void fill_upstream_req(struct exchange *ex, struct upstream_req *r, const
     };
 }
 
+/* The budget this attempt ran with, for the log: "budget 32000 -> 4096 (lowered)", and
+ * whether the answer stopped there. */
+static void note_budget(struct exchange *ex, struct attempt_rec *a, bool ok)
+{
+    bool cut = ok && ex->grant.lowered && answer_stopped_at_budget(ex->stop_reason);
+    if (ok) {
+        ex->rec.budget_asked = ex->want;
+        ex->rec.budget_sent = ex->grant.budget;
+        ex->rec.budget_cut = cut;
+        ex->rec.tokens_cached = ex->tokens_cached;
+    }
+    if (a && ok && ex->grant.lowered)
+        snprintf(a->note, sizeof a->note, "output budget lowered %ld -> %ld to fit now%s", ex->want,
+                 ex->grant.budget, cut ? "; the answer stopped there" : "");
+}
+
 static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe,
                            const struct upstream_result *res)
 {
-    struct attempt_outcome o = {.ok = ok, .status = res->status, .rl = res->rl, .was_probe = probe};
+    struct attempt_outcome o = {.ok = ok,
+                                .status = res->status,
+                                .rl = res->rl,
+                                .was_probe = probe,
+                                .booked = ex->grant.booked};
     bool counted = false; /* the provider said how many input tokens it counted */
     if (!ok)
         o.err = ex->err;
@@ -393,6 +448,8 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         o.tokens_out = st.tokens_out;
         ex->rec.tokens_in = st.tokens_in;
         ex->rec.tokens_out = st.tokens_out;
+        ex->tokens_cached = st.tokens_cached;
+        snprintf(ex->stop_reason, sizeof ex->stop_reason, "%s", st.stop_reason);
         counted = st.got_usage;
     } else {
         o.tokens_in = ex->rec.tokens_in;
@@ -401,8 +458,9 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
     }
     if (ok && counted)
         state_token_sample(ex->env->st, ex->cfg, dep_idx, ex->est_in, o.tokens_in);
+    o.tokens_cached = ex->tokens_cached;
     double ttft = ok && ex->committed && ex->stream ? ex->attempt_ttft : -1;
-    state_attempt_end(ex->env->st, dep_idx, &o, res->total_ms, ttft);
+    ex->events = state_attempt_end(ex->env->st, dep_idx, &o, res->total_ms, ttft);
     struct attempt_rec *a = rec_attempt(ex);
     if (a) {
         str_copy(a->dep, sizeof a->dep, ex->dep->id);
@@ -412,6 +470,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         if (!ok)
             str_copy(a->note, sizeof a->note, ex->err.message);
     }
+    note_budget(ex, a, ok);
     /* A committed attempt is in the trail already (see served_headers). A failure that came
      * with a 2xx status (cut, stalled, not JSON) is named by its class: "=200" would read as a
      * success. */
@@ -425,6 +484,8 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
 static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe, const char *body)
 {
     ex->dep = &ex->cfg->deps[dep_idx];
+    ex->tokens_cached = 0;
+    ex->stop_reason[0] = '\0';
     struct buf url;
     buf_init(&url, 0);
     upstream_url(ex->dep->api_base, ex->dep->dialect, &url);
@@ -480,21 +541,59 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     return out;
 }
 
+static bool client_gone_cb(void *ud)
+{
+    struct exchange *ex = ud;
+    return __atomic_load_n(&ex->env->abort_upstream, __ATOMIC_ACQUIRE) ||
+           proxy_socket_closed(http_client_fd(ex->c));
+}
+
+/* What this request asks of candidate i: its input as that provider counts it, its output
+ * budget within the deployment's cap, and the smallest budget worth lowering it to. */
+static void ask_of(struct exchange *ex, int i, struct admit_ask *a)
+{
+    int dep_idx = ex->plan.dep[i];
+    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
+    long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
+    *a = (struct admit_ask){
+        .input = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in),
+        .want = cap,
+        .floor = ex->cfg->min_output_tokens,
+        .fresh = !ex->asked,
+    };
+}
+
+static enum admit admit_candidate(struct exchange *ex, int i)
+{
+    struct admit_ask ask;
+    ask_of(ex, i, &ask);
+    ex->want = ask.want;
+    if (ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i])
+        return ADMIT_SKIP_FORCED;
+    return state_admit_ask(ex->env->st, &ex->plan, i, &ask, &ex->grant);
+}
+
+/* After a momentary refusal (queue_exceeded, Z.AI 1303) the same deployment gets one more
+ * try once its back-off (about a second) is over. */
+static bool retry_after_backoff(struct exchange *ex, int dep_idx)
+{
+    struct router_dep_view v;
+    int64_t now;
+    if (!state_dep_view(ex->env->st, ex->cfg, dep_idx, &v, &now))
+        return false;
+    long ms = v.until_ms > now ? (long)(v.until_ms - now) : 0;
+    return proxy_pause(ms, client_gone_cb, ex);
+}
+
 /* Tries candidate i: admit, translate, attempt with quick retries. */
 static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
 {
     int dep_idx = ex->plan.dep[i];
     const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
-    long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
-    /* what this provider will book: our input estimate scaled to its own count, plus the
-     * output budget it reserves up front */
-    long need = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in) + cap;
-    bool probe = false;
-    enum admit adm = ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i]
-                         ? ADMIT_SKIP_FORCED
-                         : state_admit(ex->env->st, &ex->plan, i, need, &probe);
+    enum admit adm = admit_candidate(ex, i);
     if (adm != ADMIT_OK) {
-        note_skip(ex, dep_idx, adm);
+        if (!ex->asked) /* a held request asks again and again: its first skips tell why */
+            note_skip(ex, dep_idx, adm);
         return ATTEMPT_FAILED;
     }
     ex->any_admitted = true;
@@ -502,7 +601,8 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     char err[XLATE_ERR_LEN] = "";
     char *body = build_upstream_body(ex, err);
     if (!body) {
-        struct attempt_outcome o = {.ok = false, .err = {.cls = ERRC_BAD_REQUEST}};
+        struct attempt_outcome o = {
+            .ok = false, .err = {.cls = ERRC_BAD_REQUEST}, .booked = ex->grant.booked};
         ratelimit_init(&o.rl);
         state_attempt_end(ex->env->st, dep_idx, &o, 0, -1);
         set_error(&ex->err, ERRC_BAD_REQUEST, 400, err);
@@ -510,8 +610,9 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
         return ATTEMPT_FAILED;
     }
     enum attempt_result r = ATTEMPT_FAILED;
+    bool backed_off = false;
     for (int tries = 0;; tries++) {
-        r = attempt(ex, dep_idx, probe, body);
+        r = attempt(ex, dep_idx, ex->grant.probe, body);
         if (r == ATTEMPT_DONE)
             break;
         enum err_class cls = ex->err.cls;
@@ -520,10 +621,30 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
             *stop = true;
             break;
         }
-        if (!errmap_is_retryable(cls) || tries >= ex->cfg->num_retries || probe)
+        bool brief = (ex->events & ROUTER_EV_BACKOFF) && !backed_off;
+        if (!brief &&
+            (!errmap_is_retryable(cls) || tries >= ex->cfg->num_retries || ex->grant.probe))
             break;
-        if (state_admit(ex->env->st, &ex->plan, i, need, &probe) != ADMIT_OK)
+        if (brief) {
+            backed_off = true;
+            if (!retry_after_backoff(ex, dep_idx)) {
+                set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
+                *stop = true;
+                break;
+            }
+        }
+        free(body);
+        body = NULL;
+        if (admit_candidate(ex, i) != ADMIT_OK)
             break;
+        body = build_upstream_body(ex, err); /* the budget may differ this time */
+        if (!body) {
+            struct attempt_outcome o = {.err = {.cls = ERRC_BAD_REQUEST},
+                                        .booked = ex->grant.booked};
+            ratelimit_init(&o.rl);
+            state_attempt_end(ex->env->st, dep_idx, &o, 0, -1);
+            break;
+        }
     }
     free(body);
     return r;
@@ -600,22 +721,88 @@ static bool replan(struct exchange *ex)
     return state_plan(ex->env->st, ex->model, &ex->plan) == 0 && ex->plan.cfg == ex->cfg;
 }
 
-static void route(struct exchange *ex)
+/* Asks every candidate in order (planning again after a reload). True when the request is
+ * settled: served, or failed in a way another try cannot help. */
+static bool try_all(struct exchange *ex)
 {
     bool stop = false;
     for (int round = 0; round < 3 && !stop; round++) {
         for (int i = 0; i < ex->plan.n && !stop; i++)
-            if (try_candidate(ex, i, &stop) == ATTEMPT_DONE)
-                return;
+            if (try_candidate(ex, i, &stop) == ATTEMPT_DONE) {
+                ex->asked = true;
+                return true;
+            }
+        ex->asked = true;
         if (stop || !replan(ex))
             break;
     }
+    return stop;
+}
+
+/* Waiting helps only when the candidates are out for their limits (or were all skipped). */
+static bool waiting_may_help(const struct exchange *ex)
+{
+    enum err_class c = ex->err.cls;
+    return ex->cfg->max_wait_s > 0 &&
+           (c == ERRC_NONE || c == ERRC_RATE_LIMIT || c == ERRC_QUOTA || !ex->any_admitted);
+}
+
+static bool hold_attempt(void *ud)
+{
+    return try_all(ud);
+}
+
+static int64_t hold_ready_at(void *ud, bool *busy)
+{
+    struct exchange *ex = ud;
+    struct admit_ask ask = {
+        .input = ex->est_in, .want = ex->want_out, .floor = ex->cfg->min_output_tokens};
+    return state_ready_at(ex->env->st, &ex->plan, &ask, busy);
+}
+
+/* Every candidate is out: hold the request while one will have room within max_wait. */
+static bool hold(struct exchange *ex)
+{
+    struct hold h = {.st = ex->env->st,
+                     .group = ex->plan.group,
+                     .max_wait_ms = ex->cfg->max_wait_s * 1000.0,
+                     .attempt = hold_attempt,
+                     .ready_at = hold_ready_at,
+                     .gone = client_gone_cb,
+                     .ud = ex};
+    double waited = 0;
+    ex->hold_t0 = clock_mono_ms();
+    enum hold_end end = proxy_hold(&h, &waited);
+    ex->hold_t0 = 0;
+    ex->rec.wait_ms += waited;
+    if (end == HOLD_GONE)
+        set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection while waiting");
+    return end == HOLD_SETTLED;
+}
+
+static void route(struct exchange *ex)
+{
+    /* a newcomer queues behind requests already waiting for the same group */
+    bool queue = ex->cfg->max_wait_s > 0 && waitq_busy(state_waitq(ex->env->st), ex->plan.group);
+    if (!queue && try_all(ex))
+        goto settled;
+    if ((queue || waiting_may_help(ex)) && hold(ex))
+        goto settled;
     if (ex->err.cls == ERRC_CLIENT_GONE) {
         ex->rec.status = 499;
         snprintf(ex->rec.error, sizeof ex->rec.error, "client closed the connection");
         return;
     }
     send_failure(ex);
+    return;
+settled:
+    if (ex->committed || ex->err.cls != ERRC_CLIENT_GONE) {
+        if (!ex->committed)
+            send_failure(ex);
+        return;
+    }
+    ex->rec.status = 499;
+    snprintf(ex->rec.error, sizeof ex->rec.error, "client closed the connection");
 }
 
 /* Parses and validates; on failure answers 400 and returns false. */
@@ -658,7 +845,7 @@ static void end_record(struct exchange *ex)
     if (ex->committed && ex->dep)
         str_copy(ex->rec.served_by, sizeof ex->rec.served_by, ex->dep->id);
     ex->rec.latency_ms = clock_mono_ms() - ex->t0;
-    ex->rec.overhead_ms = ex->rec.latency_ms - ex->upstream_ms;
+    ex->rec.overhead_ms = ex->rec.latency_ms - ex->upstream_ms - ex->rec.wait_ms;
     state_request_end(ex->env->st, &ex->rec);
     if (ex->keep_bodies)
         reqlog_write_bodies(ex->env->reqlog, &ex->rec, ex->body, ex->body_len, ex->answer.data,

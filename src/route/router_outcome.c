@@ -260,7 +260,7 @@ static unsigned on_plan(struct dep_rt *d, const struct attempt_outcome *o, int64
 {
     char what[64];
     quota_name(what, sizeof what, o);
-    double s = o->reset_in_s >= 0 ? o->reset_in_s : o->rl.retry_after_s;
+    double s = o->reset_in_s > 0 ? o->reset_in_s : o->rl.retry_after_s;
     return set_quota(d, now, s >= 0 ? now + rt_secs_ms(s) : 0, what, o->err.message);
 }
 
