@@ -156,5 +156,9 @@ struct router_dep_view {
     uint64_t budget_lowered; /* admissions whose output budget was lowered */
 };
 void router_view(const struct router *r, int dep, int64_t now_ms, struct router_dep_view *out);
+/* The same, with status, until and reason for one request's ask (at its floor budget) rather
+ * than for a one-token view: why this request cannot go there now. */
+void router_ask_view(const struct router *r, int dep, const struct admit_ask *ask, int64_t now_ms,
+                     struct router_dep_view *out);
 
 #endif

@@ -184,6 +184,10 @@ bool state_force_fallback(struct state *st);
 bool state_dep_view(struct state *st, const struct config *cfg, int dep,
                     struct router_dep_view *out, int64_t *now_ms);
 
+/* The same for one request's ask (router_ask_view). */
+bool state_ask_view(struct state *st, const struct config *cfg, int dep,
+                    const struct admit_ask *ask, struct router_dep_view *out, int64_t *now_ms);
+
 /* Consistent copy of everything the views show. */
 void state_snapshot(struct state *st, struct snapshot *out);
 

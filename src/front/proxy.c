@@ -30,6 +30,9 @@
 #define MAX_RESPONSE_BYTES (64u << 20) /* a non-streamed answer larger than this is broken */
 #define MAX_ERROR_BODY     (64u << 10)
 #define DEFAULT_OUTPUT     4096 /* output budget assumed when a request gives none */
+/* Tokens a provider counts beyond the messages themselves (roles, chat template, framing),
+ * added to the estimate before a booking provider's budget is fitted to its bucket. */
+#define PROMPT_OVERHEAD 64
 
 /* Why the data callback stopped a transfer. */
 enum sink_stop {
@@ -62,10 +65,12 @@ struct exchange {
     struct buf trail; /* "cerebras=429,zai=200" */
     struct upstream_error err;
     bool any_admitted;
-    bool force_fallback; /* x-switchboard-force-fallback: this request skips the primaries */
-    bool asked;          /* the candidates have been asked once (later asks are not fresh) */
-    unsigned events;     /* ROUTER_EV_* of the last attempt */
-    double hold_t0;      /* when the request started waiting for room (0: it did not) */
+    bool force_fallback;       /* x-switchboard-force-fallback: this request skips the primaries */
+    bool asked;                /* the candidates have been asked once (later asks are not fresh) */
+    bool held_too_long;        /* held for room that did not come within max_wait */
+    struct admit_ask last_ask; /* the last ask made, to explain a skip */
+    unsigned events;           /* ROUTER_EV_* of the last attempt */
+    double hold_t0;            /* when the request started waiting for room (0: it did not) */
 
     /* per attempt */
     const struct deployment_cfg *dep;
@@ -123,7 +128,7 @@ static void note_skip(struct exchange *ex, int dep_idx, enum admit adm)
             snprintf(a->note, sizeof a->note, "skipped: forced fallback");
         } else {
             struct router_dep_view v;
-            if (state_dep_view(ex->env->st, ex->cfg, dep_idx, &v, NULL))
+            if (state_ask_view(ex->env->st, ex->cfg, dep_idx, &ex->last_ask, &v, NULL))
                 snprintf(a->note, sizeof a->note, "skipped: %s%s%.130s",
                          router_status_name(v.status), v.reason[0] ? " - " : "", v.reason);
             else
@@ -556,7 +561,7 @@ static void ask_of(struct exchange *ex, int i, struct admit_ask *a)
     const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
     long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
     *a = (struct admit_ask){
-        .input = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in),
+        .input = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in) + PROMPT_OVERHEAD,
         .want = cap,
         .floor = ex->cfg->min_output_tokens,
         .fresh = !ex->asked,
@@ -568,6 +573,7 @@ static enum admit admit_candidate(struct exchange *ex, int i)
     struct admit_ask ask;
     ask_of(ex, i, &ask);
     ex->want = ask.want;
+    ex->last_ask = ask;
     if (ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i])
         return ADMIT_SKIP_FORCED;
     return state_admit_ask(ex->env->st, &ex->plan, i, &ask, &ex->grant);
@@ -660,8 +666,10 @@ static void describe_unavailable(struct exchange *ex, char *msg, size_t len)
     for (int i = 0; i < ex->plan.n; i++) {
         const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
         struct router_dep_view v;
+        struct admit_ask ask;
         int64_t now;
-        if (!state_dep_view(ex->env->st, ex->cfg, ex->plan.dep[i], &v, &now))
+        ask_of(ex, i, &ask);
+        if (!state_ask_view(ex->env->st, ex->cfg, ex->plan.dep[i], &ask, &v, &now))
             break; /* reloaded meanwhile: the ids below would not match */
         buf_printf(&b, " %s %s", d->id, router_status_name(v.status));
         if (v.until_ms > now)
@@ -674,6 +682,8 @@ static void describe_unavailable(struct exchange *ex, char *msg, size_t len)
     buf_release(&b);
 }
 
+static int64_t hold_retry_at(struct exchange *ex);
+
 /* Nothing served the request: tell the client why, in its own format. */
 static void send_failure(struct exchange *ex)
 {
@@ -685,6 +695,20 @@ static void send_failure(struct exchange *ex)
     if (ex->err.cls == ERRC_BAD_REQUEST) {
         status = ex->err.status >= 400 && ex->err.status < 500 ? ex->err.status : 400;
         str_copy(msg, sizeof msg, ex->err.message);
+    } else if (ex->held_too_long &&
+               (!ex->any_admitted || ex->err.cls == ERRC_NONE || ex->err.cls == ERRC_RATE_LIMIT)) {
+        /* held for room that did not come in time: too many requests for the providers */
+        describe_unavailable(ex, msg, sizeof msg);
+        size_t n = strlen(msg);
+        if (ex->rec.wait_ms >= 500)
+            snprintf(msg + n, sizeof msg - n, " (held %.0f s, max_wait %.0f s)",
+                     ex->rec.wait_ms / 1000.0, ex->cfg->max_wait_s);
+        else
+            snprintf(msg + n, sizeof msg - n, " (no room within max_wait %.0f s)",
+                     ex->cfg->max_wait_s);
+        status = 429;
+        code = "rate_limited";
+        at = hold_retry_at(ex);
     } else if (!ex->any_admitted || ex->err.cls == ERRC_NONE) {
         describe_unavailable(ex, msg, sizeof msg);
         status = limited ? 429 : 503;
@@ -760,6 +784,18 @@ static int64_t hold_ready_at(void *ud, bool *busy)
     return state_ready_at(ex->env->st, &ex->plan, &ask, busy);
 }
 
+/* When to come back after a hold ran out: when some candidate could take it, or, when only an
+ * attempt's end will free one (a concurrency cap), a few seconds. */
+static int64_t hold_retry_at(struct exchange *ex)
+{
+    bool busy = false;
+    int64_t at = hold_ready_at(ex, &busy);
+    int64_t now = state_now_ms(ex->env->st);
+    if (busy && (at <= now || at == 0))
+        return now + 5000;
+    return at;
+}
+
 /* Every candidate is out: hold the request while one will have room within max_wait. */
 static bool hold(struct exchange *ex)
 {
@@ -777,6 +813,7 @@ static bool hold(struct exchange *ex)
     ex->rec.wait_ms += waited;
     if (end == HOLD_GONE)
         set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection while waiting");
+    ex->held_too_long = end == HOLD_TOO_LONG;
     return end == HOLD_SETTLED;
 }
 

@@ -204,7 +204,7 @@ void router_reset(struct router *r, int dep)
     d->probing = false;
     d->fail_n = 0;
     d->fail_pos = 0;
-    d->tpm_low_until = 0;
+    d->tok_skip_until = 0;
     d->conc_learned = 0;
     /* the headers' "0 left today" would keep it out; the user asked to try again */
     d->has_rl = false;

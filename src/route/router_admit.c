@@ -143,11 +143,12 @@ static void eval_limits(const struct router *r, int i, int64_t now, const struct
             d->conc_learned > 0 && d->conc_learned == conc ? "learnt from a 429" : "config");
         return;
     }
-    if (need->view && d->tpm_low_until > now) {
-        ev->st = DEP_TPM_LOW;
-        ev->until = d->tpm_low_until;
-        say(reason, cap, "token budget %ld left, last request needed ~%ld", d->tpm_left,
-            d->tpm_need);
+    if (need->view && d->tok_skip_until > now) {
+        int w = d->tok_skip_window;
+        ev->st = bucket_status(RL_TOKENS, w);
+        ev->until = d->tok_skip_until;
+        say_bucket(reason, cap, &d->bk.b[RL_TOKENS][w], RL_TOKENS, w, now, d->tok_skip_need,
+                   d->bk.hdr_limit[RL_TOKENS][w] <= 0);
     }
 }
 
@@ -187,13 +188,24 @@ static void expire_probe(struct router *r, int i, int64_t now)
     rt_cooldown(d, RT_CD_PROBE, now + rt_cooldown_ms(r), reason);
 }
 
-static void note_token_skip(struct dep_rt *d, const struct rt_eval *ev, long need, long left)
+/* A request skipped for want of tokens: remember which token bucket, for views. */
+static void note_token_skip(const struct router *r, struct dep_rt *d, const struct rt_eval *ev,
+                            long need, int64_t now)
 {
-    if (ev->st != DEP_TPM_LOW)
+    if (ev->st != DEP_TPM_LOW && ev->st != DEP_QUOTA)
         return;
-    d->tpm_low_until = ev->until;
-    d->tpm_need = need;
-    d->tpm_left = left < 0 ? 0 : left;
+    for (int w = RL_NWINDOWS - 1; w >= 0; w--) {
+        const struct tokbucket *b = &d->bk.b[RL_TOKENS][w];
+        int64_t t = rt_bucket_enforced(r, d, RL_TOKENS, (enum rl_window)w)
+                        ? tb_when(b, now, (double)need)
+                        : -1;
+        if (t != ev->until && !(t == TB_NEVER && ev->until == 0))
+            continue;
+        d->tok_skip_until = ev->until;
+        d->tok_skip_window = w;
+        d->tok_skip_need = need;
+        return;
+    }
 }
 
 enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int i,
@@ -218,7 +230,7 @@ enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int
     struct rt_eval ev;
     rt_eval(r, dep, now_ms, &need, &ev, NULL, 0);
     if (ev.st != DEP_READY) {
-        note_token_skip(d, &ev, bg.tokens, rt_tokens_left(r, dep, now_ms));
+        note_token_skip(r, d, &ev, bg.tokens, now_ms);
         return ADMIT_SKIP_STATUS;
     }
     if (ev.probe) {
@@ -229,7 +241,7 @@ enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int
     rt_win_push(d, now_ms, bg.tokens);
     rt_book(d, now_ms, bg.tokens);
     d->in_flight++;
-    d->tpm_low_until = 0;
+    d->tok_skip_until = 0;
     if (bg.lowered)
         d->budget_lowered++;
     if (g)
@@ -336,6 +348,31 @@ int64_t router_earliest_ready(const struct router *r, const struct route_plan *p
     return best;
 }
 
+/* How deployment dep stands for ask at its least booking (the floor budget). */
+static void eval_ask(const struct router *r, int dep, const struct admit_ask *ask, int64_t now,
+                     struct rt_eval *ev, char *reason, size_t cap)
+{
+    struct rt_budget bg;
+    struct admit_ask least = *ask;
+    if (least.floor > 0 && least.floor < least.want)
+        least.want = least.floor;
+    rt_choose_budget(r, dep, &least, now, &bg);
+    struct rt_need need = {.tokens = bg.tokens};
+    rt_eval(r, dep, now, &need, ev, reason, cap);
+}
+
+void router_ask_view(const struct router *r, int dep, const struct admit_ask *ask, int64_t now_ms,
+                     struct router_dep_view *out)
+{
+    router_view(r, dep, now_ms, out);
+    if (!valid_dep(r, dep) || !ask)
+        return;
+    struct rt_eval ev;
+    eval_ask(r, dep, ask, now_ms, &ev, out->reason, sizeof out->reason);
+    out->status = ev.st;
+    out->until_ms = ev.until;
+}
+
 int64_t router_ready_at(const struct router *r, const struct route_plan *plan,
                         const struct admit_ask *ask, int64_t now_ms, bool *busy)
 {
@@ -348,14 +385,8 @@ int64_t router_ready_at(const struct router *r, const struct route_plan *plan,
         int dep = plan->dep[i];
         if (!valid_dep(r, dep) || forced_out(r, plan, i))
             continue;
-        struct rt_budget bg;
-        struct admit_ask least = *ask;
-        if (least.floor > 0 && least.floor < least.want)
-            least.want = least.floor;
-        rt_choose_budget(r, dep, &least, now_ms, &bg);
-        struct rt_need need = {.tokens = bg.tokens};
         struct rt_eval ev;
-        rt_eval(r, dep, now_ms, &need, &ev, NULL, 0);
+        eval_ask(r, dep, ask, now_ms, &ev, NULL, 0);
         int64_t t = ev.st == DEP_READY ? now_ms : ev.until;
         if (ev.st == DEP_BUSY && busy)
             *busy = true;

@@ -44,6 +44,10 @@ int64_t rt_cooldown_ms(const struct router *r)
 void rt_set_reason(struct dep_rt *d, const char *reason)
 {
     size_t n = strnlen(reason, sizeof d->reason - 1);
+    /* a provider's words may be cut: never in the middle of a UTF-8 sequence */
+    if (reason[n] != '\0')
+        while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80)
+            n--;
     memcpy(d->reason, reason, n);
     d->reason[n] = '\0';
 }

@@ -76,8 +76,11 @@ struct dep_rt {
 
     int in_flight;
     int conc_learned;      /* concurrency cap learnt from a "too many at once" refusal; 0 = none */
-    int64_t tpm_low_until; /* a token-budget skip, shown until then (or the next admission) */
-    long tpm_need, tpm_left;
+    /* The last skip for want of tokens, shown to views (which ask for one token) until it
+     * could pass or the next admission: the bucket and what the request needed. */
+    int64_t tok_skip_until;
+    int tok_skip_window;
+    long tok_skip_need;
     uint64_t budget_lowered; /* admissions whose output budget was lowered */
 };
 

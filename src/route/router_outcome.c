@@ -153,7 +153,7 @@ static void quota_name(char *out, size_t cap, const struct attempt_outcome *o)
 static unsigned set_quota(struct dep_rt *d, int64_t now, int64_t until, const char *what,
                           const char *words)
 {
-    char dur[32], reason[sizeof d->reason];
+    char dur[32], reason[512]; /* rt_set_reason cuts it to fit */
     d->quota = true;
     d->quota_reset_known = until > 0;
     d->quota_until = until > 0 ? until : 0;
@@ -190,6 +190,24 @@ static unsigned unexplained(struct router *r, struct dep_rt *d, const struct att
     return ROUTER_EV_COOLDOWN_STARTED;
 }
 
+/* The provider refused for tokens while its headers show at least what we booked: it counted
+ * this request bigger than we did. The bucket is not empty; the request was too big for it. */
+static bool counted_bigger(const struct attempt_outcome *o, const struct exhausted *x)
+{
+    if (x->n == 0)
+        return false;
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++) {
+            struct rl_bucket hb;
+            if (!x->set[k][w])
+                continue;
+            ratelimit_bucket(&o->rl, (enum rl_kind)k, (enum rl_window)w, &hb);
+            if (k != RL_TOKENS || hb.remaining < 0 || hb.remaining < (double)o->booked)
+                return false;
+        }
+    return true;
+}
+
 /* A bucket ran out: cool down until the latest of the empty buckets has room again (never
  * the largest reset of all of them: a full token bucket resets in 60 s). An empty day bucket
  * is a quota until then. */
@@ -198,6 +216,8 @@ static unsigned on_bucket(struct router *r, struct dep_rt *d, const struct attem
 {
     struct exhausted x;
     find_exhausted(o, cls, &x);
+    if (counted_bigger(o, &x))
+        return 0; /* nothing to wait for: the next request, estimated better, may fit */
     int64_t until = -1;
     bool day = false;
     for (int k = 0; k < RL_NKINDS; k++)

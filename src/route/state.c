@@ -433,6 +433,19 @@ bool state_dep_view(struct state *st, const struct config *cfg, int dep,
     return same;
 }
 
+bool state_ask_view(struct state *st, const struct config *cfg, int dep,
+                    const struct admit_ask *ask, struct router_dep_view *out, int64_t *now_ms)
+{
+    int64_t now = state_now_ms(st);
+    if (now_ms)
+        *now_ms = now;
+    pthread_mutex_lock(&st->mu);
+    bool same = cfg == st->cfg;
+    router_ask_view(st->router, same ? dep : -1, ask, now, out);
+    pthread_mutex_unlock(&st->mu);
+    return same;
+}
+
 /* ---- snapshots ---- */
 
 static void copy_str(char *dst, size_t cap, const char *src)
