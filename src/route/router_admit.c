@@ -15,6 +15,8 @@
 struct rt_need {
     long tokens;
     bool view;
+    int kept;     /* a scarce window this request is too big for (router_budget.c), or -1 */
+    long typical; /* the median request it was compared with */
 };
 
 struct rt_eval {
@@ -136,6 +138,13 @@ static void eval_limits(const struct router *r, int i, int64_t now, const struct
     const struct dep_rt *d = &r->d[i];
     if (eval_buckets(r, i, now, need, ev, reason, cap))
         return;
+    if (need->kept >= 0) {
+        ev->st = DEP_TPM_LOW; /* no clock ends it: smaller requests may still go */
+        say(reason, cap,
+            "tokens per %s scarce: kept for smaller requests (this one books ~%ld, typical ~%ld)",
+            ratelimit_window_name(need->kept), need->tokens, need->typical);
+        return;
+    }
     int conc = rt_conc_cap(r, i);
     if (conc > 0 && d->in_flight >= conc) {
         ev->st = DEP_BUSY;
@@ -165,7 +174,7 @@ static void rt_eval(const struct router *r, int i, int64_t now, const struct rt_
         ev->probe = false;
 }
 
-static const struct rt_need view_need = {.tokens = 1, .view = true};
+static const struct rt_need view_need = {.tokens = 1, .view = true, .kept = -1};
 
 /* ---- admission ---- */
 
@@ -223,10 +232,10 @@ enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int
     expire_probe(r, dep, now_ms);
     rt_win_prune(d, now_ms);
     if (ask->fresh)
-        rt_ask(d, now_ms);
+        rt_ask(d, now_ms, rt_least_booking(r, dep, ask));
     struct rt_budget bg;
     rt_choose_budget(r, dep, ask, now_ms, &bg);
-    struct rt_need need = {.tokens = bg.tokens};
+    struct rt_need need = {.tokens = bg.tokens, .kept = bg.kept, .typical = bg.typical};
     struct rt_eval ev;
     rt_eval(r, dep, now_ms, &need, &ev, NULL, 0);
     if (ev.st != DEP_READY) {
@@ -357,7 +366,7 @@ static void eval_ask(const struct router *r, int dep, const struct admit_ask *as
     if (least.floor > 0 && least.floor < least.want)
         least.want = least.floor;
     rt_choose_budget(r, dep, &least, now, &bg);
-    struct rt_need need = {.tokens = bg.tokens};
+    struct rt_need need = {.tokens = bg.tokens, .kept = bg.kept, .typical = bg.typical};
     rt_eval(r, dep, now, &need, ev, reason, cap);
 }
 

@@ -10,7 +10,12 @@
  *    deployment can serve (tokens left + one window's refill) tokens to at most
  *    min(demand, requests left + one window's refill) requests, and each gets that share.
  *    Below the floor this only lowers to the floor: it paces, it never refuses.
- * A lowered budget is reported, so that an answer cut by it can be told apart. Pure. */
+ * A lowered budget is reported, so that an answer cut by it can be told apart.
+ *
+ * When an hour or day bucket cannot give even the typical request its share (the free tier's
+ * million tokens a day for a whole day of requests), each request it serves costs others: the
+ * tokens go furthest on the smaller requests, so one bigger than the median of recent asks is
+ * kept off it (it goes to the next candidate) while the scarcity lasts. Pure. */
 #include <limits.h>
 
 #include "router_model.h"
@@ -64,6 +69,35 @@ static long pace_budget(const struct router *r, int i, long input, int64_t now)
     return budget;
 }
 
+long rt_least_booking(const struct router *r, int i, const struct admit_ask *ask)
+{
+    struct limit_booking lb;
+    limitcode_booking(r->cfg->deps[i].kind, &lb);
+    long input = ask->input > 0 ? ask->input : 0;
+    long want = ask->want > 0 ? ask->want : 0;
+    if (!lb.books_output)
+        return input;
+    bool lowering = r->cfg->proactive_routing && ask->floor > 0;
+    return input + (lowering && ask->floor < want ? ask->floor : want);
+}
+
+/* The hour or day window too scarce for a request whose least booking is `least` (-1: none).
+ * *typical gets the median least booking of recent asks. */
+static int scarce_for(const struct router *r, int i, long least, int64_t now, long *typical)
+{
+    const struct dep_rt *d = &r->d[i];
+    *typical = rt_ask_median(d);
+    if (!r->cfg->proactive_routing || *typical <= 0 || least <= *typical)
+        return -1;
+    double demand = rt_demand_per_ms(d, now);
+    for (int w = RL_DAY; w >= RL_HOUR; w--) {
+        long share = window_share(r, d, (enum rl_window)w, demand, now);
+        if (share != LONG_MAX && share < *typical)
+            return w;
+    }
+    return -1;
+}
+
 void rt_choose_budget(const struct router *r, int i, const struct admit_ask *ask, int64_t now,
                       struct rt_budget *out)
 {
@@ -74,7 +108,7 @@ void rt_choose_budget(const struct router *r, int i, const struct admit_ask *ask
     long left = rt_tokens_left(r, i, now);
     long room = left == LONG_MAX ? LONG_MAX : left - input;
     if (!lb.books_output) {
-        *out = (struct rt_budget){.budget = want, .tokens = input, .fits = room >= 0};
+        *out = (struct rt_budget){.budget = want, .tokens = input, .fits = room >= 0, .kept = -1};
         return;
     }
     if (want == 0 && lb.default_msl > input)
@@ -90,5 +124,12 @@ void rt_choose_budget(const struct router *r, int i, const struct admit_ask *ask
         fits = room >= floor;
         b = fits ? room : floor;
     }
-    *out = (struct rt_budget){.budget = b, .tokens = input + b, .lowered = b < want, .fits = fits};
+    long typical = 0;
+    int kept = scarce_for(r, i, input + floor, now, &typical);
+    *out = (struct rt_budget){.budget = b,
+                              .tokens = input + b,
+                              .lowered = b < want,
+                              .fits = fits,
+                              .kept = kept,
+                              .typical = typical};
 }

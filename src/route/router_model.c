@@ -125,12 +125,30 @@ void rt_win_prune(struct dep_rt *d, int64_t now)
         win_drop_oldest(d);
 }
 
-void rt_ask(struct dep_rt *d, int64_t now)
+void rt_ask(struct dep_rt *d, int64_t now, long least_booking)
 {
     d->asks[d->ask_pos] = now;
+    d->ask_size[d->ask_pos] = least_booking;
     d->ask_pos = (d->ask_pos + 1) % RT_ASKS;
     if (d->ask_n < RT_ASKS)
         d->ask_n++;
+}
+
+#define RT_MEDIAN_OF 32 /* recent asks the typical request size is taken from */
+
+long rt_ask_median(const struct dep_rt *d)
+{
+    long v[RT_MEDIAN_OF];
+    int n = d->ask_n < RT_MEDIAN_OF ? d->ask_n : RT_MEDIAN_OF;
+    for (int k = 0; k < n; k++)
+        v[k] = d->ask_size[(d->ask_pos - 1 - k + RT_ASKS) % RT_ASKS];
+    for (int a = 1; a < n; a++) /* insertion sort: n <= 32 */
+        for (int b = a; b > 0 && v[b - 1] > v[b]; b--) {
+            long t = v[b];
+            v[b] = v[b - 1];
+            v[b - 1] = t;
+        }
+    return n ? v[n / 2] : 0;
 }
 
 double rt_demand_per_ms(const struct dep_rt *d, int64_t now)

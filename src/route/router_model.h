@@ -66,7 +66,8 @@ struct dep_rt {
     int win_head, win_n;
     int64_t win_lost; /* newest admission time that fell off the ring (0 = none) */
 
-    int64_t asks[RT_ASKS]; /* when requests asked for this deployment (admitted or not) */
+    int64_t asks[RT_ASKS];  /* when requests asked for this deployment (admitted or not) */
+    long ask_size[RT_ASKS]; /* and the least each would book (input + floor budget) */
     int ask_pos, ask_n;
 
     struct rt_buckets bk;
@@ -75,7 +76,7 @@ struct dep_rt {
     int64_t rl_seen;
 
     int in_flight;
-    int conc_learned;      /* concurrency cap learnt from a "too many at once" refusal; 0 = none */
+    int conc_learned; /* concurrency cap learnt from a "too many at once" refusal; 0 = none */
     /* The last skip for want of tokens, shown to views (which ask for one token) until it
      * could pass or the next admission: the bucket and what the request needed. */
     int64_t tok_skip_until;
@@ -113,7 +114,9 @@ void rt_clear_marks(struct dep_rt *d);
 int rt_win_count(const struct dep_rt *d, int64_t now); /* admitted in the last minute */
 void rt_win_push(struct dep_rt *d, int64_t now, long tokens);
 void rt_win_prune(struct dep_rt *d, int64_t now);
-void rt_ask(struct dep_rt *d, int64_t now);
+void rt_ask(struct dep_rt *d, int64_t now, long least_booking);
+/* The median least booking of the recent asks (0 when none). */
+long rt_ask_median(const struct dep_rt *d);
 /* Requests per ms that asked for the deployment over the last minute (the current one
  * included). */
 double rt_demand_per_ms(const struct dep_rt *d, int64_t now);
@@ -143,9 +146,13 @@ struct rt_budget {
     long tokens;  /* tokens to book */
     bool lowered; /* below what was asked */
     bool fits;
+    int kept;     /* a long window (hour, day) too scarce for a request this big, else -1 */
+    long typical; /* then: the median least booking of recent requests */
 };
 void rt_choose_budget(const struct router *r, int i, const struct admit_ask *ask, int64_t now,
                       struct rt_budget *out);
+/* The least this ask books: input plus the floor budget (or what it asks, when less). */
+long rt_least_booking(const struct router *r, int i, const struct admit_ask *ask);
 /* Tokens the token buckets leave now (the tightest), LONG_MAX when none is known. */
 long rt_tokens_left(const struct router *r, int i, int64_t now);
 

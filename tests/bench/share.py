@@ -13,13 +13,16 @@ Subcommands (tests/bench/share.sh runs them in order):
           back what arrived, so the oracle knows each request's input as Cerebras counts it.
   replay  sends the session to switchboard on its schedule (open loop: arrivals do not wait
           for answers) and records who served each request, its output tokens and the time
-          switchboard held it.
-  oracle  an offline schedule that knows the whole session in advance: under Cerebras's
-          rules (continuous buckets per minute, hour and day, booking input + budget on
-          arrival) it picks which requests run on Cerebras, smallest bookings first, each at
-          the earliest moment within max_wait of its arrival when every bucket has room. Its
-          budget is the answer's real length, but never below min_output_tokens (the floor
-          switchboard may lower to) and never above max_tokens.
+          it waited: switchboard's holds, and the client's own retries, which follow Claude
+          Code's (a 429 or 5xx is retried up to 10 times, 0.5 s doubling to about 32 s, with
+          retry-after as a floor; claude-code-client.md).
+  oracle  offline schedules that know the whole session in advance: under Cerebras's rules
+          (continuous buckets per minute, hour and day, booking input + budget on arrival)
+          they place requests on Cerebras, each at the earliest moment within max_wait of its
+          arrival when every bucket has room, either in arrival order or smallest bookings
+          first (which fits the most requests into a scarce day). Their budget is the answer's
+          real length, but never below min_output_tokens (the floor switchboard may lower to)
+          and never above max_tokens, so no answer of theirs is cut.
   report  prints the table.
 """
 import argparse
@@ -198,30 +201,49 @@ def usage_out(stream_bytes):
     return out
 
 
-def send_one(args, r, t0, results, lock):
-    delay = t0 + r["t"] - time.monotonic()
-    if delay > 0:
-        time.sleep(delay)
-    res = {"id": r["id"], "status": 0, "provider": "", "wait_ms": 0.0, "out": 0, "error": None,
-           "budget": "", "stop": ""}
-    start = time.monotonic()
+def attempt_once(args, r, res):
+    """One send. Returns the retry-after the answer asked for (seconds), or None when done."""
+    res["error"] = None
     try:
         c, resp = post(args.url, args.key, r["body"])
         res["status"] = resp.status
         res["provider"] = resp.getheader("x-switchboard-provider") or ""
-        res["wait_ms"] = float(resp.getheader("x-switchboard-wait-ms") or 0)
+        res["wait_ms"] += float(resp.getheader("x-switchboard-wait-ms") or 0)
         res["budget"] = resp.getheader("x-switchboard-output-budget") or ""
+        retry_after = float(resp.getheader("retry-after") or 0)
+        no_retry = (resp.getheader("x-should-retry") or "").lower() == "false"
         data = resp.read()
         c.close()
         if resp.status != 200:
             res["error"] = data[:300].decode(errors="replace")
-        elif b"event: error" in data or b"message_stop" not in data:
+            res["client_429"] += resp.status == 429
+            retryable = resp.status == 429 or resp.status >= 500
+            return retry_after if retryable and not no_retry else None
+        if b"event: error" in data or b"message_stop" not in data:
             res["error"] = "stream ended without message_stop or with an error event"
         else:
             res["out"] = usage_out(data)
             res["stop"] = "max_tokens" if b'"stop_reason":"max_tokens"' in data else ""
     except Exception as e:  # a broken connection is a client error, not a crash
         res["error"] = repr(e)
+    return None
+
+
+def send_one(args, r, t0, results, lock):
+    delay = t0 + r["t"] - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
+    res = {"id": r["id"], "status": 0, "provider": "", "wait_ms": 0.0, "out": 0, "error": None,
+           "budget": "", "stop": "", "client_429": 0, "retry_ms": 0.0}
+    rnd = random.Random(r["id"])
+    start = time.monotonic()
+    for n in range(11):  # Claude Code: 10 retries
+        retry_after = attempt_once(args, r, res)
+        if retry_after is None or n == 10:
+            break
+        pause = max(retry_after, min(0.5 * 2 ** n, 32.0)) * (1 + rnd.uniform(0, 0.25))
+        res["retry_ms"] += pause * 1000
+        time.sleep(pause)
     res["latency_ms"] = (time.monotonic() - start) * 1000
     with lock:
         results.append(res)
@@ -280,11 +302,21 @@ def oracle(args):
     for r in reqs:
         budget = min(want, max(floor, r["reply_tokens"]))
         cand.append((calib[r["id"]] + budget, r))
-    cand.sort(key=lambda x: (x[0], x[1]["t"]))
+    res = {}
+    for order in ("arrival", "smallest"):
+        ranked = sorted(cand, key=(lambda x: (x[0], x[1]["t"])) if order == "smallest"
+                        else (lambda x: x[1]["t"]))
+        res[order] = schedule(reqs, ranked, buckets, max_wait)
+    json.dump(res, open(args.out, "w"))
+
+
+def schedule(reqs, ranked, buckets, max_wait):
+    """Places each request, in the given order, at the earliest moment within max_wait of its
+    arrival when every bucket has room for it with everything placed so far."""
     placed = []  # (time, 1, tokens)
     plan = {}
     step = 0.25
-    for tokens, r in cand:
+    for tokens, r in ranked:
         t = r["t"]
         while t <= r["t"] + max_wait + 1e-9:
             trial = sorted(placed + [(t, 1, tokens)])
@@ -294,13 +326,12 @@ def oracle(args):
                 break
             t += step
     on = [r for r in reqs if r["id"] in plan]
-    out_total = sum(r["reply_tokens"] for r in reqs)
     waits = sorted(plan.get(r["id"], 0.0) for r in reqs)
-    res = {"requests": len(reqs), "cerebras": len(on),
-           "out_total": out_total, "out_cerebras": sum(r["reply_tokens"] for r in on),
-           "wait_p50_ms": 1000 * waits[len(waits) // 2] if waits else 0.0,
-           "booked": sum(p[2] for p in placed)}
-    json.dump(res, open(args.out, "w"))
+    return {"requests": len(reqs), "cerebras": len(on),
+            "out_total": sum(r["reply_tokens"] for r in reqs),
+            "out_cerebras": sum(r["reply_tokens"] for r in on),
+            "wait_p50_ms": 1000 * waits[len(waits) // 2] if waits else 0.0,
+            "booked": sum(p[2] for p in placed)}
 
 
 # ---------------------------------------------------------------- report
@@ -319,12 +350,13 @@ def run_row(name, results, mocks, trace):
     cer = [r for r in ok if r["provider"].startswith("cerebras")]
     out_all = sum(r["reply_tokens"] for r in trace)
     out_cer = sum(r["out"] for r in cer)
-    waits = [r["wait_ms"] for r in results]
+    waits = [r["wait_ms"] + r["retry_ms"] for r in results]  # held + the client's retry pauses
     lowered = sum(1 for r in cer if r["budget"])
     cut = sum(1 for r in cer if r["budget"] and r["stop"] == "max_tokens")
     return {"name": name, "n": n, "req_share": 100.0 * len(cer) / n if n else 0,
             "cer": len(cer), "out_share": 100.0 * out_cer / out_all if out_all else 0,
             "c429": mocks["cerebras"]["rate_limited"], "z429": mocks["zai"]["rate_limited"],
+            "client429": sum(r["client_429"] for r in results),
             "errors": n - len(ok), "wait_p50": pct(waits, 50), "wait_p95": pct(waits, 95),
             "lowered": lowered, "cut": cut,
             "samples": [r["error"] for r in results if r["error"]][:3]}
@@ -338,22 +370,29 @@ def report(args):
         mocks = {"cerebras": json.load(open(cer_path)), "zai": json.load(open(zai_path))}
         rows.append(run_row(name, json.load(open(res_path)), mocks, trace))
     o = json.load(open(args.oracle))
-    print(f"{'routing':<14} {'requests':>8} {'cerebras share':>15} {'output share':>13} "
-          f"{'429s cer/zai':>13} {'client errors':>14} {'wait p50/p95':>14} {'lowered/cut':>12}")
+    print(f"{'routing':<12} {'requests':>8} {'cerebras share':>15} {'output share':>13} "
+          f"{'upstream 429 c/z':>17} {'429s to client':>15} {'failed':>7} "
+          f"{'added wait p50/p95':>19} {'lowered/cut':>12}")
     for r in rows:
-        print(f"{r['name']:<14} {r['n']:>8} {r['req_share']:>9.1f}% ({r['cer']:>3}) "
-              f"{r['out_share']:>12.1f}% {r['c429']:>6}/{r['z429']:<6} {r['errors']:>14} "
-              f"{r['wait_p50']:>6.0f}/{r['wait_p95']:<6.0f}ms {r['lowered']:>5}/{r['cut']:<6}")
+        print(f"{r['name']:<12} {r['n']:>8} {r['req_share']:>9.1f}% ({r['cer']:>3}) "
+              f"{r['out_share']:>12.1f}% {r['c429']:>8}/{r['z429']:<8} {r['client429']:>15} "
+              f"{r['errors']:>7} {r['wait_p50'] / 1000:>8.1f}/{r['wait_p95'] / 1000:<8.1f}s "
+              f"{r['lowered']:>5}/{r['cut']:<6}")
         for s in r["samples"]:
             print(f"    error: {s}")
-    o_share = 100.0 * o["cerebras"] / o["requests"]
-    o_out = 100.0 * o["out_cerebras"] / o["out_total"] if o["out_total"] else 0
-    print(f"{'oracle':<14} {o['requests']:>8} {o_share:>9.1f}% ({o['cerebras']:>3}) "
-          f"{o_out:>12.1f}% {0:>6}/{0:<6} {0:>14} {o['wait_p50_ms']:>6.0f}/{'-':<6}ms")
+    for key, label in (("arrival", "oracle (in arrival order)"), ("smallest", "oracle (smallest first)")):
+        o_ = o[key]
+        share = 100.0 * o_["cerebras"] / o_["requests"]
+        out = 100.0 * o_["out_cerebras"] / o_["out_total"] if o_["out_total"] else 0
+        print(f"{label:<27} {share:>5.1f}% ({o_['cerebras']:>3}) {out:>12.1f}%   "
+              f"added wait p50 {o_['wait_p50_ms'] / 1000:.1f}s")
     for r in rows:
-        rel = 100.0 * r["req_share"] / o_share if o_share else 0
-        print(f"{r['name']}: {rel:.1f}% of the oracle's Cerebras share of requests "
-              f"(aim >= 95%), {r['errors']} client errors, {r['c429'] + r['z429']} upstream 429s")
+        rel = {k: 100.0 * r["req_share"] / (100.0 * o[k]["cerebras"] / o[k]["requests"])
+               for k in ("arrival", "smallest") if o[k]["cerebras"]}
+        print(f"{r['name']}: {rel.get('smallest', 0):.1f}% of the smallest-first oracle's Cerebras "
+              f"share of requests ({rel.get('arrival', 0):.1f}% of the arrival-order one; aim "
+              f">= 95%); {r['errors']} failed turns; {r['client429']} 429s to the client; "
+              f"{r['c429'] + r['z429']} upstream 429s")
 
 
 def main():

@@ -372,6 +372,40 @@ static void test_budget_paced_by_a_scarce_day(void **state)
     router_free(r);
 }
 
+/* A scarce day goes furthest on small requests: while the day bucket cannot give the typical
+ * request its share, one bigger than the median of recent asks goes elsewhere; smaller ones
+ * still run. Without day limits size does not matter. */
+static void test_budget_scarce_day_keeps_to_smaller_requests(void **state)
+{
+    struct fixture f;
+    struct router *r = budget_router(&f, 150000, 1000000, 100);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    int64_t t = T0;
+    for (int k = 0; k < 9; k++, t += 7000) /* each no bigger than the ones before */
+        admit_ask_ok(r, &p, 16000 - 500 * k, 32000, 4096, t);
+    struct admit_ask big = {.input = 30000, .want = 32000, .floor = 4096, .fresh = true};
+    struct admit_grant g;
+    assert_int_equal(router_admit_ask(r, &p, 0, &big, t, &g), ADMIT_SKIP_STATUS);
+    struct router_dep_view v;
+    router_ask_view(r, 0, &big, t, &v);
+    assert_int_equal(v.status, DEP_TPM_LOW);
+    assert_int_equal(v.until_ms, 0);
+    assert_non_null(strstr(v.reason, "tokens per day scarce: kept for smaller requests"));
+    /* it goes to the fallback, which has no such limits */
+    assert_int_equal(router_admit_ask(r, &p, 1, &big, t, &g), ADMIT_OK);
+    admit_ask_ok(r, &p, 13000, 32000, 4096, t + 1);
+    router_free(r);
+
+    r = budget_router(&f, 500000, 0, 0);
+    router_plan(r, "fast", &p);
+    t = T0;
+    for (int k = 0; k < 9; k++, t += 7000)
+        admit_ask_ok(r, &p, 16000 - 500 * k, 32000, 4096, t);
+    admit_ask_ok(r, &p, 30000, 32000, 4096, t);
+    router_free(r);
+}
+
 /* Without proactive routing the budget is never lowered (and nothing books against it). */
 static void test_budget_reactive_never_lowers(void **state)
 {
@@ -420,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_budget_full_when_it_fits),
         cmocka_unit_test(test_budget_lowered_to_what_fits),
         cmocka_unit_test(test_budget_paced_by_a_scarce_day),
+        cmocka_unit_test(test_budget_scarce_day_keeps_to_smaller_requests),
         cmocka_unit_test(test_budget_reactive_never_lowers),
         cmocka_unit_test(test_budget_not_for_providers_that_do_not_book),
     };
