@@ -212,6 +212,8 @@ int64_t state_ready_at(struct state *st, const struct route_plan *plan, const st
 
 void state_wait_done(struct state *st, double waited_ms, enum wait_end how)
 {
+    if (how == WAIT_SERVED && waited_ms < 1)
+        return; /* queued behind others and served at once: it never waited */
     pthread_mutex_lock(&st->mu);
     st->waited++;
     st->wait_ms_total += waited_ms > 0 ? waited_ms : 0;
