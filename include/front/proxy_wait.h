@@ -28,7 +28,8 @@ struct hold {
 
 enum hold_end {
     HOLD_SETTLED,  /* attempt() settled it */
-    HOLD_TOO_LONG, /* nothing will have room within the wait allowed */
+    HOLD_NO_ROOM,  /* nothing will have room within the wait allowed: known before waiting */
+    HOLD_TOO_LONG, /* it waited, and the wait allowed ran out */
     HOLD_GONE,     /* the client left while waiting */
 };
 

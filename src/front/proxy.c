@@ -700,12 +700,8 @@ static void send_failure(struct exchange *ex)
         /* held for room that did not come in time: too many requests for the providers */
         describe_unavailable(ex, msg, sizeof msg);
         size_t n = strlen(msg);
-        if (ex->rec.wait_ms >= 500)
-            snprintf(msg + n, sizeof msg - n, " (held %.0f s, max_wait %.0f s)",
-                     ex->rec.wait_ms / 1000.0, ex->cfg->max_wait_s);
-        else
-            snprintf(msg + n, sizeof msg - n, " (no room within max_wait %.0f s)",
-                     ex->cfg->max_wait_s);
+        snprintf(msg + n, sizeof msg - n, " (held %.1f s, max_wait %.0f s)",
+                 ex->rec.wait_ms / 1000.0, ex->cfg->max_wait_s);
         status = 429;
         code = "rate_limited";
         at = hold_retry_at(ex);
@@ -813,6 +809,7 @@ static bool hold(struct exchange *ex)
     ex->rec.wait_ms += waited;
     if (end == HOLD_GONE)
         set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection while waiting");
+    /* held and room did not come: 429; told at once that none will come: as before */
     ex->held_too_long = end == HOLD_TOO_LONG;
     return end == HOLD_SETTLED;
 }

@@ -55,7 +55,7 @@ enum hold_end proxy_hold(const struct hold *h, double *waited_ms)
     int64_t t0 = state_now_ms(h->st), now = t0;
     int64_t deadline = t0 + (int64_t)h->max_wait_ms;
     uint64_t ticket = waitq_join(q, h->group);
-    enum hold_end end = HOLD_TOO_LONG;
+    enum hold_end end = HOLD_NO_ROOM;
     for (;;) {
         uint64_t gen = waitq_gen(q);
         long sleep_ms = deadline - now;
@@ -69,6 +69,7 @@ enum hold_end proxy_hold(const struct hold *h, double *waited_ms)
         }
         if (sleep_ms < 0 || now >= deadline)
             break;
+        end = HOLD_TOO_LONG; /* from now on it has waited */
         waitq_wait(q, gen, sleep_ms < SLICE_MS ? sleep_ms : SLICE_MS);
         if (h->gone(h->ud)) {
             end = HOLD_GONE;
