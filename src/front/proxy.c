@@ -579,16 +579,23 @@ static enum admit admit_candidate(struct exchange *ex, int i)
     return state_admit_ask(ex->env->st, &ex->plan, i, &ask, &ex->grant);
 }
 
+#define BRIEF_PAUSE_MAX_MS 10000 /* a back-off longer than this is not momentary: fall back */
+
 /* After a momentary refusal (queue_exceeded, Z.AI 1303) the same deployment gets one more
- * try once its back-off (about a second) is over. */
-static bool retry_after_backoff(struct exchange *ex, int dep_idx)
+ * try once its back-off (about a second) is over. False when it should not wait for it (gone
+ * client, or a longer cooldown is running); *gone says which. */
+static bool retry_after_backoff(struct exchange *ex, int dep_idx, bool *gone)
 {
     struct router_dep_view v;
     int64_t now;
+    *gone = false;
     if (!state_dep_view(ex->env->st, ex->cfg, dep_idx, &v, &now))
         return false;
     long ms = v.until_ms > now ? (long)(v.until_ms - now) : 0;
-    return proxy_pause(ms, client_gone_cb, ex);
+    if (ms > BRIEF_PAUSE_MAX_MS)
+        return false;
+    *gone = !proxy_pause(ms, client_gone_cb, ex);
+    return !*gone;
 }
 
 /* Tries candidate i: admit, translate, attempt with quick retries. */
@@ -632,10 +639,13 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
             (!errmap_is_retryable(cls) || tries >= ex->cfg->num_retries || ex->grant.probe))
             break;
         if (brief) {
+            bool gone;
             backed_off = true;
-            if (!retry_after_backoff(ex, dep_idx)) {
-                set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
-                *stop = true;
+            if (!retry_after_backoff(ex, dep_idx, &gone)) {
+                if (gone) {
+                    set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
+                    *stop = true;
+                }
                 break;
             }
         }
