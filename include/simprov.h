@@ -24,6 +24,7 @@ struct simprov_opts {
     int rpm_limit;        /* requests per window before 429; 0 = none */
     double window_s;      /* rpm/tpm window length; default 60 */
     long tpm_limit;       /* tokens (input + max_tokens) per window before 429; 0 = none */
+    long day_limit;       /* requests per day the OpenAI dialect reports; 0 = Cerebras' 14400 */
     double tokens_per_s;  /* streaming pace; 0 = as fast as possible */
     double first_byte_ms; /* delay before the first byte */
     int reply_tokens;     /* approximate length of text replies; default 40 */
@@ -38,6 +39,8 @@ struct simprov_stats {
     long rejected;     /* answered 400 by validation */
     long aborted;      /* streams the client hung up on before the end */
     long in_flight;
+    long connections; /* TCP connections accepted, the control requests' own included: how
+                       * often a client opened a connection rather than reusing one */
 };
 
 struct simprov;

@@ -85,6 +85,7 @@ struct dep_snapshot {
     int n_served;
     struct snap_code served[SNAP_CODES]; /* client requests it served, by client status */
     uint64_t fallbacks;                  /* of those, not the request's first candidate */
+    uint64_t connects;                   /* connections opened to it (stats.h) */
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
 };
 

@@ -16,7 +16,6 @@
 #include "errmap.h"
 #include "proxy.h"
 #include "sockscan.h"
-#include "upstream.h"
 
 struct http_front {
     struct mg_context *ctx;
@@ -54,12 +53,6 @@ static int log_message(const struct mg_connection *c, const char *msg)
 {
     (void)c, (void)msg;
     return 1; /* civetweb must never write to the terminal under the dashboard */
-}
-
-static void exit_thread(const struct mg_context *ctx, int type, void *ptr)
-{
-    (void)ctx, (void)type, (void)ptr;
-    upstream_thread_cleanup();
 }
 
 /* civetweb 1.15 drops the user data pointer in some paths before any close callback sees it
@@ -529,7 +522,6 @@ static struct mg_context *try_start(struct http_front *f, const char *host, int 
     };
     struct mg_callbacks cb = {0};
     cb.log_message = log_message;
-    cb.exit_thread = exit_thread;
     cb.http_error = civetweb_error;
     unsigned code = 0;
     struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};

@@ -382,7 +382,11 @@ static void fill_upstream_req(struct exchange *ex, struct upstream_req *r, const
 static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe,
                            const struct upstream_result *res)
 {
-    struct attempt_outcome o = {.ok = ok, .status = res->status, .rl = res->rl, .was_probe = probe};
+    struct attempt_outcome o = {.ok = ok,
+                                .status = res->status,
+                                .rl = res->rl,
+                                .was_probe = probe,
+                                .new_connections = res->new_connections};
     bool counted = false; /* the provider said how many input tokens it counted */
     if (!ok)
         o.err = ex->err;

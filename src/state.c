@@ -182,9 +182,12 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
         headers_at = now - (int64_t)(latency_ms - ttft_ms);
     pthread_mutex_lock(&st->mu);
     unsigned ev = router_finish(st->router, dep, o, headers_at);
-    if (dep >= 0 && (size_t)dep < st->cfg->n_deps)
+    if (dep >= 0 && (size_t)dep < st->cfg->n_deps) {
         stats_attempt(&st->stats[dep], o->ok, o->status, o->ok ? ERRC_NONE : o->err.cls,
                       o->tokens_in, o->tokens_out, latency_ms, ttft_ms, now);
+        if (o->new_connections > 0)
+            st->stats[dep].connects += (uint64_t)o->new_connections;
+    }
     pthread_mutex_unlock(&st->mu);
     return ev;
 }
@@ -431,6 +434,7 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->n_codes = copy_codes(d->codes, &s->codes);
     d->n_served = copy_codes(d->served, &s->served);
     d->fallbacks = s->fallbacks;
+    d->connects = s->connects;
     d->token_ratio = stats_token_ratio(s);
 }
 
