@@ -36,7 +36,8 @@ struct request_rec {
     char group[64];     /* resolved model group */
     char served_by[48]; /* deployment id, "" if none served */
     int status;         /* what the client got */
-    double latency_ms;  /* arrival to last byte */
+    double latency_ms;  /* arrival until the answer is complete (its last bytes are written
+                         * right after the request is recorded) */
     double ttft_ms;     /* arrival to first byte sent to the client; -1 if none */
     double overhead_ms; /* time spent in switchboard itself */
     long tokens_in;

@@ -1,5 +1,6 @@
 /* statefile: a small JSON file the running instance writes so that `switchboard claude` and
- * `switchboard statusline` can find it: {"pid","url","config","demo"}. It holds no secret. */
+ * `switchboard statusline` can find it: {"pid","started","url","config","demo"}. It holds no
+ * secret. A new instance replaces it; a clean exit removes it. */
 #ifndef SB_STATEFILE_H
 #define SB_STATEFILE_H
 
@@ -20,7 +21,9 @@ struct statefile_info {
 void statefile_path(char *out, size_t len);
 int statefile_write(const struct app *app);
 void statefile_remove(const struct app *app);
-/* Reads the file and checks that its pid is alive. 0, -ENOENT (none), -ESRCH (stale). */
+/* Reads the file and checks that the process that wrote it is alive (its pid exists and, where
+ * /proc says, started when the writer did). 0, -ENOENT (none), -ESRCH (stale: the writer died
+ * without removing it; out holds what it said). */
 int statefile_read(struct statefile_info *out);
 
 #endif

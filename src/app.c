@@ -267,6 +267,20 @@ static void drain(struct app *app)
     free(s);
 }
 
+/* A state file whose process is gone means the last instance crashed or was killed: say so
+ * (the journal and the log keep it) before the file is replaced. */
+static void note_unclean_exit(struct app *app)
+{
+    struct statefile_info prev;
+    char msg[200];
+    if (statefile_read(&prev) != -ESRCH || prev.pid <= 0)
+        return;
+    snprintf(msg, sizeof msg, "the previous switchboard (pid %d) did not exit cleanly", prev.pid);
+    printf("note: %s; its state file is replaced\n", msg);
+    if (app->reqlog)
+        reqlog_event(app->reqlog, "unclean_exit", msg);
+}
+
 static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
 {
     const char *host = app->opts.host ? app->opts.host : cfg->host;
@@ -297,6 +311,7 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
         if (!app->reqlog)
             fprintf(stderr, "warning: cannot open log file %s: %s\n", log_path, strerror(errno));
     }
+    note_unclean_exit(app);
     statefile_write(app);
     fflush(stdout);
     return 0;

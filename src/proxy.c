@@ -75,6 +75,11 @@ struct exchange {
     const char *body;
     size_t body_len;
     struct buf answer;
+
+    /* The response's last bytes (a whole answer or error, or a stream's end), held back until
+     * the request is in the log: a client that has its complete answer finds its line there
+     * even when the process dies right after. */
+    struct buf tail;
 };
 
 static int client_fd_cb(void *ud)
@@ -290,9 +295,7 @@ static bool finish_stream(struct exchange *ex, bool transfer_ok, const struct up
         if (commit_stream(ex))
             return false;
     }
-    if (ex->out.len)
-        http_stream_write(ex->c, ex->out.data, ex->out.len);
-    http_stream_end(ex->c);
+    http_format_stream_end(ex->out.data, ex->out.len, &ex->tail);
     buf_reset(&ex->out);
     return rc == 0;
 }
@@ -348,7 +351,7 @@ static bool send_answer(struct exchange *ex)
     double now = clock_mono_ms();
     ex->rec.ttft_ms = now - ex->t0;
     ex->attempt_ttft = now - ex->attempt_t0;
-    http_send(ex->c, 200, "application/json", s, strlen(s), h, n);
+    http_format(ex->c, 200, "application/json", s, strlen(s), h, n, &ex->tail);
     free(s);
     return true;
 }
@@ -583,7 +586,7 @@ static void send_failure(struct exchange *ex)
         retry_s = wait > 0 ? (int)((wait + 999) / 1000) : 1;
     }
     struct http_hdr h[1] = {{"x-switchboard-attempts", buf_cstr(&ex->trail)}};
-    http_send_error(ex->c, ex->client, status, msg, code, retry_s, h, 1);
+    http_format_error(ex->c, ex->client, status, msg, code, retry_s, h, 1, &ex->tail);
     ex->rec.status = status;
     str_copy(ex->rec.error, sizeof ex->rec.error, msg);
 }
@@ -642,7 +645,7 @@ static bool parse_request(struct exchange *ex, const char *body, size_t len)
         return true;
     ex->rec.status = 400;
     str_copy(ex->rec.error, sizeof ex->rec.error, err);
-    http_send_error(ex->c, ex->client, 400, err, NULL, 0, NULL, 0);
+    http_format_error(ex->c, ex->client, 400, err, NULL, 0, NULL, 0, &ex->tail);
     return false;
 }
 
@@ -686,7 +689,7 @@ static void not_found(struct exchange *ex)
     buf_release(&groups);
     ex->rec.status = 404;
     str_copy(ex->rec.error, sizeof ex->rec.error, msg);
-    http_send_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0);
+    http_format_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0, &ex->tail);
 }
 
 /* "1", "true" or "yes" (any case) turn a request header on. */
@@ -708,6 +711,7 @@ int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const
     buf_init(&ex.trail, 1024);
     buf_init(&ex.out, 0);
     buf_init(&ex.answer, 0);
+    buf_init(&ex.tail, 0);
     ex.cfg = state_config(app->st);
     begin_record(&ex);
     if (parse_request(&ex, body, len)) {
@@ -731,6 +735,9 @@ int proxy_serve(struct app *app, struct mg_connection *c, enum api client, const
             route(&ex);
     }
     end_record(&ex);
+    if (ex.tail.len)
+        http_write(c, ex.tail.data, ex.tail.len);
+    buf_release(&ex.tail);
     cJSON_Delete(ex.req);
     buf_release(&ex.out);
     buf_release(&ex.trail);

@@ -1,4 +1,6 @@
-/* statefile: where a running switchboard can be found. */
+/* statefile: where a running switchboard can be found. The file outlives a crash; readers
+ * tell a stale one by its process: gone, or its pid reused by a process that started at
+ * another time. */
 #include "statefile.h"
 
 #include <errno.h>
@@ -39,6 +41,25 @@ static void make_parent(const char *path)
     }
 }
 
+/* When process pid started, in clock ticks after boot (field 22 of /proc/PID/stat), or -1. */
+static long long start_ticks(int pid)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    if (f)
+        fclose(f);
+    text[n] = '\0';
+    char *p = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
+    long long v = -1;
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    if (p && sscanf(p + 1, "%lld", &v) != 1)
+        v = -1;
+    return v;
+}
+
 int statefile_write(const struct app *app)
 {
     char path[1024], tmp[1100];
@@ -47,6 +68,7 @@ int statefile_write(const struct app *app)
     snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "pid", getpid());
+    cJSON_AddNumberToObject(o, "started", (double)start_ticks(getpid()));
     cJSON_AddStringToObject(o, "url", app->url);
     cJSON_AddStringToObject(o, "config", app->config_path);
     cJSON_AddBoolToObject(o, "demo", app->opts.demo);
@@ -55,8 +77,12 @@ int statefile_write(const struct app *app)
     FILE *f = s ? fopen(tmp, "w") : NULL;
     int rc = -EIO;
     if (f) {
-        fputs(s, f);
-        rc = fclose(f) == 0 && rename(tmp, path) == 0 ? 0 : -errno;
+        /* on disk before it replaces the old file: never an empty file after a power cut */
+        bool ok = fputs(s, f) >= 0 && fflush(f) == 0 && fsync(fileno(f)) == 0;
+        ok = fclose(f) == 0 && ok;
+        rc = ok && rename(tmp, path) == 0 ? 0 : -errno;
+        if (rc)
+            unlink(tmp);
     }
     free(s);
     return rc;
@@ -92,8 +118,12 @@ int statefile_read(struct statefile_info *out)
     snprintf(out->config, sizeof out->config, "%s",
              json_str(o, "config") ? json_str(o, "config") : "");
     out->demo = json_bool(o, "demo", false);
+    long long started = (long long)json_num(o, "started", -1);
     cJSON_Delete(o);
     if (out->pid <= 0 || (kill(out->pid, 0) != 0 && errno == ESRCH))
         return -ESRCH;
+    long long now = started >= 0 ? start_ticks(out->pid) : -1;
+    if (now >= 0 && now != started)
+        return -ESRCH; /* the pid belongs to a later process */
     return 0;
 }
