@@ -28,6 +28,8 @@ struct cfgctx {
     config_warn_fn warn;
     void *ud;
     char *err; /* CONFIG_ERR_LEN bytes */
+    /* Reads an environment variable (os.environ/NAME, LITELLM_MASTER_KEY); NULL: getenv. */
+    const char *(*getenv)(const char *name);
     struct config *c;
     long merge_budget;   /* pairs still allowed through "<<" merges */
     bool router_retries; /* set by router_settings, which beats litellm_settings */

@@ -141,7 +141,7 @@ int app_reload(struct app *app, char *err, size_t errlen)
         snprintf(err, errlen, "the demo has no config file to reload");
         return -1;
     }
-    env_load_file(app->opts.env_path);
+    env_reload_file(app->opts.env_path); /* threads run: never setenv now */
     struct config *cfg = load_config(&app->opts, err, errlen);
     if (!cfg) {
         if (app->reqlog)

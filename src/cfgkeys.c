@@ -287,12 +287,18 @@ static const char litellm_unsup[] =
     "num_retries_per_request force_ipv4 ssl_verify return_response_headers "
     "enable_preview_features ";
 
+/* An environment variable, through the loader's lookup (env_get: also a reload's .env). */
+static const char *env_var(const struct cfgctx *x, const char *name)
+{
+    return x->getenv ? x->getenv(name) : getenv(name);
+}
+
 /* ---- general_settings, switchboard_settings -------------------------------- */
 
 static int fn_master_key(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
 {
     char var[VAR_LEN];
-    const char *s, *val, *env = getenv("LITELLM_MASTER_KEY");
+    const char *s, *val, *env = env_var(x, "LITELLM_MASTER_KEY");
     int ref;
 
     if (cfgtree_is_null(v))
@@ -302,7 +308,7 @@ static int fn_master_key(struct cfgctx *x, struct cfgnode *v, const char *path, 
     ref = cfgutil_env_ref(s, var, sizeof(var));
     if (ref < 0)
         return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
-    val = ref ? getenv(var) : s;
+    val = ref ? env_var(x, var) : s;
     if (val && *val)
         return cfgtree_set_str(x, v, &x->c->master_key, val);
     if (!ref || (env && *env))
@@ -409,7 +415,7 @@ static int fn_api_key(struct cfgctx *x, struct cfgnode *v, const char *path, voi
                             path);
     if (ref && cfgtree_set_str(x, v, &d->api_key_env, var))
         return -ENOMEM;
-    val = ref ? getenv(var) : s;
+    val = ref ? env_var(x, var) : s;
     return val && *val ? cfgtree_set_str(x, v, &d->api_key, val) : 0;
 }
 
@@ -427,7 +433,7 @@ static int fn_api_base(struct cfgctx *x, struct cfgnode *v, const char *path, vo
     ref = cfgutil_env_ref(s, var, sizeof(var));
     if (ref < 0)
         return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
-    if (ref && !(s = getenv(var)))
+    if (ref && !(s = env_var(x, var)))
         return cfgtree_fail(x, v, "%s: environment variable %s is not set", path, var);
     if (cfgutil_url_host(s, host, sizeof(host)))
         return cfgtree_fail(x, v, "%s: expected an http:// or https:// URL, got %s", path,
@@ -680,7 +686,7 @@ static int assign_ids(struct config *c)
 int cfgkeys_load(struct cfgctx *x, struct cfgnode *root)
 {
     int rc = load_root(x, root);
-    const char *env = getenv("LITELLM_MASTER_KEY");
+    const char *env = env_var(x, "LITELLM_MASTER_KEY");
 
     free(x->provider);
     x->provider = NULL;

@@ -13,6 +13,7 @@
 #include "cfgkeys.h"
 #include "cfgtree.h"
 #include "cfgutil.h"
+#include "env.h"
 
 #define MAX_FILE_BYTES (4u << 20)
 #define MERGE_BUDGET   100000 /* pairs visited through "<<" merges per document */
@@ -151,7 +152,8 @@ static int load_doc(struct cfgctx *x, yaml_parser_t *p, const char *src, size_t 
 struct config *config_parse(const char *yaml, size_t len, const char *name, config_warn_fn warn,
                             void *ud, char err[CONFIG_ERR_LEN])
 {
-    struct cfgctx x = {.name = name ? name : "<config>", .warn = warn, .ud = ud, .err = err};
+    struct cfgctx x = {
+        .name = name ? name : "<config>", .warn = warn, .ud = ud, .err = err, .getenv = env_get};
     yaml_parser_t p;
     int rc;
 

@@ -79,6 +79,32 @@ static void test_env_forms(void **st)
     check("SBE_LAST", "no newline");
 }
 
+/* A reload's variables reach env_get and never the process environment (setenv while other
+ * threads call getenv is undefined behaviour); the environment wins, a name is set once, like
+ * setenv without overriding, and what env_get returned stays valid. */
+static void test_env_reload_overlay(void **st)
+{
+    (void)st;
+    unsetenv("SB_T_OVL_NEW");
+    setenv("SB_T_OVL_SET", "from-env", 1);
+    write_env("SB_T_OVL_NEW=one\nSB_T_OVL_SET=from-file\n");
+    assert_int_equal(env_reload_file(path), 1);
+    assert_null(getenv("SB_T_OVL_NEW"));
+    const char *v = env_get("SB_T_OVL_NEW");
+    assert_non_null(v);
+    assert_string_equal(v, "one");
+    assert_string_equal(env_get("SB_T_OVL_SET"), "from-env");
+    assert_null(env_get("SB_T_OVL_NEVER"));
+    unlink(path);
+    write_env("SB_T_OVL_NEW=two\nSB_T_OVL_MORE=three\n");
+    assert_int_equal(env_reload_file(path), 1);
+    assert_ptr_equal(env_get("SB_T_OVL_NEW"), v);
+    assert_string_equal(v, "one");
+    assert_string_equal(env_get("SB_T_OVL_MORE"), "three");
+    assert_null(getenv("SB_T_OVL_MORE"));
+    unsetenv("SB_T_OVL_SET");
+}
+
 static void test_env_no_override(void **st)
 {
     (void)st;
@@ -152,6 +178,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_env_forms, teardown),
         cmocka_unit_test_teardown(test_env_no_override, teardown),
+        cmocka_unit_test_teardown(test_env_reload_overlay, teardown),
         cmocka_unit_test_teardown(test_env_malformed_lines_skipped, teardown),
         cmocka_unit_test_teardown(test_env_missing_and_unreadable, teardown),
         cmocka_unit_test_teardown(test_env_long_line, teardown),
