@@ -21,16 +21,19 @@
 #include "ui.h"
 #include "upstream.h"
 
-static struct app *the_app; /* for signal handlers only */
+/* For the signal handlers, which run on whatever thread the signal reaches (civetweb's,
+ * libcurl's resolver threads): every access to these three is atomic. */
+static struct app *the_app;
 static volatile sig_atomic_t reload_requested;
 static volatile sig_atomic_t interrupts;
 
 static void on_stop_signal(int sig)
 {
-    if (sig == SIGINT && ++interrupts >= 2)
+    if (sig == SIGINT && __atomic_add_fetch(&interrupts, 1, __ATOMIC_ACQ_REL) >= 2)
         _exit(130); /* a second Ctrl-C means now */
-    if (the_app)
-        __atomic_store_n(&the_app->stop, 1, __ATOMIC_RELEASE);
+    struct app *app = __atomic_load_n(&the_app, __ATOMIC_ACQUIRE);
+    if (app)
+        __atomic_store_n(&app->stop, 1, __ATOMIC_RELEASE);
 }
 
 static void on_hup(int sig)
@@ -326,6 +329,8 @@ int app_main(const struct app_opts *o)
     snprintf(app->config_path, sizeof app->config_path, "%s", o->config_path);
     env_load_file(o->env_path);
     raise_fd_limit();
+    if (!o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+        ui_locale_init(); /* before any thread: see ui.h */
     /* Before any thread exists (the demo's simulated providers start threads). */
     if (upstream_global_init() != 0) {
         fprintf(stderr, "error: cannot initialise libcurl\n");
@@ -358,7 +363,7 @@ int app_main(const struct app_opts *o)
         return 0;
     }
     int status = 1;
-    the_app = app;
+    __atomic_store_n(&the_app, app, __ATOMIC_RELEASE);
     install_signals();
     app->st = state_new(cfg, NULL);
     if (!app->st)
@@ -385,7 +390,7 @@ out_curl:
     config_free(cfg);
     demo_stop(app->demo);
     upstream_global_cleanup();
-    the_app = NULL;
+    __atomic_store_n(&the_app, NULL, __ATOMIC_RELEASE);
     free(app);
     return status;
 }
