@@ -49,15 +49,21 @@ static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 struct handles {
     CURLM *multi;
     CURL *easy;
-    struct handles *next; /* in the idle list */
+    struct handles *newer, *older; /* in the idle list */
+    double idle_since;             /* monotonic ms, when given back */
 };
 
 /* Idle handle sets, the most recently given back first: the next exchange takes the set whose
  * connections are warmest, so a kept-alive connection to a provider serves request after
- * request whichever worker thread runs them. There are as many sets as exchanges ever ran at
- * once. pool_mu guards the list and is held only to push or pop. */
+ * request whichever worker thread runs them. There are as many sets as exchanges ran at once
+ * lately: a set idle longer than libcurl would keep a connection for reuse
+ * (CURLOPT_MAXAGE_CONN, 118 s by default: https://curl.se/libcurl/c/CURLOPT_MAXAGE_CONN.html)
+ * only holds sockets the provider has closed, and is freed. pool_mu guards the list and is
+ * held only to push, pop or unlink. */
+#define SET_IDLE_MAX_MS  118000.0
+#define PRUNE_PER_RETURN 4 /* bounds what one request pays for freeing old sets */
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct handles *pool_idle;
+static struct handles *pool_newest, *pool_oldest;
 
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
 {
@@ -98,12 +104,26 @@ static void free_handles(struct handles *h)
     free(h);
 }
 
+/* Unlinks h from the idle list; pool_mu held. */
+static void unlink_idle(struct handles *h)
+{
+    if (h->newer)
+        h->newer->older = h->older;
+    else
+        pool_newest = h->older;
+    if (h->older)
+        h->older->newer = h->newer;
+    else
+        pool_oldest = h->newer;
+    h->newer = h->older = NULL;
+}
+
 static struct handles *take_handles(void)
 {
     pthread_mutex_lock(&pool_mu);
-    struct handles *h = pool_idle;
+    struct handles *h = pool_newest;
     if (h)
-        pool_idle = h->next;
+        unlink_idle(h);
     pthread_mutex_unlock(&pool_mu);
     if (h) {
         curl_easy_reset(h->easy);
@@ -118,22 +138,40 @@ static struct handles *take_handles(void)
     return NULL;
 }
 
+/* Puts h back as the newest idle set and frees a few of the oldest if they have idled too
+ * long (outside the lock). */
 static void give_back(struct handles *h)
 {
+    struct handles *stale[PRUNE_PER_RETURN];
+    int n = 0;
+    double now = clock_mono_ms();
+    h->idle_since = now;
     pthread_mutex_lock(&pool_mu);
-    h->next = pool_idle;
-    pool_idle = h;
+    h->older = pool_newest;
+    h->newer = NULL;
+    if (pool_newest)
+        pool_newest->newer = h;
+    else
+        pool_oldest = h;
+    pool_newest = h;
+    while (n < PRUNE_PER_RETURN && pool_oldest != h &&
+           now - pool_oldest->idle_since > SET_IDLE_MAX_MS) {
+        stale[n] = pool_oldest;
+        unlink_idle(stale[n++]);
+    }
     pthread_mutex_unlock(&pool_mu);
+    while (n > 0)
+        free_handles(stale[--n]);
 }
 
 void upstream_global_cleanup(void)
 {
     pthread_mutex_lock(&pool_mu);
-    struct handles *h = pool_idle;
-    pool_idle = NULL;
+    struct handles *h = pool_newest;
+    pool_newest = pool_oldest = NULL;
     pthread_mutex_unlock(&pool_mu);
     while (h) {
-        struct handles *next = h->next;
+        struct handles *next = h->older;
         free_handles(h);
         h = next;
     }
