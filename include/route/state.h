@@ -18,6 +18,7 @@
 #define REC_MAX_ATTEMPTS 6
 #define SNAP_HIST        14 /* histogram buckets (stats.h STATS_HIST); bounds: stats_hist_bound_s */
 #define SNAP_CODES       12 /* status codes counted per table (stats.h STATS_CODES) */
+#define SNAP_NOTICE      256 /* bytes of the newest warning kept (longer ones are cut) */
 
 struct attempt_rec {
     char dep[48]; /* deployment id */
@@ -101,6 +102,8 @@ struct snapshot {
     struct dep_snapshot deps[SNAP_MAX_DEPS]; /* config order */
     int n_unserved;
     struct snap_code unserved[SNAP_CODES]; /* client requests no deployment served, by status */
+    uint64_t notice_seq;                   /* warnings raised so far (state_notice) */
+    char notice[SNAP_NOTICE];              /* the newest one, "" before the first */
     int n_log;
     struct request_rec log[SNAP_LOG]; /* newest first */
 };
@@ -154,6 +157,11 @@ bool state_force_fallback(struct state *st);
  * reload has replaced cfg since (its indices no longer name the same deployments). */
 bool state_dep_view(struct state *st, const struct config *cfg, int dep,
                     struct router_dep_view *out, int64_t *now_ms);
+
+/* A warning for whoever watches (a reload's config warnings, a log file that cannot be
+ * opened, a refused browser request): the views show the newest one and count the rest, so
+ * nothing is printed under a screen. Thread-safe; copies msg (cut to SNAP_NOTICE - 1 bytes). */
+void state_notice(struct state *st, const char *msg);
 
 /* Consistent copy of everything the views show. */
 void state_snapshot(struct state *st, struct snapshot *out);

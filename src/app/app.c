@@ -68,10 +68,27 @@ static void install_signals(void)
     sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* Where a warning goes depends on what holds the terminal: before any view, stderr (and the
+ * state, so the dashboard shows it on its first frame); under the dashboard, the state only
+ * (its status line shows it; printing would scribble over the screen or vanish); under the
+ * headless view, stderr only. The log file records every one. Thread-safe: reloads warn
+ * from worker threads. */
+static void app_warn(struct app *app, const char *msg)
+{
+    int view = __atomic_load_n(&app->view, __ATOMIC_ACQUIRE);
+    if (view != APP_VIEW_TUI)
+        fprintf(stderr, "warning: %s\n", msg);
+    if (view != APP_VIEW_HEADLESS && app->env.st)
+        state_notice(app->env.st, msg);
+    else if (!app->env.st && app->n_early < APP_EARLY_WARNINGS) /* the config's, before the state */
+        snprintf(app->early[app->n_early++], sizeof app->early[0], "%s", msg);
+    if (app->env.reqlog)
+        reqlog_event(app->env.reqlog, "warning", msg);
+}
+
 static void print_warning(void *ud, const char *msg)
 {
-    (void)ud;
-    fprintf(stderr, "warning: %s\n", msg);
+    app_warn(ud, msg);
 }
 
 static bool is_loopback(const char *host)
@@ -94,10 +111,10 @@ static void report_providers(const struct config *cfg, FILE *out)
     }
 }
 
-static struct config *load_config(const struct app_opts *o, char *err, size_t len)
+static struct config *load_config(struct app *app, char *err, size_t len)
 {
     char cerr[CONFIG_ERR_LEN];
-    struct config *cfg = config_load(o->config_path, print_warning, NULL, cerr);
+    struct config *cfg = config_load(app->opts.config_path, print_warning, app, cerr);
     if (!cfg)
         snprintf(err, len, "%s", cerr);
     return cfg;
@@ -142,7 +159,7 @@ int app_reload(struct app *app, char *err, size_t errlen)
         return -1;
     }
     env_load_file(app->opts.env_path);
-    struct config *cfg = load_config(&app->opts, err, errlen);
+    struct config *cfg = load_config(app, err, errlen);
     if (!cfg) {
         if (app->env.reqlog)
             reqlog_event(app->env.reqlog, "reload_failed", err);
@@ -184,18 +201,24 @@ static void *reload_watcher(void *ud)
     while (!__atomic_load_n(&app->stop, __ATOMIC_ACQUIRE)) {
         /* Taken and cleared in one step: a SIGHUP between a read and a clear would be lost. */
         if (__atomic_exchange_n(&reload_requested, 0, __ATOMIC_ACQ_REL)) {
-            char err[600];
-            if (app_reload(app, err, sizeof err) != 0 && app->opts.headless)
+            char err[600], msg[700];
+            bool tui = __atomic_load_n(&app->view, __ATOMIC_ACQUIRE) == APP_VIEW_TUI;
+            bool ok = app_reload(app, err, sizeof err) == 0;
+            if (!ok && tui) {
+                snprintf(msg, sizeof msg, "reload failed, keeping the running config: %s", err);
+                state_notice(app->env.st, msg); /* app_reload logged it already */
+            } else if (!ok) {
                 fprintf(stderr, "reload failed, keeping the running config: %s\n", err);
-            else if (app->opts.headless)
+            } else if (!tui) {
                 fprintf(stdout, "config reloaded from %s\n", app->env.config_path);
+            }
         }
         nanosleep(&t, NULL);
     }
     return NULL;
 }
 
-static const char *default_log_path(char *buf, size_t len)
+static void default_log_path(char *buf, size_t len)
 {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
@@ -205,7 +228,6 @@ static const char *default_log_path(char *buf, size_t len)
         snprintf(buf, len, "%s/.local/state/switchboard/switchboard.log", home);
     else
         snprintf(buf, len, "/tmp/switchboard-%d.log", (int)getuid());
-    return buf;
 }
 
 static int run_view(struct app *app, const char *log_path)
@@ -226,11 +248,17 @@ static int run_view(struct app *app, const char *log_path)
             .ud = app,
         };
         config_free(cfg);
-        if (ui_run(&h, &app->stop) == 0)
+        __atomic_store_n(&app->view, APP_VIEW_TUI, __ATOMIC_RELEASE);
+        int rc = ui_run(&h, &app->stop);
+        __atomic_store_n(&app->view, APP_VIEW_NONE, __ATOMIC_RELEASE);
+        if (rc == 0)
             return 0;
         fprintf(stderr, "the dashboard cannot use this terminal; running headless\n");
     }
-    return headless_run(app, stdout);
+    __atomic_store_n(&app->view, APP_VIEW_HEADLESS, __ATOMIC_RELEASE);
+    int rc = headless_run(app, stdout);
+    __atomic_store_n(&app->view, APP_VIEW_NONE, __ATOMIC_RELEASE);
+    return rc;
 }
 
 /* How long aborted requests get to tell their clients, after the grace period. */
@@ -290,14 +318,20 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
         printf("port %d is in use; listening on %s instead\n", port, app->env.url);
     printf("switchboard %s listening on %s%s\n", SB_VERSION, app->env.url,
            app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");
-    const char *lp = app->opts.log_file;
-    if (!lp && !app->opts.headless && isatty(STDOUT_FILENO))
-        lp = default_log_path(log_path, log_len);
-    if (lp) {
-        snprintf(log_path, log_len, "%s", lp);
+    /* Written straight into log_path: copying a path into the buffer it came from is an
+     * overlapping snprintf, which glibc answers with an empty string. */
+    log_path[0] = '\0';
+    if (app->opts.log_file)
+        snprintf(log_path, log_len, "%s", app->opts.log_file);
+    else if (!app->opts.headless && isatty(STDOUT_FILENO))
+        default_log_path(log_path, log_len);
+    if (log_path[0]) {
         app->env.reqlog = reqlog_open(log_path);
-        if (!app->env.reqlog)
-            fprintf(stderr, "warning: cannot open log file %s: %s\n", log_path, strerror(errno));
+        if (!app->env.reqlog) {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "cannot open log file %s: %s", log_path, strerror(errno));
+            app_warn(app, msg);
+        }
     }
     statefile_write(app);
     fflush(stdout);
@@ -330,7 +364,7 @@ int app_main(const struct app_opts *o)
         cfg = app->demo ? demo_config(app->demo, err, sizeof err) : NULL;
         snprintf(app->env.config_path, sizeof app->env.config_path, "(built-in demo)");
     } else {
-        cfg = load_config(o, err, sizeof err);
+        cfg = load_config(app, err, sizeof err);
     }
     if (!cfg) {
         fprintf(stderr, "error: %s\n", err);
@@ -354,6 +388,8 @@ int app_main(const struct app_opts *o)
     app->env.st = state_new(cfg, NULL);
     if (!app->env.st)
         goto out_curl;
+    for (int i = 0; i < app->n_early; i++)
+        state_notice(app->env.st, app->early[i]);
     char log_path[1024] = "";
     if (start(app, cfg, log_path, sizeof log_path) != 0)
         goto out_state;

@@ -36,6 +36,8 @@ struct state {
     int arr_head, arr_n;
     int64_t arrivals[ARRIVALS_CAP];
     struct stats_codes unserved; /* client requests no deployment served */
+    uint64_t notice_seq;
+    char notice[SNAP_NOTICE];
 };
 
 int64_t state_now_ms(const struct state *st)
@@ -474,6 +476,8 @@ void state_snapshot(struct state *st, struct snapshot *out)
             stats_copy_samples(&st->stats[i], &smp[i]);
     }
     out->n_unserved = copy_codes(out->unserved, &st->unserved);
+    out->notice_seq = st->notice_seq;
+    memcpy(out->notice, st->notice, sizeof out->notice);
     copy_log(st, out);
     pthread_mutex_unlock(&st->mu);
     for (int i = 0; smp && i < out->n_deps; i++) {
@@ -482,4 +486,16 @@ void state_snapshot(struct state *st, struct snapshot *out)
                           &d->ttft_p95_ms);
     }
     free(smp);
+}
+
+void state_notice(struct state *st, const char *msg)
+{
+    size_t n = msg ? strnlen(msg, SNAP_NOTICE - 1) : 0;
+    while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+        n--; /* cut before a character, not inside it */
+    pthread_mutex_lock(&st->mu);
+    memcpy(st->notice, msg ? msg : "", n);
+    st->notice[n] = '\0';
+    st->notice_seq++;
+    pthread_mutex_unlock(&st->mu);
 }
