@@ -21,6 +21,7 @@ struct app_opts {
     bool log_bodies;
     double grace_s; /* shutdown grace period for open streams */
     bool check;     /* validate the config, describe it and exit */
+    bool insecure;  /* serve other machines without a real master key (exposure.h) */
 };
 
 struct http_front;

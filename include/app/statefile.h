@@ -1,5 +1,8 @@
 /* statefile: a small JSON file the running instance writes so that `switchboard claude` and
- * `switchboard statusline` can find it: {"pid","url","config","demo"}. It holds no secret. */
+ * `switchboard statusline` can find it: {"pid","url","config","demo"}. It holds no secret,
+ * but those commands send the master key to the URL it names: it is written 0600 in a
+ * directory only this user can write (never /tmp), and trusted only when this user owns it
+ * and no one else can write it. Main thread only. */
 #ifndef SB_STATEFILE_H
 #define SB_STATEFILE_H
 
@@ -13,14 +16,19 @@ struct statefile_info {
     char url[160];
     char config[512];
     bool demo;
+    char problem[300]; /* why the file was not trusted (statefile_read's -EPERM) */
 };
 
-/* Path of the state file: $XDG_RUNTIME_DIR/switchboard.json, else
- * ~/.local/state/switchboard/instance.json. */
-void statefile_path(char *out, size_t len);
+/* Path of the state file: $XDG_RUNTIME_DIR/switchboard.json when that directory is this
+ * user's alone, else <state dir>/switchboard/instance.json (userdirs.h). 0, or -ENOENT when
+ * there is no safe place (no HOME, no password entry): then no state file is written. */
+int statefile_path(char *out, size_t len);
+/* Writes the file atomically, mode 0600. 0 or -errno. */
 int statefile_write(const struct app *app);
 void statefile_remove(const struct app *app);
-/* Reads the file and checks that its pid is alive. 0, -ENOENT (none), -ESRCH (stale). */
+/* Reads the file and checks that its pid is alive. 0, -ENOENT (none), -ESRCH (stale), or
+ * -EPERM when it is not a regular file owned by this user, or others may write to it (out->
+ * problem says which). */
 int statefile_read(struct statefile_info *out);
 
 #endif

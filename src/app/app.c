@@ -12,8 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/exposure.h"
 #include "app/headless.h"
 #include "app/statefile.h"
+#include "app/userdirs.h"
 #include "config/env.h"
 #include "front/http_front.h"
 #include "front/reqlog.h"
@@ -91,12 +93,6 @@ static void print_warning(void *ud, const char *msg)
     app_warn(ud, msg);
 }
 
-static bool is_loopback(const char *host)
-{
-    return strcmp(host, "127.0.0.1") == 0 || strcmp(host, "localhost") == 0 ||
-           strcmp(host, "::1") == 0 || strncmp(host, "127.", 4) == 0;
-}
-
 static void report_providers(const struct config *cfg, FILE *out)
 {
     for (size_t i = 0; i < cfg->n_deps; i++) {
@@ -111,10 +107,42 @@ static void report_providers(const struct config *cfg, FILE *out)
     }
 }
 
+/* Reads .env (never into the environment: a reload runs beside threads that call getenv)
+ * and the config, whose keys are resolved once, there. */
+static const char *listen_host(const struct app *app, const struct config *cfg)
+{
+    return app->opts.host ? app->opts.host : cfg->host;
+}
+
+/* A config that would serve other machines without a real master key is refused (at start
+ * and on reload) unless --insecure says the user means it; with --insecure it is a warning. */
+static bool exposure_refused(struct app *app, const struct config *cfg, const char *host, char *err,
+                             size_t len)
+{
+    char why[700];
+    if (app->opts.demo || !exposure_problem(host, cfg->master_key, why, sizeof why))
+        return false;
+    if (app->opts.insecure) {
+        char msg[760];
+        snprintf(msg, sizeof msg, "--insecure: %s", why);
+        app_warn(app, msg);
+        return false;
+    }
+    snprintf(err, len, "%s", why);
+    return true;
+}
+
 static struct config *load_config(struct app *app, char *err, size_t len)
 {
     char cerr[CONFIG_ERR_LEN];
-    struct config *cfg = config_load(app->opts.config_path, print_warning, app, cerr);
+    int rc;
+    struct env_vars *dotenv = env_vars_read(app->opts.env_path, &rc);
+    if (!dotenv) {
+        snprintf(err, len, "%s: cannot read: %s", app->opts.env_path, strerror(rc ? -rc : ENOMEM));
+        return NULL;
+    }
+    struct config *cfg = config_load_env(app->opts.config_path, dotenv, print_warning, app, cerr);
+    env_vars_free(dotenv);
     if (!cfg)
         snprintf(err, len, "%s", cerr);
     return cfg;
@@ -158,8 +186,11 @@ int app_reload(struct app *app, char *err, size_t errlen)
         snprintf(err, errlen, "the demo has no config file to reload");
         return -1;
     }
-    env_load_file(app->opts.env_path);
     struct config *cfg = load_config(app, err, errlen);
+    if (cfg && exposure_refused(app, cfg, app->env.host, err, errlen)) {
+        config_free(cfg);
+        cfg = NULL;
+    }
     if (!cfg) {
         if (app->env.reqlog)
             reqlog_event(app->env.reqlog, "reload_failed", err);
@@ -218,16 +249,15 @@ static void *reload_watcher(void *ud)
     return NULL;
 }
 
+/* The dashboard's log: <state dir>/switchboard/switchboard.log; none ("") when there is no
+ * home to keep it in, never /tmp, where another user could plant or read it. */
 static void default_log_path(char *buf, size_t len)
 {
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (state && *state)
-        snprintf(buf, len, "%s/switchboard/switchboard.log", state);
-    else if (home && *home)
-        snprintf(buf, len, "%s/.local/state/switchboard/switchboard.log", home);
-    else
-        snprintf(buf, len, "/tmp/switchboard-%d.log", (int)getuid());
+    char dir[4096];
+    buf[0] = '\0';
+    if (userdirs_state(dir, sizeof dir) == 0 &&
+        snprintf(buf, len, "%s/switchboard/switchboard.log", dir) >= (int)len)
+        buf[0] = '\0';
 }
 
 static int run_view(struct app *app, const char *log_path)
@@ -298,14 +328,10 @@ static void drain(struct app *app)
 
 static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
 {
-    const char *host = app->opts.host ? app->opts.host : cfg->host;
+    const char *host = listen_host(app, cfg);
     int port = app->opts.port >= 0 ? app->opts.port : cfg->port;
-    if (!cfg->master_key && !is_loopback(host))
-        fprintf(stderr,
-                "warning: no master key is set and switchboard listens on %s: anyone "
-                "who can reach it can use your providers\n",
-                host);
     char err[HTTP_ERR_LEN];
+    snprintf(app->env.host, sizeof app->env.host, "%s", host);
     app->front = http_front_start(&app->env, host, port, cfg->num_threads, true, err);
     if (!app->front) {
         fprintf(stderr, "error: cannot listen on %s:%d: %s\n", host, port, err);
@@ -323,17 +349,28 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
     log_path[0] = '\0';
     if (app->opts.log_file)
         snprintf(log_path, log_len, "%s", app->opts.log_file);
-    else if (!app->opts.headless && isatty(STDOUT_FILENO))
-        default_log_path(log_path, log_len);
+    else if (!app->opts.headless && isatty(STDOUT_FILENO) &&
+             (default_log_path(log_path, log_len), !log_path[0]))
+        app_warn(app, "no log file: there is no home directory to keep it in (use --log-file)");
     if (log_path[0]) {
-        app->env.reqlog = reqlog_open(log_path);
+        char note[1200];
+        app->env.reqlog = reqlog_open(log_path, note, sizeof note);
         if (!app->env.reqlog) {
-            char msg[1200];
-            snprintf(msg, sizeof msg, "cannot open log file %s: %s", log_path, strerror(errno));
-            app_warn(app, msg);
+            snprintf(note, sizeof note, "cannot open log file %s: %s", log_path, strerror(errno));
+            app_warn(app, note);
+        } else if (note[0]) {
+            app_warn(app, note);
         }
     }
-    statefile_write(app);
+    int rc = statefile_write(app);
+    if (rc) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "no state file (%s): `switchboard claude` and `switchboard statusline` will "
+                 "not find this instance",
+                 rc == -ENOENT ? "no home directory to keep it in" : strerror(-rc));
+        app_warn(app, msg);
+    }
     fflush(stdout);
     return 0;
 }
@@ -349,7 +386,6 @@ int app_main(const struct app_opts *o)
     app->env.reload = o->demo ? NULL : reload_cb;
     app->env.reload_ud = app;
     snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
-    env_load_file(o->env_path);
     raise_fd_limit();
     /* Before any thread exists (the demo's simulated providers start threads). */
     if (upstream_global_init() != 0) {
@@ -374,13 +410,20 @@ int app_main(const struct app_opts *o)
         return 2;
     }
     report_providers(cfg, stderr);
-    if (o->check) {
+    bool refused = exposure_refused(app, cfg, listen_host(app, cfg), err, sizeof err);
+    if (o->check)
         describe_config(cfg, stdout);
+    if (refused)
+        fprintf(stderr, "error: %s\n", err);
+    else if (!cfg->master_key && !o->demo)
+        fprintf(stderr, "note: no master key: every program on this machine can use switchboard "
+                        "and its admin API (set general_settings.master_key)\n");
+    if (o->check || refused) {
         config_free(cfg);
         demo_stop(app->demo);
         upstream_global_cleanup();
         free(app);
-        return 0;
+        return refused ? 2 : 0;
     }
     int status = 1;
     the_app = app;

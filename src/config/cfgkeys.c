@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "config/cfgutil.h"
+#include "core/netname.h"
 
 #define PATH_LEN       192
 #define VAR_LEN        128
@@ -292,7 +293,7 @@ static const char litellm_unsup[] =
 static int fn_master_key(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
 {
     char var[VAR_LEN];
-    const char *s, *val, *env = getenv("LITELLM_MASTER_KEY");
+    const char *s, *val, *env = env_lookup(x->dotenv, "LITELLM_MASTER_KEY");
     int ref;
 
     if (cfgtree_is_null(v))
@@ -302,7 +303,7 @@ static int fn_master_key(struct cfgctx *x, struct cfgnode *v, const char *path, 
     ref = cfgutil_env_ref(s, var, sizeof(var));
     if (ref < 0)
         return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
-    val = ref ? getenv(var) : s;
+    val = ref ? env_lookup(x->dotenv, var) : s;
     if (val && *val)
         return cfgtree_set_str(x, v, &x->c->master_key, val);
     if (!ref || (env && *env))
@@ -349,6 +350,79 @@ static int fn_default_model(struct cfgctx *x, struct cfgnode *v, const char *pat
     return cfgtree_set_str(x, v, &x->c->default_model, g);
 }
 
+/* Reads one item of a string list into *out (a copy), or fails naming path. */
+typedef int (*list_item_fn)(struct cfgctx *x, struct cfgnode *v, const char *path, char **out);
+
+/* A list of strings, or one string standing for a one-item list, into *items and *n. */
+static int str_list(struct cfgctx *x, struct cfgnode *v, const char *path, list_item_fn item,
+                    char ***items, size_t *n)
+{
+    bool one = v->type == CFGNODE_SCALAR;
+    char sub[PATH_LEN], vb[64];
+
+    if (cfgtree_is_null(v))
+        return 0;
+    if (v->type == CFGNODE_MAP)
+        return cfgtree_fail(x, v, "%s: expected a list, got %s", path, cfgtree_shown(v, false, vb));
+    size_t count = one ? 1 : v->n;
+    char **list = calloc(count ? count : 1, sizeof *list);
+    if (!list)
+        return cfgtree_oom(x, v);
+    for (size_t i = 0; i < *n; i++)
+        free((*items)[i]); /* a repeated key through "<<": the last one wins */
+    free(*items);
+    *items = list;
+    *n = 0;
+    for (size_t i = 0; i < count; i++) {
+        snprintf(sub, sizeof sub, one ? "%s" : "%s[%zu]", path, i);
+        if (item(x, one ? v : v->kids[i], sub, &list[i]))
+            return -EINVAL;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int host_item(struct cfgctx *x, struct cfgnode *v, const char *path, char **out)
+{
+    char host[NETNAME_HOST_MAX], vb[64];
+    const char *s;
+
+    if (cfgtree_str(x, v, path, false, &s))
+        return -EINVAL;
+    if (netname_norm_host(s, host) != 0)
+        return cfgtree_fail(x, v, "%s: expected a host name or IP address without a port, got %s",
+                            path, cfgtree_shown(v, false, vb));
+    return (*out = strdup(host)) ? 0 : cfgtree_oom(x, v);
+}
+
+static int origin_item(struct cfgctx *x, struct cfgnode *v, const char *path, char **out)
+{
+    struct netname o;
+    char vb[64];
+    const char *s;
+
+    if (cfgtree_str(x, v, path, false, &s))
+        return -EINVAL;
+    if (netname_origin(s, &o) != 0)
+        return cfgtree_fail(x, v,
+                            "%s: expected an origin such as https://chat.example.com or "
+                            "http://127.0.0.1:3000 (scheme, host and port only), got %s",
+                            path, cfgtree_shown(v, false, vb));
+    return (*out = strdup(s)) ? 0 : cfgtree_oom(x, v);
+}
+
+static int fn_allowed_hosts(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    (void)obj;
+    return str_list(x, v, path, host_item, &x->c->allowed_hosts, &x->c->n_allowed_hosts);
+}
+
+static int fn_allowed_origins(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    (void)obj;
+    return str_list(x, v, path, origin_item, &x->c->allowed_origins, &x->c->n_allowed_origins);
+}
+
 static const struct cfgkey switchboard_keys[] = {
     FN("host", fn_host),
     INT("port", struct config, port, 1, 65535, "an integer from 1 to 65535"),
@@ -360,6 +434,8 @@ static const struct cfgkey switchboard_keys[] = {
     FN("default_model", fn_default_model),
     {"proactive_routing", CFGK_BOOL, offsetof(struct config, proactive_routing), 0, 0, false, NULL,
      NULL},
+    FN("allowed_hosts", fn_allowed_hosts),
+    FN("allowed_origins", fn_allowed_origins),
 };
 
 /* ---- model_list ------------------------------------------------------------ */
@@ -409,7 +485,7 @@ static int fn_api_key(struct cfgctx *x, struct cfgnode *v, const char *path, voi
                             path);
     if (ref && cfgtree_set_str(x, v, &d->api_key_env, var))
         return -ENOMEM;
-    val = ref ? getenv(var) : s;
+    val = ref ? env_lookup(x->dotenv, var) : s;
     return val && *val ? cfgtree_set_str(x, v, &d->api_key, val) : 0;
 }
 
@@ -427,7 +503,7 @@ static int fn_api_base(struct cfgctx *x, struct cfgnode *v, const char *path, vo
     ref = cfgutil_env_ref(s, var, sizeof(var));
     if (ref < 0)
         return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
-    if (ref && !(s = getenv(var)))
+    if (ref && !(s = env_lookup(x->dotenv, var)))
         return cfgtree_fail(x, v, "%s: environment variable %s is not set", path, var);
     if (cfgutil_url_host(s, host, sizeof(host)))
         return cfgtree_fail(x, v, "%s: expected an http:// or https:// URL, got %s", path,
@@ -680,7 +756,7 @@ static int assign_ids(struct config *c)
 int cfgkeys_load(struct cfgctx *x, struct cfgnode *root)
 {
     int rc = load_root(x, root);
-    const char *env = getenv("LITELLM_MASTER_KEY");
+    const char *env = env_lookup(x->dotenv, "LITELLM_MASTER_KEY");
 
     free(x->provider);
     x->provider = NULL;
@@ -755,5 +831,11 @@ void cfgkeys_destroy(struct config *c)
     free(c->master_key);
     free(c->host);
     free(c->default_model);
+    for (size_t i = 0; i < c->n_allowed_hosts; i++)
+        free(c->allowed_hosts[i]);
+    free(c->allowed_hosts);
+    for (size_t i = 0; i < c->n_allowed_origins; i++)
+        free(c->allowed_origins[i]);
+    free(c->allowed_origins);
     free(c);
 }

@@ -147,7 +147,7 @@ int http_send(struct mg_connection *c, int status, const char *content_type, con
 static bool is_terminal_status(int status)
 {
     return status == 400 || status == 401 || status == 403 || status == 404 || status == 405 ||
-           status == 413 || status == 422 || status == 431;
+           status == 413 || status == 415 || status == 421 || status == 422 || status == 431;
 }
 
 int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,

@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/secret.h"
 #include "core/strutil.h"
 #include "core/tokest.h"
 #include "front/front_env.h"
@@ -177,21 +178,6 @@ static int commit_stream(struct exchange *ex)
     int rc = http_stream_begin(ex->c, h, n, ex->out.data, ex->out.len);
     buf_reset(&ex->out); /* went out with the head */
     return rc;
-}
-
-/* Providers may quote the key they refused in their error text ("Incorrect API key provided:
- * …"). Whatever switchboard passes on (the client's error, the log, --log-bodies) has every
- * occurrence of the deployment's key starred out; keys this short are not worth matching. */
-static void mask_secret(char *p, size_t n, const char *secret)
-{
-    size_t k = secret ? strlen(secret) : 0;
-    if (k < 8)
-        return;
-    for (char *hit; p && n >= k && (hit = memmem(p, n, secret, k)) != NULL;) {
-        memset(hit, '*', k);
-        n -= (size_t)(hit + k - p);
-        p = hit + k;
-    }
 }
 
 static void keep_answer(struct exchange *ex, const char *p, size_t n)
@@ -454,8 +440,10 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     enum attempt_result out = ATTEMPT_FAILED;
     if (rc != 0)
         failure_reason(ex, &res);
-    mask_secret(ex->err.message, strlen(ex->err.message), ex->dep->api_key);
-    mask_secret(ex->answer.data, ex->answer.len, ex->dep->api_key);
+    /* Providers may quote the key they refused, whole or in part: starred out of everything
+     * switchboard passes on (the client's error, the log, --log-bodies). */
+    secret_mask(ex->err.message, strlen(ex->err.message), ex->dep->api_key);
+    secret_mask(ex->answer.data, ex->answer.len, ex->dep->api_key);
     if (ex->stream && ex->xs && (rc == 0 || ex->committed)) {
         ok = finish_stream(ex, rc == 0, &res);
         if (!ok && rc == 0)

@@ -2,14 +2,18 @@
 #include "front/reqlog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <cJSON.h>
+
+#include "core/termsafe.h"
 
 struct reqlog {
     FILE *f;
@@ -29,12 +33,39 @@ static void mkdirs(const char *path)
     }
 }
 
-struct reqlog *reqlog_open(const char *path)
+/* The log holds prompts with --log-bodies and error texts always: only its owner may read
+ * it, whatever the umask. An existing regular file readable by others is made private (a
+ * FIFO or /dev/stdout is left alone); note says so, or that it could not be. */
+static void make_private(int fd, const char *path, char *note, size_t note_len)
 {
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+        return;
+    if (st.st_uid == geteuid() && fchmod(fd, st.st_mode & 0700) == 0)
+        snprintf(note, note_len,
+                 "log file %s was readable by other users (mode %03o); it is now %03o", path,
+                 (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0700));
+    else
+        snprintf(note, note_len,
+                 "log file %s is readable by other users (mode %03o) and cannot be changed "
+                 "by switchboard: it may hold prompts and error texts",
+                 path, (unsigned)(st.st_mode & 0777));
+}
+
+struct reqlog *reqlog_open(const char *path, char *note, size_t note_len)
+{
+    if (note_len)
+        note[0] = '\0';
     mkdirs(path);
-    FILE *f = fopen(path, "a");
-    if (!f)
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
         return NULL;
+    make_private(fd, path, note, note_len);
+    FILE *f = fdopen(fd, "a");
+    if (!f) {
+        close(fd);
+        return NULL;
+    }
     struct reqlog *l = calloc(1, sizeof *l);
     if (!l) {
         fclose(f);
@@ -110,13 +141,20 @@ char *reqlog_format(const struct request_rec *r)
     return s;
 }
 
+/* One JSON line, with the control bytes cJSON leaves raw (DEL, C1, invalid bytes) escaped:
+ * model names and error texts come from clients and providers, and `tail -f` of the log must
+ * not retitle or clear the user's terminal. */
 static void write_line(struct reqlog *l, const char *s)
 {
+    char *safe = termsafe_json(s);
+    if (!safe)
+        return;
     pthread_mutex_lock(&l->mu);
-    fputs(s, l->f);
+    fputs(safe, l->f);
     fputc('\n', l->f);
     fflush(l->f);
     pthread_mutex_unlock(&l->mu);
+    free(safe);
 }
 
 void reqlog_write(struct reqlog *l, const struct request_rec *rec)

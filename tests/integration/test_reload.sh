@@ -38,7 +38,7 @@ start_sb
 
 models() { curl -sf "${ADMIN[@]}" "$SB_URL/v1/models" | json_get "' '.join(m['id'] for m in d['data'])"; }
 has_model() { models | tr ' ' '\n' | grep -qx "$1"; }
-reload() { curl -s "${ADMIN[@]}" -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}'; }
+reload() { curl -s "${ADMIN[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}'; }
 served_by() {
     sb_post /v1/chat/completions "$(OAI_BODY "$1")" -D "$T/h.txt" -o /dev/null -f --max-time 60 ||
         fail "request for $1 failed"
