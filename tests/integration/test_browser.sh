@@ -74,7 +74,8 @@ bad = [x for x in r if x["outcome"].startswith("read")]
 for x in bad:
     print("READ:", x["what"], "->", x["outcome"], file=sys.stderr)
 forms = [x for x in r if x["what"].startswith("form")]
-assert len(r) >= 50 and len(forms) == 4, f"only {len(r)} attempts reported"
+# 7 POST routes x (3 no-cors fetches, 1 preflighted fetch, 1 beacon), 4 GET routes x 2, 4 forms.
+assert len(r) == 47 and len(forms) == 4, f"{len(r)} attempts reported, 47 expected"
 sys.exit(1 if bad else 0)
 PY
     [ "$(mock_total)" = "$mocks0" ] || fail "[$mode] the page reached a provider ($mocks0 -> $(mock_total))"
