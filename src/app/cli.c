@@ -66,8 +66,9 @@ static const char help_text[] =
     "endpoints: POST /v1/messages, POST /v1/chat/completions, GET /v1/models, GET /health,\n"
     "GET /metrics, GET /admin/state, POST /admin/providers/{id}/enable|disable|reset,\n"
     "POST /admin/fallback {\"force\":bool}, POST /admin/reload. All but /health need the\n"
-    "master key when one is set. A request with x-switchboard-force-fallback: 1 skips the\n"
-    "primaries for itself only.\n";
+    "master key when one is set; POSTs need Content-Type: application/json; requests from\n"
+    "web pages (a foreign Origin or Host) are refused. A request with\n"
+    "x-switchboard-force-fallback: 1 skips the primaries for itself only.\n";
 
 void cli_print_help(FILE *out)
 {

@@ -28,10 +28,9 @@ bool exposure_problem(const char *host, const char *key, char *why, size_t len)
         return false;
     if (!exposure_weak_key(key))
         return false;
-    const char *what = !key || !*key ? "no master key"
-                       : strlen(key) < EXPOSURE_MIN_KEY
-                           ? "a master key shorter than 16 characters"
-                           : "the example master key from the docs";
+    const char *what = !key || !*key                    ? "no master key"
+                       : strlen(key) < EXPOSURE_MIN_KEY ? "a master key shorter than 16 characters"
+                                                        : "the example master key from the docs";
     snprintf(why, len,
              "switchboard would listen on %s, reachable from other machines, with %s: anyone "
              "who can reach it could spend your providers' quota and use its admin API. Set "

@@ -8,7 +8,8 @@
 static void mask_window(char *p, size_t n, const char *w, size_t k, const char *key_end)
 {
     char *end = p + n;
-    for (char *hit; p < end && (size_t)(end - p) >= k && (hit = memmem(p, (size_t)(end - p), w, k));) {
+    for (char *hit;
+         p < end && (size_t)(end - p) >= k && (hit = memmem(p, (size_t)(end - p), w, k));) {
         size_t run = k;
         while (hit + run < end && w + run < key_end && hit[run] == w[run])
             run++;

@@ -19,7 +19,8 @@ static void check(const char *in, const char *key, const char *want)
     snprintf(buf, sizeof buf, "%s", in);
     secret_mask(buf, strlen(buf), key);
     if (strcmp(buf, want) != 0)
-        fail_msg("masking '%s' with '%s': want '%s', got '%s'", in, key ? key : "(null)", want, buf);
+        fail_msg("masking '%s' with '%s': want '%s', got '%s'", in, key ? key : "(null)", want,
+                 buf);
 }
 
 static void test_whole_and_runs(void **state)

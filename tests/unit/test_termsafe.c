@@ -17,15 +17,18 @@ static void test_line_escapes_controls(void **state)
     (void)state;
     char out[256];
     assert_string_equal(termsafe_line("\x1b]0;owned\x07", out, sizeof out), "\\x1b]0;owned\\x07");
-    assert_string_equal(termsafe_line("a\tb\rc\nd\x7f", out, sizeof out), "a\\x09b\\x0dc\\x0ad\\x7f");
-    assert_string_equal(termsafe_line("csi \xc2\x9b" "2J", out, sizeof out), "csi \\u009b2J");
+    assert_string_equal(termsafe_line("a\tb\rc\nd\x7f", out, sizeof out),
+                        "a\\x09b\\x0dc\\x0ad\\x7f");
+    assert_string_equal(termsafe_line("csi \xc2\x9b"
+                                      "2J",
+                                      out, sizeof out),
+                        "csi \\u009b2J");
     assert_string_equal(termsafe_line("lone \x9b and \xff", out, sizeof out),
                         "lone \\x9b and \\xff");
     assert_string_equal(termsafe_line("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x99\x82", out, sizeof out),
                         "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x99\x82");
     assert_string_equal(termsafe_line("\xc2\xa0nbsp", out, sizeof out), "\xc2\xa0nbsp");
-    assert_string_equal(termsafe_line("overlong \xc0\xaf", out, sizeof out),
-                        "overlong \\xc0\\xaf");
+    assert_string_equal(termsafe_line("overlong \xc0\xaf", out, sizeof out), "overlong \\xc0\\xaf");
     assert_string_equal(termsafe_line(NULL, out, sizeof out), "");
 }
 
