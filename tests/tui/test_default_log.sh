@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The dashboard without --log-file logs to $XDG_STATE_HOME/switchboard/switchboard.log, as the
 # README says (an overlapping snprintf once left the path empty: "cannot open log file :").
-# Warnings raised while the screen is up (a reload's unknown key) appear in the status line
-# and in that log, never on stderr under the screen.
+# Warnings raised while the screen is up (a reload's unknown key, a refused browser request)
+# appear in the status line and in that log, never on stderr under the screen.
 source "$(dirname "$0")/lib_tui.sh"
 start_mock cerebras openai --key ck-test
 start_mock zai anthropic --key zk-test
@@ -36,6 +36,14 @@ keys R
 wait_screen "config reloaded from config\.yaml; warning: config\.yaml:[0-9]+: unknown top-level key 'reload_bogus_key'" >/dev/null ||
     fail "R: the result and its warning are not both shown: $(screen | tail -3)"
 pass "warnings raised under the dashboard are shown in its status line and logged"
+
+# A web page's request, refused: the dashboard says so (it is not silently dropped).
+curl -s -o /dev/null -X POST "$SB_URL/admin/fallback" -H 'Origin: https://evil.example' \
+    -H 'Content-Type: text/plain' -d '{"force":true}'
+wait_screen "warning: refused POST /admin/fallback from a web page \(Origin 'https://evil\.example'\)" >/dev/null ||
+    fail "the refused request is not in the status line: $(screen | tail -3)"
+screen | grep -q 'mode AUTO' || fail "the refused request changed the mode"
+pass "a refused browser request is shown in the status line"
 
 keys q
 st=$(sb_exit_status) || fail "q did not quit"
