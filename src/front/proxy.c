@@ -22,6 +22,7 @@
 #include "front/upstream.h"
 #include "route/state.h"
 #include "xlate/xlate.h"
+#include "xlate/xlate_pair.h"
 #include "xlate/xstream.h"
 
 #define MAX_RESPONSE_BYTES (64u << 20) /* a non-streamed answer larger than this is broken */
@@ -63,6 +64,7 @@ struct exchange {
 
     /* per attempt */
     const struct deployment_cfg *dep;
+    const struct xlate_pair *pair; /* the client's dialect and dep's: the translators */
     struct xstream *xs;
     struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
     bool committed;
@@ -130,13 +132,7 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
                            .model = d->model,
                            .max_tokens_cap = d->max_tokens,
                            .stream = ex->stream};
-    cJSON *out;
-    if (ex->client == API_ANTHROPIC)
-        out = d->dialect == API_OPENAI ? xlate_req_a2o(ex->req, &o, err)
-                                       : xlate_req_a2a(ex->req, &o, err);
-    else
-        out = d->dialect == API_OPENAI ? xlate_req_o2o(ex->req, &o, err)
-                                       : xlate_req_o2a(ex->req, &o, err);
+    cJSON *out = ex->pair->request(ex->req, &o, err);
     if (!out)
         return NULL;
     char *s = json_print(out);
@@ -297,40 +293,12 @@ static bool finish_stream(struct exchange *ex, bool transfer_ok, const struct up
     return rc == 0;
 }
 
-/* An OpenAI client's response_format travels to an Anthropic-dialect provider as a tool
- * call (xlate.h), which the answer's translation turns back into text. */
-static bool json_via_tool(const struct exchange *ex)
-{
-    return ex->client == API_OPENAI && ex->dep->dialect == API_ANTHROPIC &&
-           xlate_json_via_tool(ex->req);
-}
-
-static cJSON *translate_answer(struct exchange *ex, const cJSON *ans, long *tin, long *tout)
-{
-    if (ex->client == API_ANTHROPIC && ex->dep->dialect == API_OPENAI) {
-        cJSON *out = xlate_resp_o2a(ans, ex->model, tin, tout);
-        if (out)
-            xlate_restore_tool_names(out, json_arr(ex->req, "tools"));
-        return out;
-    }
-    if (ex->client == API_ANTHROPIC)
-        return xlate_resp_a2a(ans, ex->model, tin, tout);
-    if (ex->dep->dialect == API_OPENAI)
-        return xlate_resp_o2o(ans, ex->model, tin, tout);
-    if (!json_via_tool(ex))
-        return xlate_resp_a2o(ans, ex->model, tin, tout);
-    cJSON *plain = xlate_resp_unwrap_json_tool(ans);
-    cJSON *out = plain ? xlate_resp_a2o(plain, ex->model, tin, tout) : NULL;
-    cJSON_Delete(plain);
-    return out;
-}
-
 /* Sends a complete non-streamed answer. False when the provider's body was unusable. */
 static bool send_answer(struct exchange *ex)
 {
     cJSON *ans = json_parse(ex->out.data ? ex->out.data : "", ex->out.len);
     long tin = 0, tout = 0;
-    cJSON *client = ans ? translate_answer(ex, ans, &tin, &tout) : NULL;
+    cJSON *client = ans ? ex->pair->answer(ans, ex->req, ex->model, &tin, &tout) : NULL;
     cJSON_Delete(ans);
     char *s = client ? json_print(client) : NULL;
     cJSON_Delete(client);
@@ -438,7 +406,7 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
                                   .include_usage = ex->include_usage,
                                   .input_tokens_hint = ex->est_in,
                                   .client_tools = json_arr(ex->req, "tools"),
-                                  .json_tool = json_via_tool(ex)};
+                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req)};
         ex->xs = xstream_new(&xo);
     }
     struct upstream_req r;
@@ -499,6 +467,7 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     }
     ex->any_admitted = true;
     ex->dep = d;
+    ex->pair = xlate_pair(ex->client, d->dialect);
     char err[XLATE_ERR_LEN] = "";
     char *body = build_upstream_body(ex, err);
     if (!body) {

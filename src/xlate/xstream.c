@@ -12,17 +12,11 @@
 #include <time.h>
 
 #include "core/json.h"
+#include "xlate/xlate_pair.h"
 #include "xstream_internal.h"
 
 #define DEFAULT_MAX_EVENT ((size_t)4 << 20)
 #define TEST_CREATED      1700000000L
-
-static const struct xstream_ops *pick_ops(enum api from, enum api to)
-{
-    if (from == API_OPENAI)
-        return to == API_ANTHROPIC ? &xstream_o2a_ops : &xstream_o2o_ops;
-    return to == API_OPENAI ? &xstream_a2o_ops : &xstream_a2a_ops;
-}
 
 struct xstream *xstream_new(const struct xstream_opts *opts)
 {
@@ -44,7 +38,7 @@ struct xstream *xstream_new(const struct xstream_opts *opts)
     buf_init(&x->ps.held, x->o.max_event_bytes);
     buf_init(&x->ao.prefix, 0);
     buf_init(&x->ao.held_text, x->o.max_event_bytes);
-    x->ops = pick_ops(opts->from, opts->to);
+    x->ops = xlate_pair(opts->to, opts->from)->stream;
     x->oa.cur = -1;
     x->ps.open_block = -1;
     x->created = (long)time(NULL);
