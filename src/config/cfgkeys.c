@@ -573,6 +573,11 @@ static int load_model_list(struct cfgctx *x, struct cfgnode *v, struct cfgnode *
                             cfgtree_shown(v, false, vb));
     if (v->n == 0)
         return cfgtree_fail(x, v, "model_list is empty: nothing to serve");
+    if (v->n > CONFIG_MAX_DEPLOYMENTS)
+        return cfgtree_fail(x, v->kids[CONFIG_MAX_DEPLOYMENTS],
+                            "model_list: %zu deployments, switchboard serves at most %d (this "
+                            "is entry %d)",
+                            v->n, CONFIG_MAX_DEPLOYMENTS, CONFIG_MAX_DEPLOYMENTS + 1);
     if (!(x->c->deps = calloc(v->n, sizeof(*x->c->deps))))
         return cfgtree_oom(x, v);
     for (size_t i = 0; i < v->n; i++) {
