@@ -142,35 +142,42 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
     return s;
 }
 
-static void served_headers(struct exchange *ex, struct http_hdr *h, int *n, char *overhead,
-                           size_t olen, char *rid, size_t rlen)
+/* The head of a served answer: who served, the trail, the overhead and the request id. */
+struct served_head {
+    struct http_hdr h[4];
+    int n;
+    char overhead[32], rid[48];
+};
+
+/* The answer's head is about to go out: from here the client has this attempt's answer
+ * (ex->committed), and its time to first byte is now. */
+static void commit_head(struct exchange *ex, struct served_head *sh)
 {
     double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms;
-    snprintf(overhead, olen, "%.3f", spent < 0 ? 0 : spent);
-    snprintf(rid, rlen, "req_sb%llu", (unsigned long long)ex->rec.id);
+    snprintf(sh->overhead, sizeof sh->overhead, "%.3f", spent < 0 ? 0 : spent);
+    snprintf(sh->rid, sizeof sh->rid, "req_sb%llu", (unsigned long long)ex->rec.id);
     /* The header goes out before the attempt is recorded, so the serving entry is added here. */
     if (ex->dep)
         trail_add(ex, ex->dep->id, 200, NULL);
     int k = 0;
-    h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
-    h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
-    h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", overhead};
-    h[k++] = (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", rid};
-    *n = k;
+    sh->h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
+    sh->h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
+    sh->h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", sh->overhead};
+    sh->h[k++] =
+        (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", sh->rid};
+    sh->n = k;
+    ex->committed = true;
+    double now = clock_mono_ms();
+    ex->rec.ttft_ms = now - ex->t0;
+    ex->attempt_ttft = now - ex->attempt_t0;
 }
 
 /* Sends the head with what ex->out holds: the client's stream has begun. */
 static int commit_stream(struct exchange *ex)
 {
-    struct http_hdr h[6];
-    int n;
-    char overhead[32], rid[48];
-    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
-    ex->committed = true;
-    double now = clock_mono_ms();
-    ex->rec.ttft_ms = now - ex->t0;
-    ex->attempt_ttft = now - ex->attempt_t0;
-    int rc = http_stream_begin(ex->c, h, n, ex->out.data, ex->out.len);
+    struct served_head sh;
+    commit_head(ex, &sh);
+    int rc = http_stream_begin(ex->c, sh.h, sh.n, ex->out.data, ex->out.len);
     buf_reset(&ex->out); /* went out with the head */
     return rc;
 }
@@ -308,15 +315,9 @@ static bool send_answer(struct exchange *ex)
     }
     ex->rec.tokens_in = tin;
     ex->rec.tokens_out = tout;
-    struct http_hdr h[6];
-    int n;
-    char overhead[32], rid[48];
-    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
-    ex->committed = true;
-    double now = clock_mono_ms();
-    ex->rec.ttft_ms = now - ex->t0;
-    ex->attempt_ttft = now - ex->attempt_t0;
-    http_send(ex->c, 200, "application/json", s, strlen(s), h, n);
+    struct served_head sh;
+    commit_head(ex, &sh);
+    http_send(ex->c, 200, "application/json", s, strlen(s), sh.h, sh.n);
     free(s);
     return true;
 }
@@ -380,7 +381,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         if (!ok)
             str_copy(a->note, sizeof a->note, ex->err.message);
     }
-    /* A committed attempt is in the trail already (see served_headers). A failure that came
+    /* A committed attempt is in the trail already (see commit_head). A failure that came
      * with a 2xx status (cut, stalled, not JSON) is named by its class: "=200" would read as a
      * success. */
     bool ok_status = res->status >= 200 && res->status < 300;
