@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cJSON.h>
 
 #include "app/app.h"
+#include "core/fsutil.h"
 #include "core/json.h"
 
 void statefile_path(char *out, size_t len)
@@ -26,24 +26,11 @@ void statefile_path(char *out, size_t len)
         snprintf(out, len, "/tmp/switchboard-%d.json", (int)getuid());
 }
 
-static void make_parent(const char *path)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0700);
-        *p = '/';
-    }
-}
-
 int statefile_write(const struct app *app)
 {
     char path[1024], tmp[1100];
     statefile_path(path, sizeof path);
-    make_parent(path);
+    fsutil_make_parents(path);
     snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "pid", getpid());

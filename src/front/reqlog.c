@@ -6,32 +6,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <cJSON.h>
+
+#include "core/fsutil.h"
 
 struct reqlog {
     FILE *f;
     pthread_mutex_t mu;
 };
 
-static void mkdirs(const char *path)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0700);
-        *p = '/';
-    }
-}
-
 struct reqlog *reqlog_open(const char *path)
 {
-    mkdirs(path);
+    fsutil_make_parents(path);
     FILE *f = fopen(path, "a");
     if (!f)
         return NULL;
