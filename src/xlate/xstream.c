@@ -94,13 +94,35 @@ static int settle(struct xstream *x, size_t mark, int rc)
     return rc;
 }
 
+static bool is_done_marker(const struct sse_event *ev)
+{
+    return ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0;
+}
+
+/* Parses the event once for every translator (see struct xstream_ops). */
+static int dispatch(struct xstream *x, const struct sse_event *ev)
+{
+    if (x->ops->done && is_done_marker(ev)) {
+        /* the upstream's own end: complete even when finish_reason never came */
+        x->upstream_done = true;
+        x->ops->done(x);
+        return 0;
+    }
+    if (ev->data_len == 0)
+        return 0;
+    cJSON *j = json_parse(ev->data, ev->data_len);
+    int rc = cJSON_IsObject(j) ? x->ops->event(x, ev, j) : -EPROTO;
+    cJSON_Delete(j);
+    return rc;
+}
+
 static int on_event(void *ud, const struct sse_event *ev)
 {
     struct xstream *x = ud;
     if (x->ended)
         return x->end_rc;
     size_t mark = x->out->len;
-    return settle(x, mark, x->ops->event(x, ev));
+    return settle(x, mark, dispatch(x, ev));
 }
 
 int xstream_feed(struct xstream *x, const char *bytes, size_t n, struct buf *out)

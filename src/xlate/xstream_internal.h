@@ -73,9 +73,14 @@ struct xstream_pass {
 
 struct xstream;
 
-/* One translator: a pair of dialects. */
+/* One translator: a pair of dialects (chosen by the pair table, xlate_pair.h). xstream.c parses
+ * each upstream event once: empty events are skipped, data that is not a JSON object ends the
+ * stream with -EPROTO, and OpenAI's `data: [DONE]` goes to done. */
 struct xstream_ops {
-    int (*event)(struct xstream *x, const struct sse_event *ev);
+    /* one event whose data is the JSON object j (owned by the caller; may be changed) */
+    int (*event)(struct xstream *x, const struct sse_event *ev, cJSON *j);
+    /* upstream's `data: [DONE]` (OpenAI streams); NULL: such data is invalid here */
+    void (*done)(struct xstream *x);
     /* Upstream EOF: true when the stream was complete; writes what ends the client's stream. */
     bool (*eof)(struct xstream *x);
     /* Before an error frame: closes what the client's grammar needs closed. */
