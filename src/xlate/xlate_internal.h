@@ -27,6 +27,8 @@ bool xlate_add_str(cJSON *obj, const char *key, const char *s);
 /* Like xlate_add / xlate_push, but when ok is false item is freed and nothing is added. */
 bool xlate_add_if(cJSON *obj, const char *key, cJSON *item, bool ok);
 bool xlate_push_if(cJSON *arr, cJSON *item, bool ok);
+/* A new Anthropic {type: "text", text} block; NULL on OOM. */
+cJSON *xlate_text_block(const char *text);
 /* Deep copy of v added under key; false on OOM or v == NULL. */
 bool xlate_add_copy(cJSON *obj, const char *key, const cJSON *v);
 

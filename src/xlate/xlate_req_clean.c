@@ -191,24 +191,13 @@ static void note(struct a2a *st, bool ok)
         st->oom = true;
 }
 
-static cJSON *text_block(const char *text)
-{
-    cJSON *b = cJSON_CreateObject();
-    bool ok = xlate_add_str(b, "type", "text") && xlate_add_str(b, "text", text);
-    if (!ok) {
-        cJSON_Delete(b);
-        return NULL;
-    }
-    return b;
-}
-
 static const char *const text_keys[] = {"type", "text", "cache_control", NULL};
 
 static void add_system(struct a2a *st, const cJSON *content)
 {
     if (cJSON_IsString(content)) {
         if (!xlate_is_blank(content->valuestring))
-            note(st, xlate_push(st->system, text_block(content->valuestring)));
+            note(st, xlate_push(st->system, xlate_text_block(content->valuestring)));
         return;
     }
     if (!cJSON_IsArray(content))
@@ -259,7 +248,7 @@ static cJSON *clean_result_content(const cJSON *c)
             struct buf t;
             buf_init(&t, 0);
             if (!buf_printf(&t, "Tool loaded: %s", json_str(b, "tool_name")))
-                xlate_push(out, text_block(t.data));
+                xlate_push(out, xlate_text_block(t.data));
             buf_release(&t);
         }
     }
@@ -337,7 +326,7 @@ static void add_message(struct a2a *st, const cJSON *m)
         return;
     cJSON *blocks = cJSON_CreateArray();
     if (cJSON_IsString(content) && !xlate_is_blank(content->valuestring))
-        note(st, xlate_push(blocks, text_block(content->valuestring)));
+        note(st, xlate_push(blocks, xlate_text_block(content->valuestring)));
     const cJSON *list = cJSON_IsArray(content) ? content : NULL;
     const cJSON *b;
     cJSON_ArrayForEach(b, list)

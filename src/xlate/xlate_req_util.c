@@ -98,6 +98,17 @@ bool xlate_push_if(cJSON *arr, cJSON *item, bool ok)
     return xlate_push(arr, item);
 }
 
+cJSON *xlate_text_block(const char *text)
+{
+    cJSON *b = cJSON_CreateObject();
+    bool ok = xlate_add_str(b, "type", "text") && xlate_add_str(b, "text", text);
+    if (!ok) {
+        cJSON_Delete(b);
+        return NULL;
+    }
+    return b;
+}
+
 bool xlate_add_str(cJSON *obj, const char *key, const char *s)
 {
     return xlate_add(obj, key, cJSON_CreateString(s ? s : ""));
