@@ -6,8 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct app;
-
 struct statefile_info {
     int pid;
     char url[160];
@@ -18,8 +16,10 @@ struct statefile_info {
 /* Path of the state file: $XDG_RUNTIME_DIR/switchboard.json, else
  * ~/.local/state/switchboard/instance.json. */
 void statefile_path(char *out, size_t len);
-int statefile_write(const struct app *app);
-void statefile_remove(const struct app *app);
+/* Writes this process's entry (url and config path as clients should use them). 0 or -errno. */
+int statefile_write(const char *url, const char *config_path, bool demo);
+/* Removes the file when it is this process's own (another instance may have started since). */
+void statefile_remove(void);
 /* Reads the file and checks that its pid is alive. 0, -ENOENT (none), -ESRCH (stale). */
 int statefile_read(struct statefile_info *out);
 

@@ -230,7 +230,7 @@ static int run_view(struct app *app, const char *log_path)
             return 0;
         fprintf(stderr, "the dashboard cannot use this terminal; running headless\n");
     }
-    return headless_run(app, stdout);
+    return headless_run(app->env.st, app->env.reqlog, &app->stop, stdout);
 }
 
 /* How long aborted requests get to tell their clients, after the grace period. */
@@ -299,7 +299,7 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
         if (!app->env.reqlog)
             fprintf(stderr, "warning: cannot open log file %s: %s\n", log_path, strerror(errno));
     }
-    statefile_write(app);
+    statefile_write(app->env.url, app->env.config_path, app->opts.demo);
     fflush(stdout);
     return 0;
 }
@@ -368,7 +368,7 @@ int app_main(const struct app_opts *o)
     demo_traffic_stop(app->demo);
     drain(app);
     http_front_stop(app->front);
-    statefile_remove(app);
+    statefile_remove();
 out_state:
     reqlog_close(app->env.reqlog);
     state_free(app->env.st);

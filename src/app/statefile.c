@@ -10,7 +10,6 @@
 
 #include <cJSON.h>
 
-#include "app/app.h"
 #include "core/fsutil.h"
 #include "core/json.h"
 
@@ -26,7 +25,7 @@ void statefile_path(char *out, size_t len)
         snprintf(out, len, "/tmp/switchboard-%d.json", (int)getuid());
 }
 
-int statefile_write(const struct app *app)
+int statefile_write(const char *url, const char *config_path, bool demo)
 {
     char path[1024], tmp[1100];
     statefile_path(path, sizeof path);
@@ -34,9 +33,9 @@ int statefile_write(const struct app *app)
     snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "pid", getpid());
-    cJSON_AddStringToObject(o, "url", app->env.url);
-    cJSON_AddStringToObject(o, "config", app->env.config_path);
-    cJSON_AddBoolToObject(o, "demo", app->opts.demo);
+    cJSON_AddStringToObject(o, "url", url);
+    cJSON_AddStringToObject(o, "config", config_path);
+    cJSON_AddBoolToObject(o, "demo", demo);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     FILE *f = s ? fopen(tmp, "w") : NULL;
@@ -49,7 +48,7 @@ int statefile_write(const struct app *app)
     return rc;
 }
 
-void statefile_remove(const struct app *app)
+void statefile_remove(void)
 {
     struct statefile_info info;
     char path[1024];
@@ -57,7 +56,6 @@ void statefile_remove(const struct app *app)
     /* Only remove our own file: another instance may have started since. */
     if (statefile_read(&info) == 0 && info.pid == (int)getpid())
         unlink(path);
-    (void)app;
 }
 
 int statefile_read(struct statefile_info *out)
