@@ -1,7 +1,8 @@
 /* xstream_internal: the stream object and the helpers shared by the four translators
- * (xstream_o2a.c, xstream_a2o.c, xstream_pass.c). Not a public interface: only src/xstream*.c
- * include it. Writers append to x->out and keep the first error in x->werr (sticky), so a
- * translator can write a whole frame and check once; xstream.c rolls back a failed event. */
+ * (xstream_o2a.c, xstream_a2o.c, xstream_pass.c). Not a public interface: only
+ * src/xlate/xstream*.c and xlate_pair.c (which names each pair's ops) include it. Writers
+ * append to x->out and keep the first error in x->werr (sticky), so a translator can write a
+ * whole frame and check once; xstream.c rolls back a failed event. */
 #ifndef SB_XSTREAM_INTERNAL_H
 #define SB_XSTREAM_INTERNAL_H
 
