@@ -9,8 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct app;
-
 struct statefile_info {
     int pid;
     char url[160];
@@ -23,9 +21,11 @@ struct statefile_info {
  * user's alone, else <state dir>/switchboard/instance.json (userdirs.h). 0, or -ENOENT when
  * there is no safe place (no HOME, no password entry): then no state file is written. */
 int statefile_path(char *out, size_t len);
-/* Writes the file atomically, mode 0600. 0 or -errno. */
-int statefile_write(const struct app *app);
-void statefile_remove(const struct app *app);
+/* Writes this process's entry (url and config path as clients should use them) atomically,
+ * mode 0600. 0 or -errno. */
+int statefile_write(const char *url, const char *config_path, bool demo);
+/* Removes the file when it is this process's own (another instance may have started since). */
+void statefile_remove(void);
 /* Reads the file and checks that its pid is alive. 0, -ENOENT (none), -ESRCH (stale), or
  * -EPERM when it is not a regular file owned by this user, or others may write to it (out->
  * problem says which). */

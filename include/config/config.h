@@ -9,6 +9,10 @@
 #include "core/api.h"
 
 #define CONFIG_ERR_LEN 512
+/* The most model_list entries a config may hold, refused with file:line where the config is
+ * read. The router, the snapshots (state.h SNAP_MAX_DEPS), /admin/state and the dashboard are
+ * sized by it, so every deployment a config names is routed and shown. */
+#define CONFIG_MAX_DEPLOYMENTS 64
 
 struct deployment_cfg {
     char *group;      /* model_list[].model_name: the model group clients ask for */

@@ -11,7 +11,7 @@
 #include "core/api.h"
 #include "route/router.h"
 
-#define SNAP_MAX_DEPS    16
+#define SNAP_MAX_DEPS    CONFIG_MAX_DEPLOYMENTS /* every deployment of a config */
 #define SNAP_LOG         200 /* requests kept for the log pane and /admin/state */
 #define SNAP_SPARK       30  /* sparkline buckets ... */
 #define SNAP_SPARK_SECS  20  /* ... of this many seconds each: the last 10 minutes */

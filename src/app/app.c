@@ -286,7 +286,7 @@ static int run_view(struct app *app, const char *log_path)
         fprintf(stderr, "the dashboard cannot use this terminal; running headless\n");
     }
     __atomic_store_n(&app->view, APP_VIEW_HEADLESS, __ATOMIC_RELEASE);
-    int rc = headless_run(app, stdout);
+    int rc = headless_run(app->env.st, app->env.reqlog, &app->stop, stdout);
     __atomic_store_n(&app->view, APP_VIEW_NONE, __ATOMIC_RELEASE);
     return rc;
 }
@@ -362,7 +362,7 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
             app_warn(app, note);
         }
     }
-    int rc = statefile_write(app);
+    int rc = statefile_write(app->env.url, app->env.config_path, app->opts.demo);
     if (rc) {
         char msg[300];
         snprintf(msg, sizeof msg,
@@ -447,7 +447,7 @@ int app_main(const struct app_opts *o)
     demo_traffic_stop(app->demo);
     drain(app);
     http_front_stop(app->front);
-    statefile_remove(app);
+    statefile_remove();
 out_state:
     reqlog_close(app->env.reqlog);
     state_free(app->env.st);

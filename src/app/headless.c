@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/app.h"
 #include "core/termsafe.h"
 #include "front/reqlog.h"
 
@@ -129,7 +128,7 @@ static void print_notices(const struct snapshot *s, uint64_t *seen, FILE *out)
     *seen = s->notice_seq;
 }
 
-int headless_run(struct app *app, FILE *out)
+int headless_run(struct state *st, struct reqlog *log, const volatile sig_atomic_t *stop, FILE *out)
 {
     struct snapshot *s = malloc(sizeof *s);
     if (!s)
@@ -137,18 +136,18 @@ int headless_run(struct app *app, FILE *out)
     enum dep_status prev[SNAP_MAX_DEPS];
     for (int i = 0; i < SNAP_MAX_DEPS; i++)
         prev[i] = DEP_READY;
-    state_snapshot(app->env.st, s);
+    state_snapshot(st, s);
     uint64_t newest = s->n_log > 0 ? s->log[0].id : 0;
     uint64_t notices = s->notice_seq; /* the ones before now went to stderr already */
     /* Report at start only the providers that are not ready (no key, disabled). */
     print_changes(s, prev, out, NULL);
     fflush(out);
     struct timespec tick = {.tv_sec = 0, .tv_nsec = TICK_MS * 1000000L};
-    while (!app->stop) {
+    while (!*stop) {
         nanosleep(&tick, NULL);
-        state_snapshot(app->env.st, s);
+        state_snapshot(st, s);
         print_requests(s, &newest, out);
-        print_changes(s, prev, out, app->env.reqlog);
+        print_changes(s, prev, out, log);
         print_notices(s, &notices, out);
         fflush(out);
     }

@@ -12,8 +12,8 @@
 
 #include <cJSON.h>
 
-#include "app/app.h"
 #include "app/userdirs.h"
+#include "core/fsutil.h"
 #include "core/json.h"
 
 int statefile_path(char *out, size_t len)
@@ -29,19 +29,6 @@ int statefile_path(char *out, size_t len)
     return n > 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
 }
 
-static void make_parent(const char *path)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0700);
-        *p = '/';
-    }
-}
-
 static int write_all(int fd, const char *s)
 {
     size_t len = strlen(s), done = 0;
@@ -54,19 +41,19 @@ static int write_all(int fd, const char *s)
     return 0;
 }
 
-int statefile_write(const struct app *app)
+int statefile_write(const char *url, const char *config_path, bool demo)
 {
     char path[1024], tmp[1100];
     int rc = statefile_path(path, sizeof path);
     if (rc)
         return rc;
-    make_parent(path);
+    fsutil_make_parents(path);
     snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "pid", getpid());
-    cJSON_AddStringToObject(o, "url", app->env.url);
-    cJSON_AddStringToObject(o, "config", app->env.config_path);
-    cJSON_AddBoolToObject(o, "demo", app->opts.demo);
+    cJSON_AddStringToObject(o, "url", url);
+    cJSON_AddStringToObject(o, "config", config_path);
+    cJSON_AddBoolToObject(o, "demo", demo);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     unlink(tmp); /* a leftover of a crashed run with this pid */
@@ -85,7 +72,7 @@ int statefile_write(const struct app *app)
     return rc;
 }
 
-void statefile_remove(const struct app *app)
+void statefile_remove(void)
 {
     struct statefile_info info;
     char path[1024];
@@ -93,7 +80,6 @@ void statefile_remove(const struct app *app)
     if (statefile_path(path, sizeof path) == 0 && statefile_read(&info) == 0 &&
         info.pid == (int)getpid())
         unlink(path);
-    (void)app;
 }
 
 /* Opens the file for reading when it can be trusted: a regular file (not a link), owned by
@@ -105,16 +91,16 @@ static int open_trusted(const char *path, struct statefile_info *out)
     if (fd < 0 && errno != ELOOP)
         return -ENOENT;
     if (fd < 0) {
-        snprintf(out->problem, sizeof out->problem, "%s is a symbolic link", path);
+        snprintf(out->problem, sizeof out->problem, "%.200s is a symbolic link", path);
         return -EPERM;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        snprintf(out->problem, sizeof out->problem, "%s is not a regular file", path);
+        snprintf(out->problem, sizeof out->problem, "%.200s is not a regular file", path);
     else if (st.st_uid != getuid())
-        snprintf(out->problem, sizeof out->problem, "%s belongs to uid %u, not to you", path,
+        snprintf(out->problem, sizeof out->problem, "%.200s belongs to uid %u, not to you", path,
                  (unsigned)st.st_uid);
     else if (st.st_mode & 022)
-        snprintf(out->problem, sizeof out->problem, "%s is writable by other users (mode %03o)",
+        snprintf(out->problem, sizeof out->problem, "%.200s is writable by other users (mode %03o)",
                  path, (unsigned)(st.st_mode & 0777));
     if (out->problem[0]) {
         close(fd);

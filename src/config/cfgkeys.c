@@ -21,6 +21,31 @@
         k, NITEMS(k), u                                                                            \
     }
 
+/* path.key into out; a shortened path only shortens a message. */
+static void key_path(char out[PATH_LEN], const char *path, const char *key)
+{
+    if (snprintf(out, PATH_LEN, "%s.%s", path, key) >= PATH_LEN)
+        out[PATH_LEN - 1] = '\0';
+}
+
+/* An optional string that may name an environment variable (os.environ/VAR, ${VAR} or $VAR).
+ * Returns 1 when v is null (nothing set), 0 with *s the text as written and *ref 1 when it
+ * names the variable now in var, else the error (reported at v; tail ends the message for a
+ * bad name, so a secret is never quoted back). */
+static int env_str(struct cfgctx *x, struct cfgnode *v, const char *path, bool secret,
+                   const char *tail, char var[VAR_LEN], const char **s, int *ref)
+{
+    if (cfgtree_is_null(v))
+        return 1;
+    if (cfgtree_str(x, v, path, secret, s))
+        return -EINVAL;
+    *ref = cfgutil_env_ref(*s, var, VAR_LEN);
+    if (*ref < 0)
+        return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name%s", path,
+                            tail);
+    return 0;
+}
+
 /* ---- model groups, fallbacks, aliases -------------------------------------- */
 
 /* Not config_has_group: that lives in the adapter layer, which core must not call. */
@@ -89,8 +114,7 @@ static int fallback_map(struct cfgctx *x, struct cfgnode *m, const char *path)
     int rc = cfgtree_pairs(x, m, path, &ps);
 
     for (size_t i = 0; !rc && i < ps.n; i++) {
-        if (snprintf(at, sizeof(at), "%s.%s", path, ps.v[i].k) >= (int)sizeof(at))
-            at[sizeof(at) - 1] = '\0'; /* a shortened path only shortens a message */
+        key_path(at, path, ps.v[i].k);
         rc = need_group(x, ps.v[i].key, path, true, &from);
         if (!rc && ps.v[i].val->type == CFGNODE_MAP)
             rc = cfgtree_fail(x, ps.v[i].val, "%s: expected a list of model groups", at);
@@ -163,8 +187,7 @@ static int alias_target(struct cfgctx *x, struct cfgnode *v, const char *path, c
     rc = cfgtree_pairs(x, v, path, &ps);
     for (size_t i = 0; !rc && i < ps.n; i++) {
         struct cfgnode *val = ps.v[i].val;
-        if (snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k) >= (int)sizeof(sub))
-            sub[sizeof(sub) - 1] = '\0'; /* a shortened path only shortens a message */
+        key_path(sub, path, ps.v[i].k);
         if (!strcmp(ps.v[i].k, "model"))
             rc = need_group(x, val, sub, false, target);
         else if (!strcmp(ps.v[i].k, "hidden") && !cfgtree_is_null(val))
@@ -187,8 +210,7 @@ static int fn_aliases(struct cfgctx *x, struct cfgnode *v, const char *path, voi
     int rc = cfgtree_pairs(x, v, path, &ps);
 
     for (size_t i = 0; !rc && i < ps.n; i++) {
-        if (snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k) >= (int)sizeof(sub))
-            sub[sizeof(sub) - 1] = '\0'; /* a shortened path only shortens a message */
+        key_path(sub, path, ps.v[i].k);
         if (!ps.v[i].k[0])
             rc = cfgtree_fail(x, ps.v[i].key, "%s: empty alias", path);
         else if (!(rc = alias_target(x, ps.v[i].val, sub, &target)))
@@ -294,15 +316,10 @@ static int fn_master_key(struct cfgctx *x, struct cfgnode *v, const char *path, 
 {
     char var[VAR_LEN];
     const char *s, *val, *env = env_lookup(x->dotenv, "LITELLM_MASTER_KEY");
-    int ref;
+    int ref, rc = env_str(x, v, path, true, "", var, &s, &ref);
 
-    if (cfgtree_is_null(v))
-        return 0;
-    if (cfgtree_str(x, v, path, true, &s))
-        return -EINVAL;
-    ref = cfgutil_env_ref(s, var, sizeof(var));
-    if (ref < 0)
-        return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
+    if (rc)
+        return rc > 0 ? 0 : rc;
     val = ref ? env_lookup(x->dotenv, var) : s;
     if (val && *val)
         return cfgtree_set_str(x, v, &x->c->master_key, val);
@@ -471,18 +488,10 @@ static int fn_api_key(struct cfgctx *x, struct cfgnode *v, const char *path, voi
     struct deployment_cfg *d = obj;
     char var[VAR_LEN];
     const char *s, *val;
-    int ref;
+    int ref, rc = env_str(x, v, path, true, ", got '<redacted>'", var, &s, &ref);
 
-    if (cfgtree_is_null(v))
-        return 0;
-    if (cfgtree_str(x, v, path, true, &s))
-        return -EINVAL;
-    ref = cfgutil_env_ref(s, var, sizeof(var));
-    if (ref < 0)
-        return cfgtree_fail(x, v,
-                            "%s: expected os.environ/NAME with a valid variable name, "
-                            "got '<redacted>'",
-                            path);
+    if (rc)
+        return rc > 0 ? 0 : rc;
     if (ref && cfgtree_set_str(x, v, &d->api_key_env, var))
         return -ENOMEM;
     val = ref ? env_lookup(x->dotenv, var) : s;
@@ -494,15 +503,10 @@ static int fn_api_base(struct cfgctx *x, struct cfgnode *v, const char *path, vo
     struct deployment_cfg *d = obj;
     char var[VAR_LEN], host[256], vb[64];
     const char *s;
-    int ref;
+    int ref, rc = env_str(x, v, path, false, "", var, &s, &ref);
 
-    if (cfgtree_is_null(v))
-        return 0;
-    if (cfgtree_str(x, v, path, false, &s))
-        return -EINVAL;
-    ref = cfgutil_env_ref(s, var, sizeof(var));
-    if (ref < 0)
-        return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
+    if (rc)
+        return rc > 0 ? 0 : rc;
     if (ref && !(s = env_lookup(x->dotenv, var)))
         return cfgtree_fail(x, v, "%s: environment variable %s is not set", path, var);
     if (cfgutil_url_host(s, host, sizeof(host)))
@@ -649,6 +653,11 @@ static int load_model_list(struct cfgctx *x, struct cfgnode *v, struct cfgnode *
                             cfgtree_shown(v, false, vb));
     if (v->n == 0)
         return cfgtree_fail(x, v, "model_list is empty: nothing to serve");
+    if (v->n > CONFIG_MAX_DEPLOYMENTS)
+        return cfgtree_fail(x, v->kids[CONFIG_MAX_DEPLOYMENTS],
+                            "model_list: %zu deployments, switchboard serves at most %d (this "
+                            "is entry %d)",
+                            v->n, CONFIG_MAX_DEPLOYMENTS, CONFIG_MAX_DEPLOYMENTS + 1);
     if (!(x->c->deps = calloc(v->n, sizeof(*x->c->deps))))
         return cfgtree_oom(x, v);
     for (size_t i = 0; i < v->n; i++) {

@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "front/admin.h"
+#include "front/civet_opts.h"
 #include "front/front_env.h"
 #include "front/guard.h"
 #include "front/http_reply.h"
@@ -383,43 +384,15 @@ static int civetweb_error(struct mg_connection *c, int status, const char *errms
 static struct mg_context *try_start(struct http_front *f, const char *host, int port, int threads,
                                     char err[HTTP_ERR_LEN])
 {
-    char listen[128], nthreads[16];
-    bool v6 = strchr(host, ':') != NULL;
-    snprintf(listen, sizeof listen, v6 ? "[%s]:%d" : "%s:%d", host, port);
-    snprintf(nthreads, sizeof nthreads, "%d", threads);
-    const char *options[] = {
-        "listening_ports",
-        listen,
-        "num_threads",
-        nthreads,
-        "enable_keep_alive",
-        "yes",
-        "keep_alive_timeout_ms",
-        "5000",
-        "request_timeout_ms",
-        "60000",
-        "tcp_nodelay",
-        "1",
-        "linger_timeout_ms",
-        "0",
-        /* civetweb answers CORS preflights itself by default, before any handler, allowing
-         * every origin and echoing the requested headers. Off: no Access-Control-* header
-         * is ever sent, and OPTIONS reaches guard_request, which refuses it. */
-        "access_control_allow_origin",
-        "",
-        "access_control_allow_methods",
-        "",
-        "access_control_allow_headers",
-        "",
-        NULL,
-    };
+    struct civet_opts opts;
+    civet_opts_init(&opts, host, port, threads, true);
     struct mg_callbacks cb = {0};
     cb.log_message = log_message;
     cb.exit_thread = exit_thread;
     cb.http_error = civetweb_error;
     unsigned code = 0;
     struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};
-    struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = options};
+    struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = opts.v};
     err[0] = '\0';
     return mg_start2(&init, &ed);
 }

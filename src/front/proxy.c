@@ -23,6 +23,7 @@
 #include "front/upstream.h"
 #include "route/state.h"
 #include "xlate/xlate.h"
+#include "xlate/xlate_pair.h"
 #include "xlate/xstream.h"
 
 #define MAX_RESPONSE_BYTES (64u << 20) /* a non-streamed answer larger than this is broken */
@@ -64,6 +65,7 @@ struct exchange {
 
     /* per attempt */
     const struct deployment_cfg *dep;
+    const struct xlate_pair *pair; /* the client's dialect and dep's: the translators */
     struct xstream *xs;
     struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
     bool committed;
@@ -131,13 +133,7 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
                            .model = d->model,
                            .max_tokens_cap = d->max_tokens,
                            .stream = ex->stream};
-    cJSON *out;
-    if (ex->client == API_ANTHROPIC)
-        out = d->dialect == API_OPENAI ? xlate_req_a2o(ex->req, &o, err)
-                                       : xlate_req_a2a(ex->req, &o, err);
-    else
-        out = d->dialect == API_OPENAI ? xlate_req_o2o(ex->req, &o, err)
-                                       : xlate_req_o2a(ex->req, &o, err);
+    cJSON *out = ex->pair->request(ex->req, &o, err);
     if (!out)
         return NULL;
     char *s = json_print(out);
@@ -147,35 +143,42 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
     return s;
 }
 
-static void served_headers(struct exchange *ex, struct http_hdr *h, int *n, char *overhead,
-                           size_t olen, char *rid, size_t rlen)
+/* The head of a served answer: who served, the trail, the overhead and the request id. */
+struct served_head {
+    struct http_hdr h[4];
+    int n;
+    char overhead[32], rid[48];
+};
+
+/* The answer's head is about to go out: from here the client has this attempt's answer
+ * (ex->committed), and its time to first byte is now. */
+static void commit_head(struct exchange *ex, struct served_head *sh)
 {
     double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms;
-    snprintf(overhead, olen, "%.3f", spent < 0 ? 0 : spent);
-    snprintf(rid, rlen, "req_sb%llu", (unsigned long long)ex->rec.id);
+    snprintf(sh->overhead, sizeof sh->overhead, "%.3f", spent < 0 ? 0 : spent);
+    snprintf(sh->rid, sizeof sh->rid, "req_sb%llu", (unsigned long long)ex->rec.id);
     /* The header goes out before the attempt is recorded, so the serving entry is added here. */
     if (ex->dep)
         trail_add(ex, ex->dep->id, 200, NULL);
     int k = 0;
-    h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
-    h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
-    h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", overhead};
-    h[k++] = (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", rid};
-    *n = k;
+    sh->h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
+    sh->h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
+    sh->h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", sh->overhead};
+    sh->h[k++] =
+        (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", sh->rid};
+    sh->n = k;
+    ex->committed = true;
+    double now = clock_mono_ms();
+    ex->rec.ttft_ms = now - ex->t0;
+    ex->attempt_ttft = now - ex->attempt_t0;
 }
 
 /* Sends the head with what ex->out holds: the client's stream has begun. */
 static int commit_stream(struct exchange *ex)
 {
-    struct http_hdr h[6];
-    int n;
-    char overhead[32], rid[48];
-    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
-    ex->committed = true;
-    double now = clock_mono_ms();
-    ex->rec.ttft_ms = now - ex->t0;
-    ex->attempt_ttft = now - ex->attempt_t0;
-    int rc = http_stream_begin(ex->c, h, n, ex->out.data, ex->out.len);
+    struct served_head sh;
+    commit_head(ex, &sh);
+    int rc = http_stream_begin(ex->c, sh.h, sh.n, ex->out.data, ex->out.len);
     buf_reset(&ex->out); /* went out with the head */
     return rc;
 }
@@ -283,40 +286,12 @@ static bool finish_stream(struct exchange *ex, bool transfer_ok, const struct up
     return rc == 0;
 }
 
-/* An OpenAI client's response_format travels to an Anthropic-dialect provider as a tool
- * call (xlate.h), which the answer's translation turns back into text. */
-static bool json_via_tool(const struct exchange *ex)
-{
-    return ex->client == API_OPENAI && ex->dep->dialect == API_ANTHROPIC &&
-           xlate_json_via_tool(ex->req);
-}
-
-static cJSON *translate_answer(struct exchange *ex, const cJSON *ans, long *tin, long *tout)
-{
-    if (ex->client == API_ANTHROPIC && ex->dep->dialect == API_OPENAI) {
-        cJSON *out = xlate_resp_o2a(ans, ex->model, tin, tout);
-        if (out)
-            xlate_restore_tool_names(out, json_arr(ex->req, "tools"));
-        return out;
-    }
-    if (ex->client == API_ANTHROPIC)
-        return xlate_resp_a2a(ans, ex->model, tin, tout);
-    if (ex->dep->dialect == API_OPENAI)
-        return xlate_resp_o2o(ans, ex->model, tin, tout);
-    if (!json_via_tool(ex))
-        return xlate_resp_a2o(ans, ex->model, tin, tout);
-    cJSON *plain = xlate_resp_unwrap_json_tool(ans);
-    cJSON *out = plain ? xlate_resp_a2o(plain, ex->model, tin, tout) : NULL;
-    cJSON_Delete(plain);
-    return out;
-}
-
 /* Sends a complete non-streamed answer. False when the provider's body was unusable. */
 static bool send_answer(struct exchange *ex)
 {
     cJSON *ans = json_parse(ex->out.data ? ex->out.data : "", ex->out.len);
     long tin = 0, tout = 0;
-    cJSON *client = ans ? translate_answer(ex, ans, &tin, &tout) : NULL;
+    cJSON *client = ans ? ex->pair->answer(ans, ex->req, ex->model, &tin, &tout) : NULL;
     cJSON_Delete(ans);
     char *s = client ? json_print(client) : NULL;
     cJSON_Delete(client);
@@ -326,15 +301,9 @@ static bool send_answer(struct exchange *ex)
     }
     ex->rec.tokens_in = tin;
     ex->rec.tokens_out = tout;
-    struct http_hdr h[6];
-    int n;
-    char overhead[32], rid[48];
-    served_headers(ex, h, &n, overhead, sizeof overhead, rid, sizeof rid);
-    ex->committed = true;
-    double now = clock_mono_ms();
-    ex->rec.ttft_ms = now - ex->t0;
-    ex->attempt_ttft = now - ex->attempt_t0;
-    http_send(ex->c, 200, "application/json", s, strlen(s), h, n);
+    struct served_head sh;
+    commit_head(ex, &sh);
+    http_send(ex->c, 200, "application/json", s, strlen(s), sh.h, sh.n);
     free(s);
     return true;
 }
@@ -398,7 +367,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         if (!ok)
             str_copy(a->note, sizeof a->note, ex->err.message);
     }
-    /* A committed attempt is in the trail already (see served_headers). A failure that came
+    /* A committed attempt is in the trail already (see commit_head). A failure that came
      * with a 2xx status (cut, stalled, not JSON) is named by its class: "=200" would read as a
      * success. */
     bool ok_status = res->status >= 200 && res->status < 300;
@@ -424,7 +393,7 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
                                   .include_usage = ex->include_usage,
                                   .input_tokens_hint = ex->est_in,
                                   .client_tools = json_arr(ex->req, "tools"),
-                                  .json_tool = json_via_tool(ex)};
+                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req)};
         ex->xs = xstream_new(&xo);
     }
     struct upstream_req r;
@@ -487,6 +456,7 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     }
     ex->any_admitted = true;
     ex->dep = d;
+    ex->pair = xlate_pair(ex->client, d->dialect);
     char err[XLATE_ERR_LEN] = "";
     char *body = build_upstream_body(ex, err);
     if (!body) {

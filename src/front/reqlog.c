@@ -13,25 +13,13 @@
 
 #include <cJSON.h>
 
+#include "core/fsutil.h"
 #include "core/termsafe.h"
 
 struct reqlog {
     FILE *f;
     pthread_mutex_t mu;
 };
-
-static void mkdirs(const char *path)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0700);
-        *p = '/';
-    }
-}
 
 /* The log holds prompts with --log-bodies and error texts always: only its owner may read
  * it, whatever the umask. An existing regular file readable by others is made private (a
@@ -56,7 +44,7 @@ struct reqlog *reqlog_open(const char *path, char *note, size_t note_len)
 {
     if (note_len)
         note[0] = '\0';
-    mkdirs(path);
+    fsutil_make_parents(path);
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return NULL;

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/json.h"
+#include "front/civet_opts.h"
 #include "sim/simprov_fault.h"
 #include "sim/simprov_reply.h"
 #include "sim/simprov_send.h"
@@ -656,30 +657,17 @@ static int copy_opts(struct simprov *s, const struct simprov_opts *o, char *err)
 
 static int listen_on(struct simprov *s, const struct simprov_opts *o, char *err)
 {
-    char ports[96], threads[16], msg[SIMPROV_ERR_LEN] = "";
+    char msg[SIMPROV_ERR_LEN] = "";
     unsigned code = 0;
     const char *host = o->host && *o->host ? o->host : "127.0.0.1";
-    snprintf(ports, sizeof(ports), strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, o->port);
-    snprintf(threads, sizeof(threads), "%d", o->threads > 0 ? o->threads : 64);
-    const char *options[] = {"listening_ports",
-                             ports,
-                             "num_threads",
-                             threads,
-                             "enable_keep_alive",
-                             "yes",
-                             "keep_alive_timeout_ms",
-                             "5000",
-                             "request_timeout_ms",
-                             "60000",
-                             "tcp_nodelay",
-                             "1",
-                             NULL};
+    struct civet_opts opts;
+    civet_opts_init(&opts, host, o->port, o->threads > 0 ? o->threads : 64, false);
     struct mg_callbacks cb = {.log_message = quiet_log};
-    struct mg_init_data init = {.callbacks = &cb, .user_data = s, .configuration_options = options};
+    struct mg_init_data init = {.callbacks = &cb, .user_data = s, .configuration_options = opts.v};
     struct mg_error_data e = {.code = &code, .text = msg, .text_buffer_size = sizeof(msg)};
     s->ctx = mg_start2(&init, &e);
     if (!s->ctx) {
-        snprintf(err, SIMPROV_ERR_LEN, "simprov: cannot listen on %.64s: %.150s", ports,
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: cannot listen on %.64s: %.150s", opts.listen,
                  msg[0] ? msg : "civetweb failed to start");
         return -EADDRINUSE;
     }

@@ -29,8 +29,9 @@ static void test_netname_host(void **state)
     assert_int_equal(netname_host("127.0.0.1", &n), 0);
     assert_int_equal(n.port, -1);
     assert_int_equal(netname_host("my_container.internal", &n), 0);
-    const char *bad[] = {"", ":80", "a b", "x@y", "[::1", "[zz]:1", "localhost.", ".a", "a..b",
-                         "a:", "a:0", "a:65536", "a:123456", "a:8o", "::1", "a/b", "[::1]x"};
+    const char *bad[] = {"",           ":80",  "a b",  "x@y", "[::1",  "[zz]:1",
+                         "localhost.", ".a",   "a..b", "a:",  "a:0",   "a:65536",
+                         "a:123456",   "a:8o", "::1",  "a/b", "[::1]x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (netname_host(bad[i], &n) == 0)
             fail_msg("Host '%s' parsed", bad[i]);
@@ -49,8 +50,17 @@ static void test_netname_origin(void **state)
     assert_int_equal(n.port, 443);
     assert_int_equal(netname_origin("http://[::1]", &n), 0);
     assert_int_equal(n.port, 80);
-    const char *bad[] = {"null", "", "file://", "http://", "http://a/", "http://a/b", "ftp://a",
-                         "http://u@a", "http://a?x", "http://a#x", "chrome-extension://abc"};
+    const char *bad[] = {"null",
+                         "",
+                         "file://",
+                         "http://",
+                         "http://a/",
+                         "http://a/b",
+                         "ftp://a",
+                         "http://u@a",
+                         "http://a?x",
+                         "http://a#x",
+                         "chrome-extension://abc"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (netname_origin(bad[i], &n) == 0)
             fail_msg("Origin '%s' parsed", bad[i]);
@@ -74,20 +84,26 @@ static struct config *load(const char *yaml)
     return c;
 }
 
-#define MODEL "model_list:\n  - model_name: m\n    litellm_params: {model: cerebras/x, api_key: k}\n"
+#define MODEL                                                                                      \
+    "model_list:\n  - model_name: m\n    litellm_params: {model: cerebras/x, api_key: k}\n"
 
 static void test_guard_host(void **state)
 {
     (void)state;
     struct config *c = load(MODEL);
     struct guard_listener lo = {"127.0.0.1", 4000}, any = {"0.0.0.0", 4000};
-    const char *ok[] = {NULL, "127.0.0.1:4000", "localhost", "LOCALHOST:1", "[::1]:4000",
-                        "127.9.9.9"};
+    const char *ok[] = {NULL,          "127.0.0.1:4000", "localhost",
+                        "LOCALHOST:1", "[::1]:4000",     "127.9.9.9"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         if (!guard_host_ok(c, &lo, ok[i]))
             fail_msg("Host '%s' refused", ok[i] ? ok[i] : "(none)");
-    const char *bad[] = {"rebind.attacker.example:4000", "localhost.attacker.example",
-                         "127.0.0.1.nip.io", "evil.localhost", "10.0.0.5:4000", "", "localhost."};
+    const char *bad[] = {"rebind.attacker.example:4000",
+                         "localhost.attacker.example",
+                         "127.0.0.1.nip.io",
+                         "evil.localhost",
+                         "10.0.0.5:4000",
+                         "",
+                         "localhost."};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (guard_host_ok(c, &lo, bad[i]))
             fail_msg("Host '%s' accepted on 127.0.0.1", bad[i]);
@@ -118,8 +134,12 @@ static void test_guard_origin(void **state)
     assert_true(guard_origin_ok(c, &lo, "http://127.0.0.1:4000"));
     assert_true(guard_origin_ok(c, &lo, "http://localhost:4000"));
     assert_true(guard_origin_ok(c, &lo, "http://[::1]:4000"));
-    const char *bad[] = {"null", "https://evil.example", "http://127.0.0.1:8000",
-                         "https://127.0.0.1:4000", "http://localhost", "http://evil.example:4000",
+    const char *bad[] = {"null",
+                         "https://evil.example",
+                         "http://127.0.0.1:8000",
+                         "https://127.0.0.1:4000",
+                         "http://localhost",
+                         "http://evil.example:4000",
                          "garbage"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (guard_origin_ok(c, &lo, bad[i]))
@@ -143,7 +163,8 @@ static void test_guard_config_errors(void **state)
 {
     (void)state;
     char err[CONFIG_ERR_LEN];
-    const char *bad[] = {MODEL "switchboard_settings:\n  allowed_origins: [\"https://a.example/\"]\n",
+    const char *bad[] = {MODEL
+                         "switchboard_settings:\n  allowed_origins: [\"https://a.example/\"]\n",
                          MODEL "switchboard_settings:\n  allowed_origins: [\"*\"]\n",
                          MODEL "switchboard_settings:\n  allowed_hosts: [\"a.example:8080\"]\n",
                          MODEL "switchboard_settings:\n  allowed_hosts: {a: b}\n"};
@@ -215,10 +236,14 @@ static void test_config_dotenv(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_netname_host),      cmocka_unit_test(test_netname_origin),
-        cmocka_unit_test(test_guard_host),        cmocka_unit_test(test_guard_origin),
-        cmocka_unit_test(test_guard_config_errors), cmocka_unit_test(test_guard_json),
-        cmocka_unit_test(test_exposure),          cmocka_unit_test(test_config_dotenv),
+        cmocka_unit_test(test_netname_host),
+        cmocka_unit_test(test_netname_origin),
+        cmocka_unit_test(test_guard_host),
+        cmocka_unit_test(test_guard_origin),
+        cmocka_unit_test(test_guard_config_errors),
+        cmocka_unit_test(test_guard_json),
+        cmocka_unit_test(test_exposure),
+        cmocka_unit_test(test_config_dotenv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
