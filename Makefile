@@ -116,8 +116,10 @@ e2e-claude: deps release
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
+# Formatting, and the layer boundaries (tests/lint/layers.sh: which folder may include what).
 lint:
 	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
+	@bash tests/lint/layers.sh
 
 clean:
 	@rm -rf build build-asan build-tsan build-release build-fuzz

@@ -1,7 +1,7 @@
 /* ui: the dashboard's setup, loop and teardown. Each tick: take a snapshot (the only contact
  * with the proxy), derive the view, draw every pane on stdscr, push it with one doupdate, and
  * wait up to UI_TICK_MS for a key. Only this thread touches curses. */
-#include "ui.h"
+#include "ui/ui.h"
 
 #include <fcntl.h>
 #include <langinfo.h>
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "ui_draw.h"
-#include "ui_keys.h"
+#include "ui/ui_keys.h"
 
 #include <term.h> /* last: it defines short macros such as lines and columns */
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "errmap.h"
+#include "core/errmap.h"
 
 #define MAX_LINES 48
 #define MAX_W     100

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "ui_keys.h"
+#include "ui/ui_keys.h"
 
 static void status_line(const struct ui_ctx *c, int y, int w)
 {

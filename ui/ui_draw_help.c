@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "ui_keys.h"
+#include "ui/ui_keys.h"
 
 static const char *const head[] = {
     "Colours: green ready, yellow cooling down or limited, red failing, dim off",

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui_keys.h"
-#include "ui_spark.h"
+#include "ui/ui_keys.h"
+#include "ui/ui_spark.h"
 
 #define NAME_COL  5  /* after the marker and the 1-9 number */
 #define NAME_MIN  10 /* the name column fits the longest id, within these bounds */

@@ -1,14 +1,14 @@
 /* ui_format: the dashboard's text without curses, so every string the screen shows can be
  * unit-tested. Knows the snapshot structs, nothing about terminals. */
-#include "ui_format.h"
+#include "ui/ui_format.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "errmap.h"
-#include "router.h"
+#include "core/errmap.h"
+#include "route/router.h"
 
 #define ARROW_UTF8  " \xe2\x86\x92 " /* " → " */
 #define ARROW_ASCII " -> "

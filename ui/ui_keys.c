@@ -1,6 +1,6 @@
 /* ui_keys: the key table. Adding a binding here adds it to the handler, the footer and the help
  * overlay at once. */
-#include "ui_keys.h"
+#include "ui/ui_keys.h"
 
 #include <stdbool.h>
 #include <stdio.h>

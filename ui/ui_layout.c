@@ -1,5 +1,5 @@
 /* ui_layout: pane rectangles and deployment order for the dashboard. */
-#include "ui_layout.h"
+#include "ui/ui_layout.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* ui_spark: series to sparkline glyphs (block elements or an ASCII ramp). */
-#include "ui_spark.h"
+#include "ui/ui_spark.h"
 
 #include <string.h>
 

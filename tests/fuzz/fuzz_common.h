@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "api.h"
+#include "core/api.h"
 
 /* xorshift64*: deterministic per input, no global state (libFuzzer may run inputs in any
  * order). */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "sse.h"
+#include "core/sse.h"
 
 struct seen {
     size_t cap;

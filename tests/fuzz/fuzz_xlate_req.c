@@ -6,9 +6,9 @@
 #include <stdlib.h>
 
 #include "fuzz_common.h"
-#include "json.h"
-#include "tokest.h"
-#include "xlate.h"
+#include "core/json.h"
+#include "core/tokest.h"
+#include "xlate/xlate.h"
 
 typedef cJSON *(*req_fn)(const cJSON *, const struct xlate_opts *, char[XLATE_ERR_LEN]);
 

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 
 #include "fuzz_common.h"
-#include "json.h"
-#include "xlate.h"
+#include "core/json.h"
+#include "xlate/xlate.h"
 
 typedef cJSON *(*resp_fn)(const cJSON *, const char *, long *, long *);
 

@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "fuzz_common.h"
-#include "xstream.h"
+#include "xlate/xstream.h"
 
 static void end_stream(struct xstream *x, unsigned how, struct buf *out)
 {

@@ -39,7 +39,7 @@ start_sb --env-file "$T/reload.env"
 
 models() { curl -sf "${ADMIN[@]}" "$SB_URL/v1/models" | json_get "' '.join(m['id'] for m in d['data'])"; }
 has_model() { models | tr ' ' '\n' | grep -qx "$1"; }
-reload() { curl -s "${ADMIN[@]}" -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}'; }
+reload() { curl -s "${ADMIN[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}'; }
 served_by() {
     sb_post /v1/chat/completions "$(OAI_BODY "$1")" -D "$T/h.txt" -o /dev/null -f --max-time 60 ||
         fail "request for $1 failed"
@@ -165,8 +165,8 @@ mock_fault cerebras none
 pass "a reload that changes only zai keeps cerebras in COOLDOWN with its counters"
 
 # ---- a key added to .env is picked up by a reload ----
-# (into switchboard's own overlay, not the process environment: setenv while worker threads
-# call getenv is undefined behaviour; tests/unit/test_env.c checks the overlay itself)
+# (read into the new config, never into the process environment: setenv while worker threads
+# call getenv is undefined behaviour; tests/unit/test_env.c checks env_vars/env_lookup)
 EXTRA_MODELS="$KEEP_EXTRA
   - model_name: env-group
     litellm_params:

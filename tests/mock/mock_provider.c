@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "simprov.h"
+#include "sim/simprov.h"
 
 static void usage(FILE *f)
 {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config.h"
+#include "config/config.h"
 
 #define FX_MAX_DEPS 16
 #define FX_MAX_FB   4

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cfgutil.h"
+#include "config/cfgutil.h"
 
 static void test_cfgutil_parse_long(void **st)
 {

@@ -14,7 +14,7 @@
 
 #include <cJSON.h>
 
-#include "claude_settings.h"
+#include "app/claude_settings.h"
 
 static const struct claude_setting items[] = {
     {"env", "ANTHROPIC_BASE_URL", "http://127.0.0.1:4000", false},

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config.h"
 
 #ifndef SOURCE_DIR
 #define SOURCE_DIR "."

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "errmap.h"
-#include "json.h"
+#include "core/errmap.h"
+#include "core/json.h"
 
 static void classify(int status, const char *body, struct upstream_error *e)
 {

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <cJSON.h>
 
-#include "json.h"
+#include "core/json.h"
 
 /* RFC 3629 decoding, one byte at a time: the reference. */
 static bool ref_utf8_valid(const unsigned char *p, size_t n)

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "ratelimit.h"
+#include "core/ratelimit.h"
 
 /* 2026-10-21T07:28:00Z */
 #define WALL_2026_10_21_0728 1792567680.0

@@ -12,9 +12,7 @@
 
 static void test_router_rpm_window_frees_at_oldest_plus_60s(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     for (int k = 0; k < 10; k++)
@@ -40,16 +38,14 @@ static void test_router_rpm_window_frees_at_oldest_plus_60s(void **state)
     router_finish(r, 0, &o, T0 + 61001);
     router_view(r, 0, T0 + 61001, &v);
     assert_int_equal(v.in_flight, 11);
-    router_free(r);
 }
 
 /* Recorded Cerebras answer: 20000 tokens left this minute, full again in 12.5 s. */
 static void test_router_proactive_token_budget(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 1000, T0, false);
@@ -83,15 +79,13 @@ static void test_router_proactive_token_budget(void **state)
     admit_ok(r, &p, 0, 32000, T0 + 13000, false);
     /* a request larger than the whole minute limit would be refused */
     admit_skip(r, &p, 0, 70000, T0 + 13001);
-    router_free(r);
 }
 
 static void test_router_token_budget_unknown_never_skips(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 500000, T0, false);
@@ -102,16 +96,14 @@ static void test_router_token_budget_unknown_never_skips(void **state)
     struct router_dep_view v;
     router_view(r, 0, T0 + 2, &v);
     assert_int_equal(v.tpm_budget_left, -1);
-    router_free(r);
 }
 
 static void test_router_local_tpm_window(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    f.deps[0].tpm = 50000;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    f->deps[0].tpm = 50000;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 30000, T0, false);
@@ -124,14 +116,11 @@ static void test_router_local_tpm_window(void **state)
     admit_skip(r, &p, 0, 30000, T0 + 59999);
     /* 30000 left the window, 20000 are still in it */
     admit_ok(r, &p, 0, 30000, T0 + 60000, false);
-    router_free(r);
 }
 
 static void test_router_daily_requests_from_headers(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -146,15 +135,13 @@ static void test_router_daily_requests_from_headers(void **state)
     assert_int_equal(until, T0 + 100000);
     assert_true(router_plan_rate_limited(r, &p, T0 + 2));
     admit_ok(r, &p, 0, 10, T0 + 100000, false);
-    router_free(r);
 }
 
 static void test_router_zeroed_outcome_is_not_headers(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -171,18 +158,21 @@ static void test_router_zeroed_outcome_is_not_headers(void **state)
     router_view(r, 0, T0 + 2, &v);
     assert_int_equal(v.tpm_budget_left, -1);
     assert_int_equal(v.rl_seen_ms, 0);
-    router_free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_router_rpm_window_frees_at_oldest_plus_60s),
-        cmocka_unit_test(test_router_proactive_token_budget),
-        cmocka_unit_test(test_router_token_budget_unknown_never_skips),
-        cmocka_unit_test(test_router_local_tpm_window),
-        cmocka_unit_test(test_router_daily_requests_from_headers),
-        cmocka_unit_test(test_router_zeroed_outcome_is_not_headers),
+        cmocka_unit_test_setup_teardown(test_router_rpm_window_frees_at_oldest_plus_60s, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_proactive_token_budget, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_token_budget_unknown_never_skips, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_local_tpm_window, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_daily_requests_from_headers, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_zeroed_outcome_is_not_headers, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

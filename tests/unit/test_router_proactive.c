@@ -32,12 +32,11 @@ static struct attempt_outcome answer(long tok_limit, long tok_left, int req_limi
 
 static void test_reactive_ignores_budgets_and_headers(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.cfg.proactive_routing = false;
-    f.deps[0].rpm = 3;
-    f.deps[0].tpm = 50000;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->cfg.proactive_routing = false;
+    f->deps[0].rpm = 3;
+    f->deps[0].tpm = 50000;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 40000, T0, false);
@@ -54,16 +53,14 @@ static void test_reactive_ignores_budgets_and_headers(void **state)
     admit_skip(r, &p, 0, 10, T0 + 400);
     assert_int_equal(status_of(r, 0, T0 + 400, &until), DEP_RPM_FULL);
     assert_int_equal(until, T0 + 60000);
-    router_free(r);
 }
 
 static void test_reactive_still_cools_down_and_probes(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.cfg.proactive_routing = false;
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->cfg.proactive_routing = false;
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -79,15 +76,13 @@ static void test_reactive_still_cools_down_and_probes(void **state)
     router_finish(r, 0, &ok, T0 + 2500);
     admit_ok(r, &p, 0, 10, T0 + 2501, false);
     admit_ok(r, &p, 0, 10, T0 + 2502, false);
-    router_free(r);
 }
 
 static void test_proactive_default_skips_on_headers(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 1000, T0, false);
@@ -96,17 +91,15 @@ static void test_proactive_default_skips_on_headers(void **state)
     router_finish(r, 0, &o, T0 + 100);
     admit_skip(r, &p, 0, 1000, T0 + 200);
     assert_true(router_plan_rate_limited(r, &p, T0 + 200));
-    router_free(r);
 }
 
 /* The headers said the minute resets at T0+10s. Right after it, a burst must be judged
  * against the new minute's limit less what the burst itself takes. */
 static void test_burst_after_reset_counts_itself(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 1000, T0, false);
@@ -128,15 +121,13 @@ static void test_burst_after_reset_counts_itself(void **state)
     /* the first admission (T0) leaves our window first */
     admit_skip(r, &p, 0, 10000, T0 + 59999);
     admit_ok(r, &p, 0, 10000, T0 + 60000, false);
-    router_free(r);
 }
 
 static void test_requests_after_reset_use_the_limit(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -153,7 +144,6 @@ static void test_requests_after_reset_use_the_limit(void **state)
     admit_skip(r, &p, 0, 10, T0 + 6003);
     assert_int_equal(status_of(r, 0, T0 + 6003, &until), DEP_RPM_FULL);
     assert_int_equal(until, T0 + 66000); /* the first of the three leaves our window */
-    router_free(r);
 }
 
 /* ---- a simulated provider: fixed 60 s window opened by the first request after the last
@@ -279,29 +269,33 @@ static void test_simulated_provider_never_refuses(void **state)
 
 static void test_simulated_provider_reactive_gets_refused(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.cfg.proactive_routing = false;
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->cfg.proactive_routing = false;
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     struct sim s = {.win_start = -1};
     run_sim(r, &p, &s);
     assert_true(s.refused > 0); /* the same traffic without the budget meets 429s */
-    router_free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reactive_ignores_budgets_and_headers),
-        cmocka_unit_test(test_reactive_still_cools_down_and_probes),
-        cmocka_unit_test(test_proactive_default_skips_on_headers),
-        cmocka_unit_test(test_burst_after_reset_counts_itself),
-        cmocka_unit_test(test_requests_after_reset_use_the_limit),
+        cmocka_unit_test_setup_teardown(test_reactive_ignores_budgets_and_headers, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_reactive_still_cools_down_and_probes, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_proactive_default_skips_on_headers, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_burst_after_reset_counts_itself, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_requests_after_reset_use_the_limit, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test(test_simulated_provider_never_refuses),
-        cmocka_unit_test(test_simulated_provider_reactive_gets_refused),
+        cmocka_unit_test_setup_teardown(test_simulated_provider_reactive_gets_refused, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

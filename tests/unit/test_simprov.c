@@ -14,9 +14,9 @@
 
 #include <curl/curl.h>
 
-#include "buf.h"
-#include "json.h"
-#include "simprov.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "sim/simprov.h"
 
 #define KEY "sk-test"
 

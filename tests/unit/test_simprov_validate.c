@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "json.h"
-#include "simprov_validate.h"
+#include "core/json.h"
+#include "sim/simprov_validate.h"
 
 static int check(enum api d, const char *json, const char *want)
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "sockscan.h"
+#include "front/sockscan.h"
 
 struct pair {
     int client, server; /* the two ends; server is what accept() returned */

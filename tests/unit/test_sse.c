@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sse.h"
+#include "core/sse.h"
 
 #ifndef FIXTURES_DIR
 #error "FIXTURES_DIR must point at tests/fixtures"

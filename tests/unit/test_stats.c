@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "stats.h"
+#include "route/stats.h"
 
 static void test_hist_bounds_ascend_and_end_in_inf(void **state)
 {

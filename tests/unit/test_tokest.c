@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <cJSON.h>
 
-#include "tokest.h"
+#include "core/tokest.h"
 
 #ifndef FIXTURES_DIR
 #error "compile with -DFIXTURES_DIR=\"<repo>/tests/fixtures\""

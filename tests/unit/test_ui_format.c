@@ -10,9 +10,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "errmap.h"
-#include "router.h"
-#include "ui_format.h"
+#include "core/errmap.h"
+#include "route/router.h"
+#include "ui/ui_format.h"
 
 static char buf[1024];
 

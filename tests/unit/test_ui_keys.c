@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui_keys.h"
+#include "ui/ui_keys.h"
 
 static void test_ui_keys_lookup_by_pane(void **st)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui_layout.h"
+#include "ui/ui_layout.h"
 
 /* The panes tile the screen top to bottom with no gap or overlap. */
 static void assert_tiles(const struct ui_layout *l, int rows, int cols)

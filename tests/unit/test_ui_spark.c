@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui_spark.h"
+#include "ui/ui_spark.h"
 
 static void test_ui_spark_ascii_scaled_to_max(void **st)
 {

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <cJSON.h>
 
-#include "xlate.h"
+#include "xlate/xlate.h"
 
 #ifndef FIXTURES_DIR
 #error "compile with -DFIXTURES_DIR=\"<repo>/tests/fixtures\""

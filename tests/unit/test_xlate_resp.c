@@ -11,8 +11,8 @@
 
 #include <cJSON.h>
 
-#include "json.h"
-#include "xlate.h"
+#include "core/json.h"
+#include "xlate/xlate.h"
 
 static cJSON *parse(const char *s)
 {

@@ -15,9 +15,9 @@
 
 #include <cJSON.h>
 
-#include "json.h"
-#include "sse.h"
-#include "xstream.h"
+#include "core/json.h"
+#include "core/sse.h"
+#include "xlate/xstream.h"
 
 #ifndef FIXTURES_DIR
 #error "FIXTURES_DIR must point at tests/fixtures"

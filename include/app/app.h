@@ -1,0 +1,53 @@
+/* app: the composition root. Owns the config, the state, the HTTP front and the view, and
+ * starts and stops them in order. */
+#ifndef SB_APP_H
+#define SB_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "config/config.h"
+#include "front/front_env.h"
+#include "route/state.h"
+
+struct app_opts {
+    const char *config_path; /* default ./config.yaml */
+    const char *env_path;    /* default ./.env */
+    const char *host;        /* overrides the config; NULL = config */
+    int port;                /* overrides the config; -1 = config, 0 = any free port */
+    bool headless;
+    bool demo;
+    const char *log_file; /* JSON lines, one per request; NULL = default when the TUI runs */
+    bool log_bodies;
+    double grace_s; /* shutdown grace period for open streams */
+    bool check;     /* validate the config, describe it and exit */
+    bool insecure;  /* serve other machines without a real master key (exposure.h) */
+};
+
+struct http_front;
+struct demo;
+
+/* What holds the terminal, for where warnings go (app.c app_warn). */
+enum app_view { APP_VIEW_NONE, APP_VIEW_TUI, APP_VIEW_HEADLESS };
+
+struct app {
+    struct app_opts opts;
+    struct front_env env; /* state, request log, URL, shutdown flags: what the front sees */
+    struct http_front *front;
+    struct demo *demo;
+    volatile sig_atomic_t stop;
+    int view; /* enum app_view; set by the main thread, read by any: __atomic builtins only */
+    /* Warnings from loading the config, kept until the state exists to show them. */
+#define APP_EARLY_WARNINGS 8
+    char early[APP_EARLY_WARNINGS][256];
+    int n_early;
+};
+
+/* Runs switchboard with these options until a signal or the user stops it. Returns the
+ * process exit status (2 for configuration errors). */
+int app_main(const struct app_opts *o);
+/* Re-reads the config file and .env; on success swaps it in. 0, or -1 with err set to the
+ * file:line:col message (the old config stays). Thread-safe. */
+int app_reload(struct app *app, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,116 @@
+/* router: the routing policy. Picks the ordered candidates for a model, admits or skips each
+ * one (cooldown, disabled, no key, local rpm window, token budget, forced fallback), and
+ * turns attempt outcomes into cooldowns. Pure: no locks, no clocks, no I/O; time is a
+ * parameter. The state module owns one router and serialises access to it. */
+#ifndef SB_ROUTER_H
+#define SB_ROUTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/errmap.h"
+#include "core/ratelimit.h"
+
+#define ROUTER_MAX_CHAIN 16
+
+enum dep_status {
+    DEP_READY = 0,
+    DEP_COOLDOWN,    /* rate-limited or failing; until cooldown_until_ms */
+    DEP_DISABLED,    /* turned off by the user */
+    DEP_NO_KEY,      /* api key variable unset */
+    DEP_AUTH_FAILED, /* provider refused the key (cools down, shows this badge) */
+    DEP_QUOTA,       /* daily quota / balance / plan: out until reset or re-enabled */
+    DEP_RPM_FULL,    /* local requests-per-minute window is full; until a slot frees */
+    DEP_TPM_LOW,     /* proactive: the token budget would refuse this request */
+    DEP_PROBING,     /* cooldown ended; one probe request is in flight */
+};
+
+enum admit {
+    ADMIT_OK = 0,
+    ADMIT_SKIP_STATUS, /* not available: see router_status() */
+    ADMIT_SKIP_FORCED, /* force-fallback is on and this is a primary with fallbacks */
+};
+
+struct route_plan {
+    /* The config dep[] indexes into (borrowed). After a live reload a plan may come from a
+     * newer config than the caller's state_config() reference: compare, and plan again. */
+    const struct config *cfg;
+    const char *group; /* resolved model group (borrowed from the config) */
+    int n;
+    int dep[ROUTER_MAX_CHAIN];          /* deployment indices, in the order to try */
+    bool is_fallback[ROUTER_MAX_CHAIN]; /* false for the requested group's own deployments */
+    bool has_fallbacks;
+};
+
+struct attempt_outcome {
+    bool ok;                   /* 2xx and a complete answer */
+    int status;                /* HTTP status, 0 for transport errors */
+    struct upstream_error err; /* when !ok */
+    struct ratelimit_info rl;  /* headers seen on this answer (2xx or not) */
+    long tokens_in;
+    long tokens_out;
+    bool was_probe;
+    long new_connections; /* connections opened for the attempt (0: a kept-alive one reused) */
+};
+
+/* Events router_finish reports, for logs and the headless view. */
+#define ROUTER_EV_COOLDOWN_STARTED 0x1u
+#define ROUTER_EV_RECOVERED        0x2u /* a probe succeeded or a cooldown was cleared */
+#define ROUTER_EV_AUTH_FAILED      0x4u
+#define ROUTER_EV_QUOTA_OUT        0x8u
+
+struct router;
+
+/* New router over cfg (borrowed; must outlive the router). NULL on OOM. */
+struct router *router_new(const struct config *cfg);
+void router_free(struct router *r);
+/* Carries runtime state (cooldowns, windows, toggles, counters) of deployments with the same
+ * id and the same provider settings from old into r. */
+void router_inherit(struct router *r, const struct router *old);
+
+/* Resolves the model (aliases, default) and fills the candidate chain: the group's deployments,
+ * then each fallback group's. Returns 0, or -ENOENT for an unknown model. */
+int router_plan(const struct router *r, const char *requested_model, struct route_plan *out);
+/* Decides whether candidate i of plan may take an attempt now. est_tokens is the request's
+ * input estimate plus its clamped output budget (for the proactive token check). On ADMIT_OK
+ * the attempt is counted (rpm window, in flight) and *is_probe says whether it is the single
+ * probe after a cooldown. */
+enum admit router_admit(struct router *r, const struct route_plan *plan, int i, long est_tokens,
+                        int64_t now_ms, bool *is_probe);
+/* Records the end of an admitted attempt; returns ROUTER_EV_* bits. */
+unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *o, int64_t now_ms);
+/* Earliest time (ms) at which some candidate of plan becomes available, or 0 if none will by
+ * itself (disabled, no key). Used for retry-after when every candidate is out. */
+int64_t router_earliest_ready(const struct router *r, const struct route_plan *plan,
+                              int64_t now_ms);
+/* True when some candidate of plan is out because of a rate limit (429 vs 503 choice). */
+bool router_plan_rate_limited(const struct router *r, const struct route_plan *plan,
+                              int64_t now_ms);
+
+/* Status of a deployment now; *until_ms gets the end of a cooldown / rpm wait (or 0). */
+enum dep_status router_status(const struct router *r, int dep, int64_t now_ms, int64_t *until_ms);
+const char *router_status_name(enum dep_status s); /* "READY", "COOLDOWN", "NO KEY", ... */
+
+/* Overrides; each takes effect on the next router_admit. */
+void router_set_enabled(struct router *r, int dep, bool on);
+bool router_is_enabled(const struct router *r, int dep);
+void router_set_force_fallback(struct router *r, bool on);
+bool router_force_fallback(const struct router *r);
+/* Clears cooldown, auth-failed and quota marks: try it again now. */
+void router_reset(struct router *r, int dep);
+
+/* Read-only facts for snapshots. */
+struct router_dep_view {
+    enum dep_status status;
+    int64_t until_ms; /* cooldown / rpm wait end, 0 if none */
+    char reason[128]; /* why it is out: "429 from provider (retry-after 23s)" */
+    int rpm_used;     /* requests started in the last 60 s */
+    int in_flight;
+    struct ratelimit_info rl; /* last headers seen, with the time they were seen */
+    int64_t rl_seen_ms;
+    long tpm_budget_left; /* proactive estimate of tokens left this minute, -1 unknown */
+};
+void router_view(const struct router *r, int dep, int64_t now_ms, struct router_dep_view *out);
+
+#endif

@@ -1,0 +1,65 @@
+/* simprov: a simulated LLM provider served over HTTP on loopback. It behaves like Cerebras
+ * (OpenAI dialect: strict field validation, 429 bodies and x-ratelimit-* headers, reasoning,
+ * tool-call fragments, a usage chunk) or like Z.AI's Anthropic endpoint (the exact event
+ * grammar, tool_use with input_json_delta, numeric error codes), with fault modes for tests.
+ * Used by the demo (in-process) and by tests/mock/mock_provider (a separate program).
+ * Control endpoints on the same port, for tests: POST /_mock/fault {"mode":"503"},
+ * GET /_mock/stats (struct simprov_stats as JSON), POST /_mock/reset, and GET /_mock/last:
+ * {"method","path","query","headers":{lower-case name: value},"body":<the JSON as sent>}. */
+#ifndef SB_SIMPROV_H
+#define SB_SIMPROV_H
+
+#include <stdbool.h>
+
+#include "core/api.h"
+
+#define SIMPROV_ERR_LEN 256
+
+struct simprov_opts {
+    enum api dialect;     /* API_OPENAI = Cerebras-like, API_ANTHROPIC = Z.AI-like */
+    const char *name;     /* shown in replies: "cerebras", "zai" */
+    const char *host;     /* default 127.0.0.1 */
+    int port;             /* 0 = pick a free port */
+    const char *api_key;  /* required key; NULL accepts any */
+    int rpm_limit;        /* requests per window before 429; 0 = none */
+    double window_s;      /* rpm/tpm window length; default 60 */
+    long tpm_limit;       /* tokens (input + max_tokens) per window before 429; 0 = none */
+    long day_limit;       /* requests per day the OpenAI dialect reports; 0 = Cerebras' 14400 */
+    double tokens_per_s;  /* streaming pace; 0 = as fast as possible */
+    double first_byte_ms; /* delay before the first byte */
+    int reply_tokens;     /* approximate length of text replies; default 40 */
+    const char *fault;    /* initial fault mode, see simprov_set_fault; NULL = none */
+    int threads;          /* server threads; default 64 */
+};
+
+struct simprov_stats {
+    long requests;     /* completions requests received */
+    long ok;           /* answered 2xx */
+    long rate_limited; /* answered 429 */
+    long rejected;     /* answered 400 by validation */
+    long aborted;      /* streams the client hung up on before the end */
+    long in_flight;
+    long connections; /* TCP connections accepted, the control requests' own included: how
+                       * often a client opened a connection rather than reusing one */
+};
+
+struct simprov;
+
+/* Starts serving. NULL with err set on failure. */
+struct simprov *simprov_start(const struct simprov_opts *o, char err[SIMPROV_ERR_LEN]);
+/* Stops the server and frees everything. NULL is a no-op. */
+void simprov_stop(struct simprov *s);
+int simprov_port(const struct simprov *s);
+/* Fault modes (thread-safe, takes effect on the next request): "none", "500", "502", "503",
+ * "529", "429" (Retry-After), "429_reset" (only x-ratelimit-reset-* headers), "429_plain"
+ * (neither), "quota" (daily quota / Z.AI 1113), "auth" (401), "slow" (first byte after 30 s),
+ * "stall" (stream stops midway and hangs), "cut" (stream closes midway), "not_json" (200 with
+ * a non-JSON body), "bad_sse" (garbage stream), "huge" (an endless answer), "flap" (503 and
+ * healthy alternately every 2 s), "context" (400 context length exceeded).
+ * Returns 0 or -EINVAL for an unknown mode. */
+int simprov_set_fault(struct simprov *s, const char *mode);
+void simprov_get_stats(struct simprov *s, struct simprov_stats *out);
+/* Clears the rate-limit window and the counters. */
+void simprov_reset(struct simprov *s);
+
+#endif

@@ -1,0 +1,271 @@
+/* admin: the admin API (snapshot and overrides, the same state_* calls the dashboard makes),
+ * the model list and Prometheus metrics. Everything here reads snapshots; nothing holds the
+ * state lock while writing to a socket. */
+#include "front/admin.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <civetweb.h>
+
+#include "core/json.h"
+#include "front/front_env.h"
+#include "front/http_reply.h"
+#include "front/reqlog.h"
+#include "route/metrics.h"
+#include "route/state.h"
+
+static int send_json_obj(struct mg_connection *c, int status, cJSON *o)
+{
+    char *s = json_print(o);
+    cJSON_Delete(o);
+    if (!s)
+        return http_send_error(c, API_OPENAI, 500, "out of memory", NULL, 0, NULL, 0), 500;
+    http_send(c, status, "application/json", s, strlen(s), NULL, 0);
+    free(s);
+    return status;
+}
+
+static cJSON *dep_json(const struct dep_snapshot *d)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", d->id);
+    cJSON_AddStringToObject(o, "name", d->name);
+    cJSON_AddStringToObject(o, "group", d->group);
+    cJSON_AddStringToObject(o, "model", d->model);
+    cJSON_AddStringToObject(o, "api_base", d->api_base);
+    cJSON_AddStringToObject(o, "dialect", api_name(d->dialect));
+    cJSON_AddBoolToObject(o, "primary", d->is_primary);
+    cJSON_AddBoolToObject(o, "enabled", d->enabled);
+    cJSON_AddStringToObject(o, "status", router_status_name(d->view.status));
+    cJSON_AddStringToObject(o, "reason", d->view.reason);
+    cJSON_AddNumberToObject(o, "remaining_s", (double)d->remaining_ms / 1000.0);
+    if (d->key_env[0])
+        cJSON_AddStringToObject(o, "key_env", d->key_env);
+    cJSON_AddNumberToObject(o, "rpm_used", d->view.rpm_used);
+    cJSON_AddNumberToObject(o, "rpm_limit", (double)d->rpm_limit);
+    cJSON_AddNumberToObject(o, "tpm_limit", (double)d->tpm_limit);
+    cJSON_AddNumberToObject(o, "in_flight", d->view.in_flight);
+    cJSON_AddNumberToObject(o, "rpm_now", d->rpm_now);
+    cJSON *sp = cJSON_AddArrayToObject(o, "spark");
+    for (int i = 0; i < SNAP_SPARK; i++)
+        cJSON_AddItemToArray(sp, cJSON_CreateNumber(d->spark[i]));
+    cJSON_AddNumberToObject(o, "tokens_per_s", d->tok_per_s);
+    cJSON_AddNumberToObject(o, "latency_p50_ms", d->lat_p50_ms);
+    cJSON_AddNumberToObject(o, "latency_p95_ms", d->lat_p95_ms);
+    cJSON_AddNumberToObject(o, "ttft_p50_ms", d->ttft_p50_ms);
+    cJSON_AddNumberToObject(o, "ttft_p95_ms", d->ttft_p95_ms);
+    cJSON_AddNumberToObject(o, "requests", (double)d->n_total);
+    cJSON_AddNumberToObject(o, "ok", (double)d->n_ok);
+    cJSON_AddNumberToObject(o, "rate_limited", (double)d->n_429);
+    cJSON_AddNumberToObject(o, "errors", (double)d->n_err);
+    cJSON_AddNumberToObject(o, "tokens_in", (double)d->tokens_in);
+    cJSON_AddNumberToObject(o, "tokens_out", (double)d->tokens_out);
+    const struct ratelimit_info *rl = &d->view.rl;
+    cJSON *q = cJSON_AddObjectToObject(o, "provider_quota");
+    if (rl->remaining_tokens_minute >= 0)
+        cJSON_AddNumberToObject(q, "remaining_tokens_minute", rl->remaining_tokens_minute);
+    if (rl->remaining_requests_day >= 0)
+        cJSON_AddNumberToObject(q, "remaining_requests_day", rl->remaining_requests_day);
+    if (rl->remaining_requests_minute >= 0)
+        cJSON_AddNumberToObject(q, "remaining_requests_minute", rl->remaining_requests_minute);
+    cJSON_AddNumberToObject(o, "tpm_budget_left", (double)d->view.tpm_budget_left);
+    cJSON_AddNumberToObject(o, "token_estimate_ratio", d->token_ratio);
+    cJSON_AddNumberToObject(o, "fallbacks", (double)d->fallbacks);
+    return o;
+}
+
+static int get_state(struct front_env *env, struct mg_connection *c)
+{
+    struct snapshot *s = malloc(sizeof *s);
+    if (!s)
+        return http_send_error(c, API_OPENAI, 500, "out of memory", NULL, 0, NULL, 0), 500;
+    state_snapshot(env->st, s);
+    struct config *cfg = state_config(env->st);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "version", SB_VERSION);
+    cJSON_AddStringToObject(o, "url", env->url);
+    cJSON_AddStringToObject(o, "config", env->config_path);
+    cJSON_AddBoolToObject(o, "master_key_set", cfg->master_key && *cfg->master_key);
+    cJSON_AddBoolToObject(o, "demo", env->demo);
+    cJSON_AddStringToObject(o, "mode", s->force_fallback ? "FORCED FALLBACK" : "AUTO");
+    cJSON_AddBoolToObject(o, "force_fallback", s->force_fallback);
+    cJSON_AddNumberToObject(o, "uptime_s", (double)(s->now_ms - s->started_ms) / 1000.0);
+    cJSON_AddNumberToObject(o, "requests", (double)s->total_requests);
+    cJSON_AddNumberToObject(o, "rpm", s->rpm_total);
+    cJSON_AddNumberToObject(o, "in_flight", s->in_flight);
+    config_free(cfg);
+    cJSON *deps = cJSON_AddArrayToObject(o, "providers");
+    for (int i = 0; i < s->n_deps; i++)
+        cJSON_AddItemToArray(deps, dep_json(&s->deps[i]));
+    cJSON *log = cJSON_AddArrayToObject(o, "requests_log");
+    for (int i = 0; i < s->n_log; i++) {
+        char *line = reqlog_format(&s->log[i]);
+        cJSON *r = line ? json_parse(line, strlen(line)) : NULL;
+        free(line);
+        if (r)
+            cJSON_AddItemToArray(log, r);
+    }
+    free(s);
+    return send_json_obj(c, 200, o);
+}
+
+static int read_small_body(struct mg_connection *c, char *out, size_t len)
+{
+    size_t n = 0;
+    int k;
+    while (n + 1 < len && (k = mg_read(c, out + n, len - 1 - n)) > 0)
+        n += (size_t)k;
+    out[n] = '\0';
+    return (int)n;
+}
+
+static int ok_result(struct mg_connection *c, struct front_env *env, const char *what)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "ok", 1);
+    cJSON_AddStringToObject(o, "done", what);
+    cJSON_AddBoolToObject(o, "force_fallback", state_force_fallback(env->st));
+    if (env->reqlog)
+        reqlog_event(env->reqlog, "admin", what);
+    return send_json_obj(c, 200, o);
+}
+
+static int provider_cmd(struct front_env *env, struct mg_connection *c, const char *rest)
+{
+    char id[128];
+    const char *slash = strrchr(rest, '/');
+    if (!slash || slash == rest || (size_t)(slash - rest) >= sizeof id)
+        return http_send_error(c, API_OPENAI, 404, "use /admin/providers/{id}/enable|disable|reset",
+                               NULL, 0, NULL, 0),
+               404;
+    memcpy(id, rest, (size_t)(slash - rest));
+    id[slash - rest] = '\0';
+    const char *verb = slash + 1;
+    int rc;
+    if (strcmp(verb, "enable") == 0)
+        rc = state_set_enabled(env->st, id, true);
+    else if (strcmp(verb, "disable") == 0)
+        rc = state_set_enabled(env->st, id, false);
+    else if (strcmp(verb, "reset") == 0)
+        rc = state_reset(env->st, id);
+    else
+        return http_send_error(c, API_OPENAI, 404, "unknown action: use enable, disable or reset",
+                               NULL, 0, NULL, 0),
+               404;
+    if (rc == -ENOENT) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "no provider named '%.100s'", id);
+        return http_send_error(c, API_OPENAI, 404, msg, NULL, 0, NULL, 0), 404;
+    }
+    char what[200];
+    snprintf(what, sizeof what, "%s %s", verb, id);
+    return ok_result(c, env, what);
+}
+
+static int fallback_cmd(struct front_env *env, struct mg_connection *c)
+{
+    char body[512];
+    read_small_body(c, body, sizeof body);
+    cJSON *o = json_parse(body, strlen(body));
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "force");
+    if (!cJSON_IsBool(f)) {
+        cJSON_Delete(o);
+        return http_send_error(c, API_OPENAI, 400, "body must be {\"force\": true|false}", NULL, 0,
+                               NULL, 0),
+               400;
+    }
+    bool on = cJSON_IsTrue(f);
+    cJSON_Delete(o);
+    state_set_force_fallback(env->st, on);
+    return ok_result(c, env, on ? "force fallback on" : "force fallback off");
+}
+
+static int reload_cmd(struct front_env *env, struct mg_connection *c)
+{
+    char err[600];
+    if (!env->reload)
+        snprintf(err, sizeof err, "the demo has no config file to reload");
+    if (!env->reload || env->reload(env->reload_ud, err, sizeof err) != 0)
+        return http_send_error(c, API_OPENAI, 422, err, "invalid_config", 0, NULL, 0), 422;
+    return ok_result(c, env, "config reloaded");
+}
+
+int admin_serve(struct front_env *env, struct mg_connection *c, const char *path,
+                const char *method)
+{
+    bool post = strcmp(method, "POST") == 0;
+    bool get = strcmp(method, "GET") == 0;
+    struct http_hdr allow_get = {"Allow", "GET"}, allow_post = {"Allow", "POST"};
+    if (strcmp(path, "/admin/state") == 0)
+        return get ? get_state(env, c)
+                   : (http_send_error(c, API_OPENAI, 405, "use GET", NULL, 0, &allow_get, 1), 405);
+    bool known = strncmp(path, "/admin/providers/", 17) == 0 ||
+                 strcmp(path, "/admin/fallback") == 0 || strcmp(path, "/admin/reload") == 0;
+    if (known && !post)
+        return http_send_error(c, API_OPENAI, 405, "use POST", NULL, 0, &allow_post, 1), 405;
+    if (strncmp(path, "/admin/providers/", 17) == 0)
+        return provider_cmd(env, c, path + 17);
+    if (strcmp(path, "/admin/fallback") == 0)
+        return fallback_cmd(env, c);
+    if (strcmp(path, "/admin/reload") == 0)
+        return reload_cmd(env, c);
+    return http_send_error(c, API_OPENAI, 404,
+                           "unknown admin path; see GET /admin/state, POST "
+                           "/admin/providers/{id}/enable|disable|reset, /admin/fallback, "
+                           "/admin/reload",
+                           NULL, 0, NULL, 0),
+           404;
+}
+
+int admin_models(struct front_env *env, struct mg_connection *c)
+{
+    struct config *cfg = state_config(env->st);
+    bool anthropic = http_header(c, "anthropic-version") != NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (!anthropic)
+        cJSON_AddStringToObject(o, "object", "list");
+    cJSON *data = cJSON_AddArrayToObject(o, "data");
+    for (size_t i = 0; i < cfg->n_deps; i++) {
+        const char *g = cfg->deps[i].group;
+        bool seen = false;
+        for (size_t k = 0; k < i; k++)
+            seen = seen || strcmp(cfg->deps[k].group, g) == 0;
+        if (seen)
+            continue;
+        cJSON *m = cJSON_CreateObject();
+        if (anthropic) {
+            cJSON_AddStringToObject(m, "type", "model");
+            cJSON_AddStringToObject(m, "id", g);
+            cJSON_AddStringToObject(m, "display_name", g);
+            cJSON_AddStringToObject(m, "created_at", "2025-01-01T00:00:00Z");
+        } else {
+            cJSON_AddStringToObject(m, "id", g);
+            cJSON_AddStringToObject(m, "object", "model");
+            cJSON_AddNumberToObject(m, "created", 1735689600);
+            cJSON_AddStringToObject(m, "owned_by", "switchboard");
+        }
+        cJSON_AddItemToArray(data, m);
+    }
+    if (anthropic)
+        cJSON_AddBoolToObject(o, "has_more", 0);
+    config_free(cfg);
+    return send_json_obj(c, 200, o);
+}
+
+int admin_metrics(struct front_env *env, struct mg_connection *c)
+{
+    struct snapshot *s = malloc(sizeof *s);
+    struct buf b;
+    buf_init(&b, 0);
+    if (s) {
+        state_snapshot(env->st, s);
+        metrics_format(s, &b);
+        free(s);
+    }
+    http_send(c, 200, "text/plain; version=0.0.4; charset=utf-8", buf_cstr(&b), b.len, NULL, 0);
+    buf_release(&b);
+    return 200;
+}

@@ -1,0 +1,505 @@
+/* state: the one shared mutable object (router, per-deployment stats, request log, client
+ * counters) behind one mutex. The lock guards plain copies and updates only: clocks are read,
+ * memory allocated and percentiles sorted outside it. */
+#include "route/state.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "route/stats.h"
+
+#define ARRIVALS_CAP 4096 /* client rpm saturates here */
+#define MATCH_CAP    256
+
+_Static_assert(SNAP_SPARK == STATS_SPARK, "sparkline sizes must agree");
+_Static_assert(SNAP_SPARK_SECS * 1000 == STATS_SPARK_MS, "sparkline buckets must agree");
+_Static_assert(SNAP_HIST == STATS_HIST, "histogram sizes must agree");
+_Static_assert(SNAP_CODES == STATS_CODES, "status tables must agree");
+
+struct state {
+    pthread_mutex_t mu;
+    int64_t (*now_fn)(void);
+    int64_t started_ms;
+    struct config *cfg;
+    struct router *router;
+    struct dep_stats *stats; /* one per cfg deployment */
+    uint64_t next_id, seq, total_requests;
+    int in_flight;
+    int log_head, log_n;
+    struct request_rec log[SNAP_LOG];
+    int arr_head, arr_n;
+    int64_t arrivals[ARRIVALS_CAP];
+    struct stats_codes unserved; /* client requests no deployment served */
+    uint64_t notice_seq;
+    char notice[SNAP_NOTICE];
+};
+
+int64_t state_now_ms(const struct state *st)
+{
+    return st && st->now_fn ? st->now_fn() : (int64_t)clock_mono_ms();
+}
+
+static struct dep_stats *stats_new(size_t n)
+{
+    struct dep_stats *s = calloc(n ? n : 1, sizeof *s);
+    for (size_t i = 0; s && i < n; i++)
+        stats_init(&s[i]);
+    return s;
+}
+
+struct state *state_new(struct config *cfg, int64_t (*now_fn)(void))
+{
+    if (!cfg)
+        return NULL;
+    struct state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->now_fn = now_fn;
+    st->router = router_new(cfg);
+    st->stats = stats_new(cfg->n_deps);
+    if (!st->router || !st->stats || pthread_mutex_init(&st->mu, NULL) != 0) {
+        router_free(st->router);
+        free(st->stats);
+        free(st);
+        return NULL;
+    }
+    st->cfg = config_ref(cfg);
+    st->started_ms = state_now_ms(st);
+    return st;
+}
+
+void state_free(struct state *st)
+{
+    if (!st)
+        return;
+    router_free(st->router);
+    free(st->stats);
+    config_free(st->cfg);
+    pthread_mutex_destroy(&st->mu);
+    free(st);
+}
+
+struct config *state_config(struct state *st)
+{
+    pthread_mutex_lock(&st->mu);
+    struct config *c = config_ref(st->cfg);
+    pthread_mutex_unlock(&st->mu);
+    return c;
+}
+
+/* Carries the stats of deployments that keep their id into the new array. */
+static void map_stats(struct dep_stats *dst, const struct config *nc, const struct dep_stats *src,
+                      const struct config *oc)
+{
+    for (size_t i = 0; i < nc->n_deps; i++)
+        for (size_t j = 0; j < oc->n_deps; j++)
+            if (nc->deps[i].id && oc->deps[j].id && strcmp(nc->deps[i].id, oc->deps[j].id) == 0) {
+                dst[i] = src[j];
+                break;
+            }
+}
+
+void state_swap_config(struct state *st, struct config *cfg)
+{
+    if (!st || !cfg)
+        return;
+    struct router *r = router_new(cfg);
+    struct dep_stats *stats = stats_new(cfg->n_deps);
+    if (!r || !stats) {
+        router_free(r); /* out of memory: keep serving with the old config */
+        free(stats);
+        return;
+    }
+    config_ref(cfg);
+    pthread_mutex_lock(&st->mu);
+    router_inherit(r, st->router);
+    map_stats(stats, cfg, st->stats, st->cfg);
+    struct router *old_r = st->router;
+    struct dep_stats *old_stats = st->stats;
+    struct config *old_cfg = st->cfg;
+    st->router = r;
+    st->stats = stats;
+    st->cfg = cfg;
+    pthread_mutex_unlock(&st->mu);
+    router_free(old_r);
+    free(old_stats);
+    config_free(old_cfg);
+}
+
+uint64_t state_request_begin(struct state *st)
+{
+    int64_t now = state_now_ms(st);
+    pthread_mutex_lock(&st->mu);
+    uint64_t id = ++st->next_id;
+    st->total_requests++;
+    st->in_flight++;
+    st->arrivals[st->arr_head] = now;
+    st->arr_head = (st->arr_head + 1) % ARRIVALS_CAP;
+    if (st->arr_n < ARRIVALS_CAP)
+        st->arr_n++;
+    pthread_mutex_unlock(&st->mu);
+    return id;
+}
+
+int state_plan(struct state *st, const char *model, struct route_plan *out)
+{
+    pthread_mutex_lock(&st->mu);
+    int rc = router_plan(st->router, model, out);
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
+enum admit state_admit(struct state *st, const struct route_plan *plan, int i, long est_tokens,
+                       bool *is_probe)
+{
+    int64_t now = state_now_ms(st);
+    enum admit a = ADMIT_SKIP_STATUS;
+    if (is_probe)
+        *is_probe = false;
+    pthread_mutex_lock(&st->mu);
+    /* a plan made before a reload indexes another config: never admit through it */
+    if (plan && plan->cfg == st->cfg)
+        a = router_admit(st->router, plan, i, est_tokens, now, is_probe);
+    pthread_mutex_unlock(&st->mu);
+    return a;
+}
+
+unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outcome *o,
+                           double latency_ms, double ttft_ms)
+{
+    if (!o)
+        return 0;
+    int64_t now = state_now_ms(st);
+    /* The router dates the answer's rate-limit headers by the time it is given. A stream's
+     * headers came with its first byte, not at its end: admissions during the stream are not
+     * in their numbers. Errors and whole answers came with their headers. */
+    int64_t headers_at = now;
+    if (ttft_ms >= 0 && latency_ms > ttft_ms)
+        headers_at = now - (int64_t)(latency_ms - ttft_ms);
+    pthread_mutex_lock(&st->mu);
+    unsigned ev = router_finish(st->router, dep, o, headers_at);
+    if (dep >= 0 && (size_t)dep < st->cfg->n_deps) {
+        stats_attempt(&st->stats[dep], o->ok, o->status, o->ok ? ERRC_NONE : o->err.cls,
+                      o->tokens_in, o->tokens_out, latency_ms, ttft_ms, now);
+        if (o->new_connections > 0)
+            st->stats[dep].connects += (uint64_t)o->new_connections;
+    }
+    pthread_mutex_unlock(&st->mu);
+    return ev;
+}
+
+static void terminate_strings(struct request_rec *r)
+{
+    r->model[sizeof r->model - 1] = '\0';
+    r->group[sizeof r->group - 1] = '\0';
+    r->served_by[sizeof r->served_by - 1] = '\0';
+    r->error[sizeof r->error - 1] = '\0';
+    if (r->n_attempts < 0)
+        r->n_attempts = 0;
+    if (r->n_attempts > REC_MAX_ATTEMPTS)
+        r->n_attempts = REC_MAX_ATTEMPTS;
+    for (int k = 0; k < REC_MAX_ATTEMPTS; k++) {
+        r->attempts[k].dep[sizeof r->attempts[k].dep - 1] = '\0';
+        r->attempts[k].note[sizeof r->attempts[k].note - 1] = '\0';
+    }
+}
+
+static int dep_index(const struct config *c, const char *id)
+{
+    for (size_t i = 0; id[0] && i < c->n_deps; i++)
+        if (c->deps[i].id && strcmp(c->deps[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Client status counters: per serving deployment (and whether it was a fallback), or unserved.
+ * A fallback is served by some deployment other than the first candidate tried or skipped. */
+static void count_response(struct state *st, const struct request_rec *r)
+{
+    int dep = dep_index(st->cfg, r->served_by);
+    if (dep < 0) {
+        stats_code_count(&st->unserved, r->status);
+        return;
+    }
+    bool fallback = r->n_attempts > 0 && strcmp(r->attempts[0].dep, r->served_by) != 0;
+    stats_served(&st->stats[dep], r->status, fallback);
+}
+
+void state_request_end(struct state *st, const struct request_rec *rec)
+{
+    if (!rec)
+        return;
+    pthread_mutex_lock(&st->mu);
+    struct request_rec *slot = &st->log[st->log_head];
+    *slot = *rec;
+    terminate_strings(slot);
+    st->log_head = (st->log_head + 1) % SNAP_LOG;
+    if (st->log_n < SNAP_LOG)
+        st->log_n++;
+    st->seq = rec->id;
+    count_response(st, slot);
+    if (st->in_flight > 0)
+        st->in_flight--;
+    pthread_mutex_unlock(&st->mu);
+}
+
+void state_token_sample(struct state *st, const struct config *cfg, int dep, long estimated,
+                        long actual)
+{
+    pthread_mutex_lock(&st->mu);
+    if (cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps)
+        stats_token_sample(&st->stats[dep], estimated, actual);
+    pthread_mutex_unlock(&st->mu);
+}
+
+long state_scale_estimate(struct state *st, const struct config *cfg, int dep, long estimated)
+{
+    double ratio = 1.0;
+    pthread_mutex_lock(&st->mu);
+    if (cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps)
+        ratio = stats_token_ratio(&st->stats[dep]);
+    pthread_mutex_unlock(&st->mu);
+    double scaled = ceil((double)(estimated > 0 ? estimated : 0) * ratio);
+    return scaled < (double)LONG_MAX ? (long)scaled : LONG_MAX;
+}
+
+int64_t state_retry_at(struct state *st, const struct route_plan *plan, bool *rate_limited)
+{
+    int64_t now = state_now_ms(st);
+    pthread_mutex_lock(&st->mu);
+    int64_t t = 0;
+    bool rl = false;
+    if (plan && plan->cfg == st->cfg) {
+        t = router_earliest_ready(st->router, plan, now);
+        rl = router_plan_rate_limited(st->router, plan, now);
+    }
+    pthread_mutex_unlock(&st->mu);
+    if (rate_limited)
+        *rate_limited = rl;
+    return t;
+}
+
+/* Deployments named by id_or_name: the one with that id, else every one with that name. */
+static int match_deps(const struct config *c, const char *key, int *idx, int cap)
+{
+    int n = 0;
+    if (!key)
+        return 0;
+    for (size_t i = 0; i < c->n_deps; i++)
+        if (c->deps[i].id && strcmp(c->deps[i].id, key) == 0) {
+            idx[0] = (int)i;
+            return 1;
+        }
+    for (size_t i = 0; i < c->n_deps && n < cap; i++)
+        if (c->deps[i].name && strcmp(c->deps[i].name, key) == 0)
+            idx[n++] = (int)i;
+    return n;
+}
+
+enum cmd { CMD_ENABLE, CMD_DISABLE, CMD_TOGGLE, CMD_RESET };
+
+static int command(struct state *st, const char *id_or_name, enum cmd cmd)
+{
+    int idx[MATCH_CAP];
+    pthread_mutex_lock(&st->mu);
+    int n = match_deps(st->cfg, id_or_name, idx, MATCH_CAP);
+    bool any_on = false;
+    for (int k = 0; k < n; k++)
+        any_on = any_on || router_is_enabled(st->router, idx[k]);
+    for (int k = 0; k < n; k++) {
+        if (cmd == CMD_RESET)
+            router_reset(st->router, idx[k]);
+        else if (cmd == CMD_TOGGLE) /* a name toggles its group of deployments as one */
+            router_set_enabled(st->router, idx[k], !any_on);
+        else
+            router_set_enabled(st->router, idx[k], cmd == CMD_ENABLE);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return n > 0 ? 0 : -ENOENT;
+}
+
+int state_set_enabled(struct state *st, const char *id_or_name, bool on)
+{
+    return command(st, id_or_name, on ? CMD_ENABLE : CMD_DISABLE);
+}
+
+int state_toggle_enabled(struct state *st, const char *id_or_name)
+{
+    return command(st, id_or_name, CMD_TOGGLE);
+}
+
+int state_reset(struct state *st, const char *id_or_name)
+{
+    return command(st, id_or_name, CMD_RESET);
+}
+
+void state_set_force_fallback(struct state *st, bool on)
+{
+    pthread_mutex_lock(&st->mu);
+    router_set_force_fallback(st->router, on);
+    pthread_mutex_unlock(&st->mu);
+}
+
+bool state_force_fallback(struct state *st)
+{
+    pthread_mutex_lock(&st->mu);
+    bool on = router_force_fallback(st->router);
+    pthread_mutex_unlock(&st->mu);
+    return on;
+}
+
+bool state_dep_view(struct state *st, const struct config *cfg, int dep,
+                    struct router_dep_view *out, int64_t *now_ms)
+{
+    int64_t now = state_now_ms(st);
+    if (now_ms)
+        *now_ms = now;
+    pthread_mutex_lock(&st->mu);
+    bool same = cfg == st->cfg;
+    router_view(st->router, same ? dep : -1, now, out); /* -1: cleared */
+    pthread_mutex_unlock(&st->mu);
+    return same;
+}
+
+/* ---- snapshots ---- */
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* True when the deployment's group has a fallback to some other group. */
+static bool group_has_fallbacks(const struct config *c, const char *group)
+{
+    for (size_t f = 0; f < c->n_fallbacks; f++) {
+        const struct fallback_cfg *fb = &c->fallbacks[f];
+        if (!fb->from || (strcmp(fb->from, group) != 0 && strcmp(fb->from, "*") != 0))
+            continue;
+        for (size_t t = 0; t < fb->n_to; t++)
+            if (fb->to[t] && strcmp(fb->to[t], group) != 0 && config_has_group(c, fb->to[t]))
+                return true;
+    }
+    return false;
+}
+
+static void copy_hist(struct snap_hist *dst, const struct stats_hist *src)
+{
+    memcpy(dst->count, src->count, sizeof dst->count);
+    dst->n = src->n;
+    dst->sum_s = src->sum_s;
+}
+
+static int copy_codes(struct snap_code *dst, const struct stats_codes *src)
+{
+    for (int k = 0; k < src->n; k++)
+        dst[k] = (struct snap_code){.code = src->c[k].code, .n = src->c[k].n};
+    return src->n;
+}
+
+static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snapshot *d)
+{
+    const struct deployment_cfg *c = &st->cfg->deps[i];
+    const struct dep_stats *s = &st->stats[i];
+    copy_str(d->id, sizeof d->id, c->id);
+    copy_str(d->name, sizeof d->name, c->name);
+    copy_str(d->group, sizeof d->group, c->group);
+    copy_str(d->model, sizeof d->model, c->model);
+    copy_str(d->api_base, sizeof d->api_base, c->api_base);
+    copy_str(d->key_env, sizeof d->key_env, c->api_key_env);
+    d->dialect = c->dialect;
+    d->is_primary = c->group && group_has_fallbacks(st->cfg, c->group);
+    d->enabled = router_is_enabled(st->router, i);
+    router_view(st->router, i, now, &d->view);
+    d->remaining_ms = d->view.until_ms > now ? d->view.until_ms - now : 0;
+    d->rpm_limit = c->rpm;
+    d->tpm_limit = c->tpm;
+    d->rpm_now = d->view.rpm_used;
+    stats_spark(s, now, d->spark);
+    d->tok_per_s = stats_tok_per_s(s);
+    d->n_total = s->n_total;
+    d->n_ok = s->n_ok;
+    d->n_429 = s->n_429;
+    d->n_err = s->n_err;
+    d->tokens_in = s->tokens_in;
+    d->tokens_out = s->tokens_out;
+    copy_hist(&d->lat_hist, &s->lat_hist);
+    copy_hist(&d->ttft_hist, &s->ttft_hist);
+    d->n_codes = copy_codes(d->codes, &s->codes);
+    d->n_served = copy_codes(d->served, &s->served);
+    d->fallbacks = s->fallbacks;
+    d->connects = s->connects;
+    d->token_ratio = stats_token_ratio(s);
+}
+
+static int client_rpm(const struct state *st, int64_t now)
+{
+    int n = 0;
+    for (int k = 0; k < st->arr_n; k++)
+        if (now - st->arrivals[k] < 60000)
+            n++;
+    return n;
+}
+
+static void copy_log(const struct state *st, struct snapshot *out)
+{
+    out->n_log = st->log_n;
+    for (int k = 0; k < st->log_n; k++) {
+        int idx = (st->log_head - 1 - k + SNAP_LOG) % SNAP_LOG;
+        out->log[k] = st->log[idx];
+    }
+}
+
+void state_snapshot(struct state *st, struct snapshot *out)
+{
+    /* sized for the most deployments a snapshot holds, so nothing is allocated under the lock */
+    struct stats_samples *smp = malloc(sizeof *smp * SNAP_MAX_DEPS);
+    memset(out, 0, offsetof(struct snapshot, log));
+    out->wall_ms = clock_wall_ms();
+    int64_t now = state_now_ms(st);
+    pthread_mutex_lock(&st->mu);
+    out->now_ms = now;
+    out->started_ms = st->started_ms;
+    out->force_fallback = router_force_fallback(st->router);
+    out->total_requests = st->total_requests;
+    out->rpm_total = client_rpm(st, now);
+    out->in_flight = st->in_flight;
+    out->seq = st->seq;
+    out->n_deps = st->cfg->n_deps < SNAP_MAX_DEPS ? (int)st->cfg->n_deps : SNAP_MAX_DEPS;
+    for (int i = 0; i < out->n_deps; i++) {
+        fill_dep(st, i, now, &out->deps[i]);
+        if (smp)
+            stats_copy_samples(&st->stats[i], &smp[i]);
+    }
+    out->n_unserved = copy_codes(out->unserved, &st->unserved);
+    out->notice_seq = st->notice_seq;
+    memcpy(out->notice, st->notice, sizeof out->notice);
+    copy_log(st, out);
+    pthread_mutex_unlock(&st->mu);
+    for (int i = 0; smp && i < out->n_deps; i++) {
+        struct dep_snapshot *d = &out->deps[i];
+        stats_percentiles(&smp[i], &d->lat_p50_ms, &d->lat_p95_ms, &d->ttft_p50_ms,
+                          &d->ttft_p95_ms);
+    }
+    free(smp);
+}
+
+void state_notice(struct state *st, const char *msg)
+{
+    size_t n = msg ? strnlen(msg, SNAP_NOTICE - 1) : 0;
+    while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+        n--; /* cut before a character, not inside it */
+    pthread_mutex_lock(&st->mu);
+    memcpy(st->notice, msg ? msg : "", n);
+    st->notice[n] = '\0';
+    st->notice_seq++;
+    pthread_mutex_unlock(&st->mu);
+}

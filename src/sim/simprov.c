@@ -1,0 +1,778 @@
+/* simprov: a simulated Cerebras (OpenAI dialect) or Z.AI (Anthropic dialect) endpoint on
+ * loopback for tests and the demo. Routes requests, keeps the counters, the rate-limit window
+ * and the fault mode; simprov_reply decides answers, simprov_send writes them. */
+#include "sim/simprov.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <civetweb.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/json.h"
+#include "front/civet_opts.h"
+#include "sim/simprov_fault.h"
+#include "sim/simprov_reply.h"
+#include "sim/simprov_send.h"
+#include "sim/simprov_validate.h"
+#include "sim/simprov_wake.h"
+
+#define BODY_CAP        (64u << 20)
+#define DAY_LIMIT       14400 /* Cerebras' requests per day, the default */
+#define REPORTED_TPM    1000000
+#define DEFAULT_RESERVE 16384
+#define SLOW_MS         30000.0
+#define FLAP_PERIOD_S   2.0
+
+struct simprov {
+    struct mg_context *ctx;
+    enum api dialect;
+    char *name;
+    char *api_key;
+    char *host;
+    int rpm_limit;
+    double window_s;
+    long tpm_limit;
+    long day_limit;
+    double tokens_per_s;
+    double first_byte_ms;
+    int reply_tokens;
+    int port;
+    atomic_bool stopping;
+    pthread_mutex_t mu; /* guards everything below; held only to copy or update numbers */
+    struct simprov_stats st;
+    long day_requests;
+    double win_start; /* monotonic seconds; < 0 while no window is open */
+    int win_requests;
+    long win_tokens;
+    enum simprov_fault fault;
+    int fault_arg;
+    double fault_since;
+    char *last; /* the last completions request as JSON */
+    unsigned long seq;
+};
+
+/* One completions request while it is served. */
+struct req {
+    struct simprov *s;
+    struct mg_connection *conn;
+    const struct mg_request_info *ri;
+    struct simprov_out out;
+    struct buf body;
+    cJSON *json;
+    enum simprov_fault fault;
+    int fault_arg;
+    bool rejected;
+    bool settled; /* counted as answered */
+    int status;   /* of the answer being sent */
+    char rid[40];
+    char headers[1024];
+};
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* ---- accounting ---- */
+
+/* Counts the request in and takes the fault in force for it ("flap" resolved to now). */
+static void begin(struct req *q)
+{
+    struct simprov *s = q->s;
+    pthread_mutex_lock(&s->mu);
+    s->st.requests++;
+    s->st.in_flight++;
+    s->day_requests++;
+    q->fault = s->fault;
+    q->fault_arg = s->fault_arg;
+    if (q->fault == SIMPROV_F_FLAP) {
+        long phase = (long)(((clock_mono_ms() / 1e3) - s->fault_since) / FLAP_PERIOD_S);
+        q->fault = phase % 2 ? SIMPROV_F_503 : SIMPROV_F_NONE;
+    }
+    snprintf(q->rid, sizeof(q->rid), "%08lx%08lx", ++s->seq, (unsigned long)random());
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Counts the answer, just before its last bytes go out: a client that reads the stats right
+ * after its answer must find it counted. */
+static void settle(void *arg)
+{
+    struct req *q = arg;
+    struct simprov *s = q->s;
+    if (q->settled)
+        return;
+    q->settled = true;
+    pthread_mutex_lock(&s->mu);
+    s->st.in_flight--;
+    if (q->status >= 200 && q->status < 300)
+        s->st.ok++;
+    if (q->status == 429)
+        s->st.rate_limited++;
+    if (q->rejected)
+        s->st.rejected++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void end(struct req *q, int status)
+{
+    struct simprov *s = q->s;
+    if (!q->settled) {
+        q->status = status;
+        settle(q);
+    }
+    pthread_mutex_lock(&s->mu);
+    if (q->out.aborted)
+        s->st.aborted++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Cerebras's x-ratelimit-* set, as they stand after this request was counted. */
+static void std_headers(struct req *q)
+{
+    struct simprov *s = q->s;
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    double day_left = 86400.0 - (double)(wall.tv_sec % 86400) - (double)wall.tv_nsec / 1e9;
+    pthread_mutex_lock(&s->mu);
+    double now = (clock_mono_ms() / 1e3);
+    double win_left = s->win_start < 0 || now >= s->win_start + s->window_s
+                          ? s->window_s
+                          : s->win_start + s->window_s - now;
+    long tpm = s->tpm_limit > 0 ? s->tpm_limit : REPORTED_TPM;
+    long day_left_req = s->day_limit - s->day_requests;
+    long tok_left = tpm - s->win_tokens;
+    int req_left = s->rpm_limit - s->win_requests;
+    pthread_mutex_unlock(&s->mu);
+    int n = snprintf(q->headers, sizeof(q->headers),
+                     "x-ratelimit-limit-requests-day: %ld\r\n"
+                     "x-ratelimit-remaining-requests-day: %ld\r\n"
+                     "x-ratelimit-reset-requests-day: %.2f\r\n"
+                     "x-ratelimit-limit-tokens-minute: %ld\r\n"
+                     "x-ratelimit-remaining-tokens-minute: %ld\r\n"
+                     "x-ratelimit-reset-tokens-minute: %.2f\r\n"
+                     "cerebras-request-id: %s\r\n",
+                     s->day_limit, day_left_req > 0 ? day_left_req : 0, day_left, tpm,
+                     tok_left > 0 ? tok_left : 0, win_left, q->rid);
+    if (s->rpm_limit > 0 && n > 0 && (size_t)n < sizeof(q->headers))
+        snprintf(q->headers + n, sizeof(q->headers) - (size_t)n,
+                 "x-ratelimit-limit-requests-minute: %d\r\n"
+                 "x-ratelimit-remaining-requests-minute: %d\r\n"
+                 "x-ratelimit-reset-requests-minute: %.2f\r\n",
+                 s->rpm_limit, req_left > 0 ? req_left : 0, win_left);
+}
+
+/* The headers every answer of the dialect carries (rate-limit faults override them). */
+static void answer_headers(struct req *q)
+{
+    if (q->s->dialect == API_OPENAI)
+        std_headers(q);
+    else
+        snprintf(q->headers, sizeof(q->headers), "request-id: req_%s\r\n", q->rid);
+}
+
+static long reserve_tokens(const struct req *q)
+{
+    const char *key = q->s->dialect == API_OPENAI ? "max_completion_tokens" : "max_tokens";
+    double max = json_num(q->json, key, -1);
+    if (max < 0)
+        max = json_num(q->json, "max_tokens", DEFAULT_RESERVE);
+    if (!(max >= 0 && max <= 1e9)) /* validated already; the guard keeps the cast defined */
+        max = 1e9;
+    return (long)(q->body.len / 4) + (long)max;
+}
+
+/* The fixed window opens at the first request after the previous one ended. Returns the
+ * error of the limit that refused the request, or -1 when it is admitted and counted. */
+static int admit(struct req *q)
+{
+    struct simprov *s = q->s;
+    int refused = -1;
+    long need = reserve_tokens(q);
+    pthread_mutex_lock(&s->mu);
+    double now = (clock_mono_ms() / 1e3);
+    if (s->win_start < 0 || now >= s->win_start + s->window_s) {
+        s->win_start = now;
+        s->win_requests = 0;
+        s->win_tokens = 0;
+    }
+    if (s->rpm_limit > 0 && s->win_requests >= s->rpm_limit)
+        refused = SIMPROV_E_RPM;
+    else if (s->tpm_limit > 0 && s->win_tokens + need > s->tpm_limit)
+        refused = SIMPROV_E_TPM;
+    else {
+        s->win_requests++;
+        s->win_tokens += need;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return refused;
+}
+
+/* ---- answers ---- */
+
+static int send_json(struct simprov_out *out, int status, const char *body)
+{
+    const char *b = body ? body : "{}";
+    simprov_send_body(out, status, "application/json", b, strlen(b), SIMPROV_DELIVER_NORMAL);
+    return status;
+}
+
+static int send_error(struct req *q, enum simprov_err e, const char *msg)
+{
+    /* Like OpenAI ("Incorrect API key provided: sk-…"), a refused key is quoted back:
+     * switchboard must keep it out of everything it passes on. */
+    char quoted[256];
+    const char *auth = mg_get_header(q->conn, "Authorization");
+    const char *given = mg_get_header(q->conn, "x-api-key");
+    if (!given && auth)
+        given = strncasecmp(auth, "Bearer ", 7) == 0 ? auth + 7 : auth;
+    if (e == SIMPROV_E_AUTH && !msg && given) {
+        snprintf(quoted, sizeof quoted, "Incorrect API key provided: %.200s", given);
+        msg = quoted;
+    }
+    char *body = simprov_fault_body(q->s->dialect, e, msg, q->rid);
+    int status = simprov_fault_status(e);
+    q->out.headers = q->headers;
+    q->status = status;
+    send_json(&q->out, status, body);
+    free(body);
+    return status;
+}
+
+static int reject(struct req *q, const char *why)
+{
+    const struct mg_request_info *ri = q->ri;
+    q->rejected = true;
+    /* One line per rejection helps debug translation, but must not scribble over a TUI. */
+    if (!isatty(STDERR_FILENO))
+        fprintf(stderr, "simprov %s: rejected %s %s: %s\n", q->s->name, ri->request_method,
+                ri->local_uri, why);
+    return send_error(q, SIMPROV_E_INVALID, why);
+}
+
+static int answer_429_fault(struct req *q)
+{
+    int n = 0;
+    if (q->fault == SIMPROV_F_429)
+        n = snprintf(q->headers, sizeof(q->headers), "retry-after: %d\r\n", q->fault_arg);
+    else if (q->fault == SIMPROV_F_429_RESET)
+        n = snprintf(q->headers, sizeof(q->headers),
+                     "x-ratelimit-reset-requests-minute: 9.5\r\n"
+                     "x-ratelimit-reset-tokens-minute: 9.5\r\n");
+    snprintf(q->headers + n, sizeof(q->headers) - (size_t)n, "%s: %s%s\r\n",
+             q->s->dialect == API_OPENAI ? "cerebras-request-id" : "request-id",
+             q->s->dialect == API_OPENAI ? "" : "req_", q->rid);
+    return send_error(q, SIMPROV_E_RPM, NULL);
+}
+
+static const char bad_sse[] = "this is not an event stream\n"
+                              ": a comment and nothing else\n"
+                              "data: {\"truncated\": \n\n"
+                              "event: \x01\x02\n"
+                              "retry: soon\n"
+                              "data: <<<garbage>>>\n\n"
+                              "id\n";
+
+/* Faults answered before looking at the request. Returns the status, or 0 to go on. */
+static int answer_fault(struct req *q)
+{
+    static const char html[] = "<html>oops</html>";
+    enum simprov_err e;
+    if (q->fault == SIMPROV_F_429 || q->fault == SIMPROV_F_429_RESET ||
+        q->fault == SIMPROV_F_429_PLAIN)
+        return answer_429_fault(q);
+    answer_headers(q);
+    q->out.headers = q->headers;
+    q->status = 200;
+    if (q->fault == SIMPROV_F_NOT_JSON) {
+        simprov_send_body(&q->out, 200, "text/html", html, strlen(html), SIMPROV_DELIVER_NORMAL);
+        return 200;
+    }
+    if (q->fault == SIMPROV_F_BAD_SSE) {
+        simprov_send_body(&q->out, 200, "text/event-stream", bad_sse, strlen(bad_sse),
+                          SIMPROV_DELIVER_NORMAL);
+        return 200;
+    }
+    if (!simprov_fault_error(q->fault, &e))
+        return 0;
+    if (q->fault == SIMPROV_F_QUOTA && q->s->dialect == API_OPENAI) {
+        size_t n = strlen(q->headers);
+        snprintf(q->headers + n, sizeof(q->headers) - n,
+                 "x-ratelimit-limit-tokens-day: 1000000\r\n"
+                 "x-ratelimit-remaining-tokens-day: 0\r\n");
+    }
+    return send_error(q, e, NULL);
+}
+
+static bool authorized(const struct req *q, bool *missing)
+{
+    const char *want = q->s->api_key;
+    const char *auth = mg_get_header(q->conn, "Authorization");
+    const char *xkey = q->s->dialect == API_ANTHROPIC ? mg_get_header(q->conn, "x-api-key") : NULL;
+    *missing = !auth && !xkey;
+    if (!want)
+        return true;
+    if (xkey && strcmp(xkey, want) == 0)
+        return true;
+    return auth && strncasecmp(auth, "Bearer ", 7) == 0 && strcmp(auth + 7, want) == 0;
+}
+
+static enum simprov_delivery delivery_of(enum simprov_fault f)
+{
+    return f == SIMPROV_F_STALL  ? SIMPROV_DELIVER_STALL
+           : f == SIMPROV_F_CUT  ? SIMPROV_DELIVER_CUT
+           : f == SIMPROV_F_HUGE ? SIMPROV_DELIVER_HUGE
+                                 : SIMPROV_DELIVER_NORMAL;
+}
+
+static int deliver(struct req *q, const struct simprov_reply *r)
+{
+    enum simprov_delivery how = delivery_of(q->fault);
+    if (how == SIMPROV_DELIVER_HUGE)
+        return simprov_send_huge(&q->out, r);
+    if (r->stream) {
+        struct simprov_frames f = {0};
+        int err = simprov_render_frames(r, &f);
+        if (err == 0)
+            err = simprov_send_stream(&q->out, &f, how);
+        simprov_render_release(&f);
+        return err;
+    }
+    char *body = simprov_render_json(r);
+    int err = body ? simprov_send_body(&q->out, 200, "application/json", body, strlen(body), how)
+                   : -ENOMEM;
+    free(body);
+    return err;
+}
+
+static int answer(struct req *q)
+{
+    struct simprov *s = q->s;
+    struct simprov_reply r;
+    double wait = q->fault == SIMPROV_F_SLOW ? SLOW_MS : s->first_byte_ms;
+    if (simprov_reply_build(&r, s->dialect, q->json, q->body.data, q->body.len, s->name,
+                            s->reply_tokens) != 0)
+        return send_error(q, SIMPROV_E_500, NULL);
+    if (wait > 0 && !simprov_send_wait(&q->out, wait)) {
+        simprov_reply_release(&r);
+        return 0;
+    }
+    answer_headers(q);
+    q->out.headers = q->headers;
+    q->out.tokens_per_s = s->tokens_per_s;
+    q->status = 200;
+    int err = deliver(q, &r);
+    simprov_reply_release(&r);
+    return err == -ENOMEM ? 500 : 200;
+}
+
+static int serve(struct req *q)
+{
+    char why[SIMPROV_ERR_LEN];
+    bool missing;
+    int status = answer_fault(q);
+    if (status)
+        return status;
+    if (!authorized(q, &missing)) {
+        answer_headers(q);
+        return send_error(
+            q, SIMPROV_E_AUTH,
+            missing && q->s->dialect == API_ANTHROPIC ? "Header Authorization is missing" : NULL);
+    }
+    answer_headers(q);
+    if (!q->json)
+        return reject(q, q->s->dialect == API_OPENAI ? "body: invalid JSON"
+                                                     : "There was an error parsing the body");
+    if (simprov_validate(q->s->dialect, q->json, why, sizeof(why)) != 0)
+        return reject(q, why);
+    int limit = admit(q);
+    if (limit >= 0) {
+        answer_headers(q);
+        return send_error(q, (enum simprov_err)limit, NULL);
+    }
+    return answer(q);
+}
+
+/* ---- requests ---- */
+
+static int read_body(struct mg_connection *conn, struct buf *b)
+{
+    char tmp[16384];
+    int n;
+    while ((n = mg_read(conn, tmp, sizeof(tmp))) > 0) {
+        if (buf_append(b, tmp, (size_t)n) != 0)
+            return -E2BIG;
+    }
+    return n < 0 ? -EIO : 0;
+}
+
+static void add_header(cJSON *h, const char *name, const char *value)
+{
+    char key[128];
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof(key); i++)
+        key[i] = (char)tolower((unsigned char)name[i]);
+    key[i] = '\0';
+    cJSON_DeleteItemFromObjectCaseSensitive(h, key);
+    cJSON_AddStringToObject(h, key, value ? value : "");
+}
+
+/* Keeps the request for GET /_mock/last: the body verbatim when it is JSON. */
+static void record_last(struct req *q, bool too_big)
+{
+    const struct mg_request_info *ri = q->ri;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "method", ri->request_method);
+    cJSON_AddStringToObject(o, "path", ri->local_uri);
+    if (ri->query_string)
+        cJSON_AddStringToObject(o, "query", ri->query_string);
+    else
+        cJSON_AddNullToObject(o, "query");
+    cJSON *h = cJSON_AddObjectToObject(o, "headers");
+    for (int i = 0; i < ri->num_headers; i++)
+        add_header(h, ri->http_headers[i].name, ri->http_headers[i].value);
+    const char *raw = buf_cstr(&q->body);
+    if (too_big)
+        cJSON_AddStringToObject(o, "body", "(over the body cap; not kept)");
+    else
+        cJSON_AddItemToObject(o, "body", q->json ? cJSON_CreateRaw(raw) : cJSON_CreateString(raw));
+    char *text = json_print(o);
+    cJSON_Delete(o);
+    pthread_mutex_lock(&q->s->mu);
+    free(q->s->last);
+    q->s->last = text;
+    pthread_mutex_unlock(&q->s->mu);
+}
+
+static int completions(struct simprov *s, struct mg_connection *conn)
+{
+    struct req q = {.s = s, .conn = conn, .ri = mg_get_request_info(conn)};
+    simprov_send_init(&q.out, conn, &s->stopping);
+    q.out.on_last = settle;
+    q.out.on_last_arg = &q;
+    buf_init(&q.body, BODY_CAP);
+    int err = read_body(conn, &q.body);
+    if (err == 0 && q.body.len > 0)
+        q.json = json_parse(q.body.data, q.body.len);
+    record_last(&q, err == -E2BIG);
+    begin(&q);
+    int status;
+    if (err == -E2BIG) {
+        mg_disable_connection_keep_alive(conn);
+        answer_headers(&q);
+        status = send_error(&q, SIMPROV_E_TOOBIG, NULL);
+    } else {
+        status = serve(&q);
+    }
+    end(&q, status);
+    cJSON_Delete(q.json);
+    buf_release(&q.body);
+    return status ? status : 499;
+}
+
+static bool key_ok(struct simprov *s, struct mg_connection *conn)
+{
+    struct req q = {.s = s, .conn = conn};
+    bool missing;
+    return authorized(&q, &missing);
+}
+
+static int models(struct simprov *s, struct mg_connection *conn)
+{
+    static const char *const ids[] = {"zai-glm-4.7", "zai-glm-4.6", "glm-4.6", "glm-4.5-air"};
+    struct simprov_out out;
+    simprov_send_init(&out, conn, &s->stopping);
+    if (!key_ok(s, conn)) {
+        char *body = simprov_fault_body(s->dialect, SIMPROV_E_AUTH, NULL, "models");
+        send_json(&out, 401, body);
+        free(body);
+        return 401;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "object", "list");
+    cJSON *data = cJSON_AddArrayToObject(o, "data");
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "id", ids[i]);
+        cJSON_AddStringToObject(m, "object", "model");
+        cJSON_AddStringToObject(m, "type", "model");
+        cJSON_AddNumberToObject(m, "created", 1735689600);
+        cJSON_AddStringToObject(m, "owned_by", s->name);
+        cJSON_AddItemToArray(data, m);
+    }
+    char *body = json_print(o);
+    cJSON_Delete(o);
+    send_json(&out, 200, body);
+    free(body);
+    return 200;
+}
+
+/* Z.AI has no count_tokens; answering it anyway keeps demo clients that probe it quiet. */
+static int count_tokens(struct simprov *s, struct mg_connection *conn)
+{
+    struct simprov_out out;
+    struct buf b;
+    char body[64];
+    simprov_send_init(&out, conn, &s->stopping);
+    buf_init(&b, BODY_CAP);
+    int err = read_body(conn, &b);
+    snprintf(body, sizeof(body), "{\"input_tokens\":%zu}", b.len / 4);
+    buf_release(&b);
+    if (err)
+        mg_disable_connection_keep_alive(conn);
+    return send_json(&out, err ? 413 : 200, err ? "{}" : body);
+}
+
+static char *stats_json(struct simprov *s)
+{
+    struct simprov_stats st;
+    simprov_get_stats(s, &st);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "requests", (double)st.requests);
+    cJSON_AddNumberToObject(o, "ok", (double)st.ok);
+    cJSON_AddNumberToObject(o, "rate_limited", (double)st.rate_limited);
+    cJSON_AddNumberToObject(o, "rejected", (double)st.rejected);
+    cJSON_AddNumberToObject(o, "aborted", (double)st.aborted);
+    cJSON_AddNumberToObject(o, "in_flight", (double)st.in_flight);
+    cJSON_AddNumberToObject(o, "connections", (double)st.connections);
+    char *text = json_print(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+static int control_fault(struct simprov *s, struct simprov_out *out)
+{
+    struct buf b;
+    char reply[160];
+    buf_init(&b, 4096);
+    int err = read_body(out->conn, &b);
+    cJSON *j = err == 0 ? json_parse(b.data ? b.data : "", b.len) : NULL;
+    const char *mode = json_str(j, "mode");
+    int status = mode && simprov_set_fault(s, mode) == 0 ? 200 : 400;
+    if (status == 200)
+        snprintf(reply, sizeof(reply), "{\"ok\":true,\"mode\":\"%.100s\"}", mode);
+    else
+        snprintf(reply, sizeof(reply), "{\"ok\":false,\"error\":\"unknown fault mode\"}");
+    cJSON_Delete(j);
+    buf_release(&b);
+    return send_json(out, status, reply);
+}
+
+static int control(struct simprov *s, struct mg_connection *conn, const char *what, bool post)
+{
+    struct simprov_out out;
+    simprov_send_init(&out, conn, &s->stopping);
+    if (post && strcmp(what, "fault") == 0)
+        return control_fault(s, &out);
+    if (post && strcmp(what, "reset") == 0) {
+        simprov_reset(s);
+        return send_json(&out, 200, "{\"ok\":true}");
+    }
+    char *body = NULL;
+    if (!post && strcmp(what, "stats") == 0) {
+        body = stats_json(s);
+    } else if (!post && strcmp(what, "last") == 0) {
+        pthread_mutex_lock(&s->mu);
+        body = strdup(s->last ? s->last : "{}");
+        pthread_mutex_unlock(&s->mu);
+    } else {
+        return send_json(&out, 404, "{\"ok\":false,\"error\":\"no such control endpoint\"}");
+    }
+    send_json(&out, body ? 200 : 500, body);
+    free(body);
+    return body ? 200 : 500;
+}
+
+static int handle(struct mg_connection *conn, void *data)
+{
+    struct simprov *s = data;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const char *uri = ri && ri->local_uri ? ri->local_uri : "";
+    bool post = ri && strcmp(ri->request_method, "POST") == 0;
+    bool get = ri && strcmp(ri->request_method, "GET") == 0;
+    if (strncmp(uri, "/_mock/", 7) == 0)
+        return control(s, conn, uri + 7, post);
+    if (post && s->dialect == API_OPENAI && ends_with(uri, "/chat/completions"))
+        return completions(s, conn);
+    if (post && s->dialect == API_ANTHROPIC && ends_with(uri, "/v1/messages"))
+        return completions(s, conn);
+    if (post && s->dialect == API_ANTHROPIC && ends_with(uri, "/v1/messages/count_tokens"))
+        return count_tokens(s, conn);
+    if (get && ends_with(uri, "/models"))
+        return models(s, conn);
+    struct simprov_out out;
+    simprov_send_init(&out, conn, &s->stopping);
+    char *body = simprov_fault_body(s->dialect, SIMPROV_E_NOTFOUND, NULL, "none");
+    send_json(&out, 404, body);
+    free(body);
+    return 404;
+}
+
+/* ---- lifecycle ---- */
+
+/* civetweb calls this once for every accepted connection, before its first request. */
+static int count_connection(const struct mg_connection *conn, void **conn_data)
+{
+    struct simprov *s = mg_get_user_data(mg_get_context(conn));
+    *conn_data = NULL;
+    if (s) {
+        pthread_mutex_lock(&s->mu);
+        s->st.connections++;
+        pthread_mutex_unlock(&s->mu);
+    }
+    return 0;
+}
+
+static int quiet_log(const struct mg_connection *conn, const char *message)
+{
+    return 1; /* civetweb's own complaints must not reach a terminal the TUI owns */
+}
+
+static int copy_opts(struct simprov *s, const struct simprov_opts *o, char *err)
+{
+    const char *name = o->name ? o->name : o->dialect == API_ANTHROPIC ? "zai" : "cerebras";
+    if (o->dialect != API_OPENAI && o->dialect != API_ANTHROPIC) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: unknown dialect %d", (int)o->dialect);
+        return -EINVAL;
+    }
+    if (o->port < 0 || o->port > 65535) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: port %d out of range", o->port);
+        return -EINVAL;
+    }
+    s->dialect = o->dialect;
+    s->name = strdup(name);
+    s->api_key = o->api_key ? strdup(o->api_key) : NULL;
+    s->host = strdup(o->host && *o->host ? o->host : "127.0.0.1");
+    s->rpm_limit = o->rpm_limit > 0 ? o->rpm_limit : 0;
+    s->window_s = o->window_s > 0 ? o->window_s : 60.0;
+    s->tpm_limit = o->tpm_limit > 0 ? o->tpm_limit : 0;
+    s->day_limit = o->day_limit > 0 ? o->day_limit : DAY_LIMIT;
+    s->tokens_per_s = o->tokens_per_s > 0 ? o->tokens_per_s : 0;
+    s->first_byte_ms = o->first_byte_ms > 0 ? o->first_byte_ms : 0;
+    s->reply_tokens = o->reply_tokens > 0 ? o->reply_tokens : 40;
+    s->win_start = -1;
+    if (!s->name || !s->host || (o->api_key && !s->api_key)) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: out of memory");
+        return -ENOMEM;
+    }
+    if (o->fault && simprov_set_fault(s, o->fault) != 0) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: unknown fault mode '%.100s'", o->fault);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int listen_on(struct simprov *s, const struct simprov_opts *o, char *err)
+{
+    char msg[SIMPROV_ERR_LEN] = "";
+    unsigned code = 0;
+    const char *host = o->host && *o->host ? o->host : "127.0.0.1";
+    struct civet_opts opts;
+    civet_opts_init(&opts, host, o->port, o->threads > 0 ? o->threads : 64, false);
+    struct mg_callbacks cb = {.log_message = quiet_log, .init_connection = count_connection};
+    struct mg_init_data init = {.callbacks = &cb, .user_data = s, .configuration_options = opts.v};
+    struct mg_error_data e = {.code = &code, .text = msg, .text_buffer_size = sizeof(msg)};
+    s->ctx = mg_start2(&init, &e);
+    if (!s->ctx) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: cannot listen on %.64s: %.150s", opts.listen,
+                 msg[0] ? msg : "civetweb failed to start");
+        return -EADDRINUSE;
+    }
+    mg_set_request_handler(s->ctx, "/", handle, s);
+    struct mg_server_port sp[4];
+    int n = mg_get_server_ports(s->ctx, 4, sp);
+    s->port = n > 0 ? sp[0].port : 0;
+    if (s->port <= 0) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: civetweb reported no listening port");
+        return -EADDRNOTAVAIL;
+    }
+    return 0;
+}
+
+struct simprov *simprov_start(const struct simprov_opts *o, char err[SIMPROV_ERR_LEN])
+{
+    struct simprov *s = calloc(1, sizeof(*s));
+    if (!s || !o) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: %s", s ? "no options" : "out of memory");
+        free(s);
+        return NULL;
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    atomic_init(&s->stopping, false);
+    if (copy_opts(s, o, err) != 0 || listen_on(s, o, err) != 0) {
+        simprov_stop(s);
+        return NULL;
+    }
+    return s;
+}
+
+void simprov_stop(struct simprov *s)
+{
+    if (!s)
+        return;
+    atomic_store(&s->stopping, true);
+    if (s->ctx) {
+        struct simprov_wake *w = simprov_wake_start(s->host, s->port);
+        mg_stop(s->ctx);
+        simprov_wake_stop(w);
+    }
+    pthread_mutex_destroy(&s->mu);
+    free(s->host);
+    free(s->name);
+    free(s->api_key);
+    free(s->last);
+    free(s);
+}
+
+int simprov_port(const struct simprov *s)
+{
+    return s ? s->port : 0;
+}
+
+int simprov_set_fault(struct simprov *s, const char *mode)
+{
+    enum simprov_fault f;
+    int arg;
+    if (!s || simprov_fault_parse(mode, &f, &arg) != 0)
+        return -EINVAL;
+    pthread_mutex_lock(&s->mu);
+    s->fault = f;
+    s->fault_arg = arg;
+    s->fault_since = (clock_mono_ms() / 1e3);
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+void simprov_get_stats(struct simprov *s, struct simprov_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    *out = s->st;
+    pthread_mutex_unlock(&s->mu);
+}
+
+void simprov_reset(struct simprov *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    long in_flight = s->st.in_flight;
+    memset(&s->st, 0, sizeof(s->st));
+    s->st.in_flight = in_flight;
+    s->day_requests = 0;
+    s->win_start = -1;
+    s->win_requests = 0;
+    s->win_tokens = 0;
+    pthread_mutex_unlock(&s->mu);
+}
