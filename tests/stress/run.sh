@@ -25,6 +25,11 @@ N=$4
 PHASES=${STRESS_PHASES:-64 192}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/sbstress.XXXXXX)
+# switchboard's state file, default log and .env belong to this run, never the user's own
+# (a running instance's state file would be replaced, and named as not exited cleanly).
+export HOME=$T/home XDG_RUNTIME_DIR=$T/run XDG_STATE_HOME=$T/state
+mkdir -p "$HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
+unset LITELLM_MASTER_KEY # the stress client sends no key
 PIDS=()
 SB_PID=
 cleanup() {
