@@ -346,24 +346,9 @@ static void note_unclean_exit(struct app *app)
         reqlog_event(app->env.reqlog, "unclean_exit", msg);
 }
 
-static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
+/* The request log: --log-file, else under the dashboard the default one. */
+static void open_log(struct app *app, char *log_path, size_t log_len)
 {
-    const char *host = listen_host(app, cfg);
-    int port = app->opts.port >= 0 ? app->opts.port : cfg->port;
-    char err[HTTP_ERR_LEN];
-    snprintf(app->env.host, sizeof app->env.host, "%s", host);
-    app->front = http_front_start(&app->env, host, port, cfg->num_threads, true, err);
-    if (!app->front) {
-        fprintf(stderr, "error: cannot listen on %s:%d: %s\n", host, port, err);
-        return 1;
-    }
-    bool v6 = strchr(host, ':') != NULL;
-    snprintf(app->env.url, sizeof app->env.url, v6 ? "http://[%s]:%d" : "http://%s:%d", host,
-             app->env.port);
-    if (app->env.port != port && port != 0)
-        printf("port %d is in use; listening on %s instead\n", port, app->env.url);
-    printf("switchboard %s listening on %s%s\n", SB_VERSION, app->env.url,
-           app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");
     /* Written straight into log_path: copying a path into the buffer it came from is an
      * overlapping snprintf, which glibc answers with an empty string. */
     log_path[0] = '\0';
@@ -382,6 +367,24 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
             app_warn(app, note);
         }
     }
+}
+
+static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
+{
+    const char *host = listen_host(app, cfg);
+    int port = app->opts.port >= 0 ? app->opts.port : cfg->port;
+    char err[HTTP_ERR_LEN];
+    snprintf(app->env.host, sizeof app->env.host, "%s", host);
+    open_log(app, log_path, log_len); /* before the front serves: workers read env.reqlog */
+    app->front = http_front_start(&app->env, host, port, cfg->num_threads, true, err);
+    if (!app->front) {
+        fprintf(stderr, "error: cannot listen on %s:%d: %s\n", host, port, err);
+        return 1;
+    }
+    if (app->env.port != port && port != 0)
+        printf("port %d is in use; listening on %s instead\n", port, app->env.url);
+    printf("switchboard %s listening on %s%s\n", SB_VERSION, app->env.url,
+           app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");
     note_unclean_exit(app);
     int rc = statefile_write(app->env.url, app->env.config_path, app->opts.demo);
     if (rc) {

@@ -413,6 +413,10 @@ struct http_front *http_front_start(struct front_env *env, const char *host, int
     struct mg_server_port ports[4];
     int n = mg_get_server_ports(f->ctx, 4, ports);
     env->port = n > 0 ? ports[0].port : port;
+    snprintf(env->url, sizeof env->url, strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d", host,
+             env->port);
+    /* Requests reach a handler only from here on (civetweb takes its context lock for both),
+     * so every handler sees port and url as written above. */
     mg_set_request_handler(f->ctx, "/", dispatch, env);
     return f;
 }
