@@ -17,6 +17,7 @@
 #include "app/statefile.h"
 #include "app/userdirs.h"
 #include "config/env.h"
+#include "core/strutil.h"
 #include "front/http_front.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
@@ -131,7 +132,7 @@ static bool exposure_refused(struct app *app, const struct config *cfg, const ch
         app_warn(app, msg);
         return false;
     }
-    snprintf(err, len, "%s", why);
+    str_copy(err, len, why); /* err is the caller's CONFIG_ERR_LEN: cut, never overrun */
     return true;
 }
 
