@@ -5,7 +5,8 @@ set -eu
 pkgs="cmake make gcc pkg-config libcivetweb-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
 libncurses-dev libcmocka-dev"
 if [ "${1:-}" = "--test" ]; then
-    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format"
+    # chromium: tests/integration/test_browser.sh attacks switchboard from a real browser.
+    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format chromium"
 fi
 missing=""
 for p in $pkgs; do
