@@ -87,7 +87,8 @@ struct attempt_outcome {
 
 struct router;
 
-/* New router over cfg (borrowed; must outlive the router). NULL on OOM. */
+/* New router over cfg (borrowed; must outlive the router). NULL on OOM or when cfg holds more
+ * than CONFIG_MAX_DEPLOYMENTS (the config loader refuses those already). */
 struct router *router_new(const struct config *cfg);
 void router_free(struct router *r);
 /* Carries runtime state (cooldowns, windows, toggles, counters) of deployments with the same
