@@ -98,11 +98,10 @@ static const struct provider_rules cerebras = {
     .developer_role = false,
     /* text and image_url parts only; its models read no PDFs (API reference, content parts) */
     .reads_pdf = false,
-    /* Cerebras books input + max_completion_tokens against the tokens-per-minute quota before
-     * running, and assumes a large budget when none is sent (protocol.md §8.2, §4 token
-     * accounting). */
+    /* Cerebras books input + max_completion_tokens against its token quota before running,
+     * and a large budget when none is sent: core/limitcode.c says so for the translators and
+     * the router alike (protocol.md §8.2, §4 token accounting). */
     .budget_field = "max_completion_tokens",
-    .books_budget = true,
     /* what the simulators enforce; real caps are per model (zai-glm-4.7 ≈40 K: braintrust-proxy
      * PR #616) and belong in model rows */
     .max_output_tokens = 131072,
