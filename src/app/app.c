@@ -12,11 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/check_online.h"
 #include "app/exposure.h"
 #include "app/headless.h"
 #include "app/statefile.h"
 #include "app/userdirs.h"
+#include "config/cfgedit.h"
 #include "config/env.h"
+#include "front/discovery_watch.h"
 #include "front/http_front.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
@@ -198,15 +201,48 @@ int app_reload(struct app *app, char *err, size_t errlen)
     }
     state_swap_config(app->env.st, cfg);
     config_free(cfg);
+    discovery_watch_kick(app->watch); /* the new config may name other models or keys */
     if (app->env.reqlog)
         reqlog_event(app->env.reqlog, "reload", "config reloaded");
     return 0;
+}
+
+int app_set_model(struct app *app, const char *id, const char *model, char *msg, size_t len)
+{
+    char backup[1024] = "", err[600];
+    if (app->opts.demo) {
+        snprintf(msg, len, "the demo has no config file to change");
+        return -1;
+    }
+    pthread_mutex_lock(&app->edit_mu);
+    struct config *cfg = state_config(app->env.st);
+    int rc = cfgedit_set_model(cfg, id, model, backup, sizeof backup, err, sizeof err);
+    config_free(cfg);
+    if (rc != 0) {
+        snprintf(msg, len, "%s", err);
+    } else if (app_reload(app, err, sizeof err) != 0) {
+        snprintf(msg, len, "%s: model set to %s in %s (backup %s), but the reload failed: %s", id,
+                 model, app->env.config_path, backup, err);
+        rc = -1;
+    } else {
+        snprintf(msg, len, "%s: model set to %s in %s (backup %s); reloaded", id, model,
+                 app->env.config_path, backup);
+    }
+    pthread_mutex_unlock(&app->edit_mu);
+    if (app->env.reqlog)
+        reqlog_event(app->env.reqlog, rc ? "set_model_failed" : "set_model", msg);
+    return rc ? -1 : 0;
 }
 
 /* The reload callback the dashboard and the admin API get: they never see struct app. */
 static int reload_cb(void *ud, char *err, size_t len)
 {
     return app_reload(ud, err, len);
+}
+
+static int set_model_cb(void *ud, const char *id, const char *model, char *msg, size_t len)
+{
+    return app_set_model(ud, id, model, msg, len);
 }
 
 static void toggle_traffic(void *ud)
@@ -273,6 +309,7 @@ static int run_view(struct app *app, const char *log_path)
             .master_key_set = cfg->master_key && *cfg->master_key,
             .demo = app->opts.demo,
             .reload = app->env.reload,
+            .set_model = app->env.set_model,
             .toggle_traffic = app->demo ? toggle_traffic : NULL,
             .traffic_on = app->demo ? traffic_on : NULL,
             .ud = app,
@@ -384,6 +421,7 @@ int app_main(const struct app_opts *o)
     app->env.log_bodies = o->log_bodies;
     app->env.demo = o->demo;
     app->env.reload = o->demo ? NULL : reload_cb;
+    app->env.set_model = o->demo ? NULL : set_model_cb;
     app->env.reload_ud = app;
     snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
     raise_fd_limit();
@@ -409,10 +447,14 @@ int app_main(const struct app_opts *o)
         free(app);
         return 2;
     }
+    pthread_mutex_init(&app->edit_mu, NULL);
     report_providers(cfg, stderr);
     bool refused = exposure_refused(app, cfg, listen_host(app, cfg), err, sizeof err);
+    int online = 0;
     if (o->check)
         describe_config(cfg, stdout);
+    if (o->check && o->online)
+        online = check_online(cfg, stdout);
     if (refused)
         fprintf(stderr, "error: %s\n", err);
     else if (!cfg->master_key && !o->demo)
@@ -422,8 +464,9 @@ int app_main(const struct app_opts *o)
         config_free(cfg);
         demo_stop(app->demo);
         upstream_global_cleanup();
+        pthread_mutex_destroy(&app->edit_mu);
         free(app);
-        return refused ? 2 : 0;
+        return refused ? 2 : online;
     }
     int status = 1;
     the_app = app;
@@ -436,6 +479,9 @@ int app_main(const struct app_opts *o)
     char log_path[1024] = "";
     if (start(app, cfg, log_path, sizeof log_path) != 0)
         goto out_state;
+    app->watch = discovery_watch_start(app->env.st);
+    if (!app->watch)
+        app_warn(app, "cannot start model discovery: lineups will not be checked");
     if (app->demo)
         demo_traffic_start(app->demo, app->env.url, cfg->master_key);
     pthread_t watcher;
@@ -445,6 +491,8 @@ int app_main(const struct app_opts *o)
     if (watching)
         pthread_join(watcher, NULL);
     demo_traffic_stop(app->demo);
+    discovery_watch_stop(app->watch);
+    app->watch = NULL;
     drain(app);
     http_front_stop(app->front);
     statefile_remove();
@@ -456,6 +504,7 @@ out_curl:
     demo_stop(app->demo);
     upstream_global_cleanup();
     the_app = NULL;
+    pthread_mutex_destroy(&app->edit_mu);
     free(app);
     return status;
 }

@@ -61,7 +61,7 @@ model_entry() {
 }
 # cerebras_entry GROUP [HOST:PORT] and zai_entry GROUP MODEL [HOST:PORT] : deployments of the
 # mocks (CEREBRAS_PORT, ZAI_PORT), or of another address.
-cerebras_entry() { model_entry "$1" cerebras/zai-glm-4.6 "http://${2:-127.0.0.1:$CEREBRAS_PORT}/v1" CEREBRAS_API_KEY; }
+cerebras_entry() { model_entry "$1" cerebras/gpt-oss-120b "http://${2:-127.0.0.1:$CEREBRAS_PORT}/v1" CEREBRAS_API_KEY; }
 zai_entry() { model_entry "$1" "anthropic/$2" "http://${3:-127.0.0.1:$ZAI_PORT}/api/anthropic" ZAI_API_KEY; }
 
 # write_config FILE : the user's setup pointing at the mocks (CEREBRAS_PORT, ZAI_PORT).

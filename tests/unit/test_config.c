@@ -59,7 +59,7 @@ static void expect_err(const char *yaml, const char *want)
     "model_list:\n"                                                                                \
     "  - model_name: glm-4.6\n"                                                                    \
     "    litellm_params:\n"                                                                        \
-    "      model: cerebras/zai-glm-4.6\n"                                                          \
+    "      model: cerebras/gpt-oss-120b\n"                                                         \
     "  - model_name: zai-glm-4.6\n"                                                                \
     "    litellm_params:\n"                                                                        \
     "      model: anthropic/glm-4.6\n"                                                             \
@@ -470,7 +470,7 @@ static void test_config_warnings(void **st)
     static const char *const want[] = {
         "t.yaml:18: key 'environment_variables' is not supported by switchboard (ignored)",
         "t.yaml:19: unknown top-level key 'whatever' (ignored)",
-        "t.yaml:3: key 'model_info' in model_list[0] is not supported by switchboard (ignored)",
+        "t.yaml:4: key 'id' in model_list[0].model_info is not supported by switchboard (ignored)",
         "t.yaml:7: key 'api_version' in model_list[0].litellm_params is not supported by "
         "switchboard (ignored)",
         "t.yaml:8: unknown key 'frobnicate' in model_list[0].litellm_params (ignored)",
@@ -492,7 +492,7 @@ static void test_config_warnings(void **st)
               "    model_info:\n"
               "      id: abc\n"
               "    litellm_params:\n"
-              "      model: cerebras/zai-glm-4.6\n"
+              "      model: cerebras/gpt-oss-120b\n"
               "      api_version: \"2024\"\n"
               "      frobnicate: 1\n"
               "router_settings:\n"
@@ -520,7 +520,7 @@ static void test_config_bad_values(void **st)
     (void)st;
 #define RPM(v)                                                                                     \
     "model_list:\n  - model_name: glm-4.6\n    litellm_params:\n"                                  \
-    "      model: cerebras/zai-glm-4.6\n      rpm: " v "\n"
+    "      model: cerebras/gpt-oss-120b\n      rpm: " v "\n"
     expect_err(RPM("abc"), "t.yaml:5:12: model_list[0].litellm_params.rpm: expected a positive "
                            "integer, got 'abc'");
     expect_err(RPM("0.5"), "t.yaml:5:12: model_list[0].litellm_params.rpm: expected a positive "

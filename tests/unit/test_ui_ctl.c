@@ -18,7 +18,7 @@
 static const char yaml[] = "model_list:\n"
                            "  - model_name: glm-4.6\n"
                            "    litellm_params:\n"
-                           "      model: cerebras/zai-glm-4.6\n"
+                           "      model: cerebras/gpt-oss-120b\n"
                            "      api_base: http://127.0.0.1:9/v1\n"
                            "      api_key: ck-test\n"
                            "      rpm: 10\n"
@@ -375,8 +375,8 @@ static void test_ui_ctl_help_lists_available_keys(void **state)
     ui_keys_table(&n);
     frame(f);
     lines = ui_ctl_help_lines(&f->c);
-    /* No reload hook and no demo: R and g are left out. */
-    assert_int_equal(lines, UI_HELP_HEAD + (int)n - 2);
+    /* No reload or set_model hook and no demo: R, g, m and the chooser's Enter are left out. */
+    assert_int_equal(lines, UI_HELP_HEAD + (int)n - 4);
     for (int i = 0; i < lines; i++) {
         const struct ui_binding *b = ui_ctl_help_binding(&f->c, i);
         assert_true((b == NULL) == (i < UI_HELP_HEAD));
