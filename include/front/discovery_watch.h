@@ -27,8 +27,8 @@ struct discovery_answer {
 void discovery_round(const struct config *cfg, const volatile int *abort_flag,
                      struct discovery_answer *ans);
 /* Applies a round's answers for cfg to st (state_lineup_offer / state_lineup_failed). */
-void discovery_apply(struct state *st, const struct config *cfg,
-                     const struct discovery_answer *ans, int64_t wall_ms);
+void discovery_apply(struct state *st, const struct config *cfg, const struct discovery_answer *ans,
+                     int64_t wall_ms);
 
 struct discovery_watch;
 

@@ -37,10 +37,10 @@ enum lineup_verdict {
 
 struct dep_lineup {
     enum lineup_verdict verdict;
-    bool refused;           /* traffic was answered "no such model" since the last list */
-    int64_t checked_wall_ms; /* when the last list came (Unix ms); 0 = never */
-    int64_t gone_wall_ms;    /* since when it is gone (Unix ms); 0 = not gone */
-    long context;            /* the model's context length from the list; 0 = not said */
+    bool refused;               /* traffic was answered "no such model" since the last list */
+    int64_t checked_wall_ms;    /* when the last list came (Unix ms); 0 = never */
+    int64_t gone_wall_ms;       /* since when it is gone (Unix ms); 0 = not gone */
+    long context;               /* the model's context length from the list; 0 = not said */
     char error[LINEUP_ERR_LEN]; /* why the last attempt to get a list failed; "" = it worked */
     struct lineup_offer offer;  /* the last list (n == 0 before the first) */
 };

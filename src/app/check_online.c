@@ -82,8 +82,8 @@ int check_online_report(const struct config *cfg, const struct discovery_answer 
         if (s) {
             char line[256];
             cfgedit_model_line(d, s, line, sizeof line);
-            fprintf(out, "      write at %s:%d:  %s\n", cfg->path, d->model_line ? d->model_line : d->line,
-                    line);
+            fprintf(out, "      write at %s:%d:  %s\n", cfg->path,
+                    d->model_line ? d->model_line : d->line, line);
         }
         if (primary)
             rc = 1;

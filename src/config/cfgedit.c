@@ -17,7 +17,7 @@
 
 #include "core/buf.h"
 
-#define FILE_CAP (4u << 20) /* as config.c reads it */
+#define FILE_CAP  (4u << 20) /* as config.c reads it */
 #define MODEL_MAX 128
 
 static int say(char *err, size_t n, int rc, const char *fmt, ...)
@@ -224,8 +224,7 @@ int cfgedit_set_model(const struct config *cfg, const char *dep_id, const char *
         goto done;
     if (b.len != cfg->file_len || config_text_hash(b.data, b.len) != cfg->file_hash) {
         rc = say(err, errlen, -ESTALE,
-                 "%s changed on disk since it was loaded: reload it (R) and try again",
-                 cfg->path);
+                 "%s changed on disk since it was loaded: reload it (R) and try again", cfg->path);
         goto done;
     }
     if (locate(d, b.data, b.len, &from, &to) != 0) {

@@ -303,8 +303,8 @@ static void add_dep_windows(struct front_env *env, const struct config *cfg, siz
 {
     const struct deployment_cfg *d = &cfg->deps[i];
     struct dep_lineup *l = malloc(sizeof *l);
-    if (!l || !state_dep_lineup(env->st, cfg, (int)i, l)) {
-        free(l);
+    if (!l || !state_dep_lineup(env->st, cfg, (int)i, l) || lineup_is_gone(l)) {
+        free(l); /* a gone model serves nothing: its window does not count */
         return;
     }
     long ctx = window_context(d, l), in = window_max_input(d, l, d->max_tokens);

@@ -168,9 +168,11 @@ static enum discovery_result fetch_list(const struct discovery_target *t,
     if (rc != CURLE_OK)
         say(err, n, "GET %s: %s", buf_cstr(&url), curl_easy_strerror(rc));
     else if (status == 401 || status == 403)
-        res = DISCOVERY_AUTH, say(err, n, "GET %s: the key was refused (HTTP %ld)", url.data, status);
+        res = DISCOVERY_AUTH,
+        say(err, n, "GET %s: the key was refused (HTTP %ld)", url.data, status);
     else if (status == 404 || status == 405)
-        res = DISCOVERY_NO_LIST, say(err, n, "GET %s: no model list here (HTTP %ld)", url.data, status);
+        res = DISCOVERY_NO_LIST,
+        say(err, n, "GET %s: no model list here (HTTP %ld)", url.data, status);
     else if (status != 200)
         say(err, n, "GET %s: HTTP %ld", url.data, status);
     else if (discovery_parse_list(s.body.data, s.body.len, out) != 0)

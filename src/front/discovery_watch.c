@@ -52,8 +52,8 @@ void discovery_round(const struct config *cfg, const volatile int *abort_flag,
     }
 }
 
-void discovery_apply(struct state *st, const struct config *cfg,
-                     const struct discovery_answer *ans, int64_t wall_ms)
+void discovery_apply(struct state *st, const struct config *cfg, const struct discovery_answer *ans,
+                     int64_t wall_ms)
 {
     for (size_t i = 0; i < cfg->n_deps; i++) {
         if (ans[i].res == DISCOVERY_OK)

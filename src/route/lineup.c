@@ -83,8 +83,8 @@ void lineup_reason(const struct dep_lineup *d, const char *model, char *out, siz
     if (n == 0)
         return;
     lineup_offered_text(d, offered, sizeof offered);
-    const char *what = d->verdict == LINEUP_GONE ? "is not offered"
-                                                 : "no longer exists at the provider";
+    const char *what =
+        d->verdict == LINEUP_GONE ? "is not offered" : "no longer exists at the provider";
     if (offered[0])
         snprintf(out, n, "%s %s; offered: %s", model ? model : "the model", what, offered);
     else

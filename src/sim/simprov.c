@@ -669,7 +669,7 @@ static int handle(struct mg_connection *conn, void *data)
         return count_tokens(s, conn);
     if (get && s->dialect == API_OPENAI && strcmp(uri, "/public/v1/models") == 0)
         return models(s, conn, true);
-    if (get && ends_with(uri, "/models"))
+    if (get && ends_with(uri, "/v1/models"))
         return models(s, conn, false);
     struct simprov_out out;
     simprov_send_init(&out, conn, &s->stopping);

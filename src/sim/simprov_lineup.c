@@ -15,7 +15,7 @@
 struct model_facts {
     const char *id;
     const char *owner;
-    long created; /* 0 = not known: a fixed date */
+    long created;    /* 0 = not known: a fixed date */
     long context;    /* limits.max_context_length; 0 = not published, left out */
     long completion; /* limits.max_completion_tokens */
 };
@@ -199,7 +199,8 @@ char *simprov_lineup_refusal_body(enum api d, const char *model, const char *rid
     (void)model; /* Cerebras stopped naming the model in this message in 2026 */
     cJSON *o = cJSON_CreateObject();
     if (d == API_OPENAI) {
-        cJSON_AddStringToObject(o, "message", "Model does not exist or you do not have access to it.");
+        cJSON_AddStringToObject(o, "message",
+                                "Model does not exist or you do not have access to it.");
         cJSON_AddStringToObject(o, "type", "not_found_error");
         cJSON_AddStringToObject(o, "param", "model");
         cJSON_AddStringToObject(o, "code", "model_not_found");

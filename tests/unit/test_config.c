@@ -722,10 +722,58 @@ static void test_config_deployment_limit(void **st)
     config_free(c);
 }
 
+/* LiteLLM's model_info windows are read (the output cap bounds max_tokens, whichever is
+ * smaller, in either order), the model value's position is kept for rewriting it, and the
+ * discovery interval has a default. */
+static void test_config_model_info_and_lineup_keys(void **st)
+{
+    (void)st;
+    char err[CONFIG_ERR_LEN];
+    struct config *c =
+        parse("model_list:\n"
+              "  - model_name: glm-4.6\n"
+              "    model_info:\n"
+              "      max_input_tokens: 65536\n"
+              "      max_output_tokens: 8192\n"
+              "    litellm_params:\n"
+              "      model: cerebras/gpt-oss-120b\n"
+              "      max_tokens: 16000\n"
+              "  - model_name: b\n"
+              "    litellm_params: {model: \"anthropic/glm-5.2\", max_tokens: 4000}\n"
+              "    model_info: {max_tokens: 100000}\n",
+              err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(c->deps[0].max_input_tokens, 65536);
+    assert_int_equal(c->deps[0].max_tokens, 8192);
+    assert_int_equal(c->deps[1].max_tokens, 4000);
+    assert_int_equal(c->deps[1].max_input_tokens, 0);
+    assert_int_equal(c->deps[0].model_line, 7);
+    assert_int_equal(c->deps[0].model_col, 14);
+    assert_true(c->deps[0].model_plain);
+    assert_string_equal(c->deps[0].model_written, "cerebras/gpt-oss-120b");
+    assert_false(c->deps[1].model_plain);
+    assert_int_equal(c->deps[1].model_line, 10);
+    assert_true(c->discovery_interval_s == 600);
+    assert_false(c->from_file);
+    config_free(c);
+    c = parse("model_list:\n  - model_name: a\n    litellm_params: {model: openai/x}\n"
+              "switchboard_settings:\n  discovery_interval: 0\n",
+              err);
+    assert_non_null(c);
+    assert_true(c->discovery_interval_s == 0);
+    config_free(c);
+    expect_err("model_list:\n  - model_name: a\n    litellm_params: {model: openai/x}\n"
+               "    model_info: {max_input_tokens: -1}\n",
+               "t.yaml:4:36: model_list[0].model_info.max_input_tokens: expected a positive "
+               "integer, got '-1'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_config_repo_file, setup),
+        cmocka_unit_test_setup(test_config_model_info_and_lineup_keys, setup),
         cmocka_unit_test_setup(test_config_deployment_limit, setup),
         cmocka_unit_test_setup(test_config_repo_resolve, setup),
         cmocka_unit_test_setup(test_config_master_key_env_wins, setup),
