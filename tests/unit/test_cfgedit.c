@@ -98,9 +98,9 @@ static void test_cfgedit_rewrites_in_place(void **state)
     assert_true(c->deps[0].model_plain);
     assert_string_equal(c->deps[0].model_written, "cerebras/zai-glm-4.6");
 
-    assert_int_equal(cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", bak, sizeof bak, err,
-                                       sizeof err),
-                     0);
+    assert_int_equal(
+        cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", bak, sizeof bak, err, sizeof err),
+        0);
     char *now = read_text(path), *back = read_text(bak);
     assert_string_equal(back, seed);
     char want[sizeof seed + 64];
@@ -152,17 +152,19 @@ static void test_cfgedit_refusals(void **state)
     write_text(path, seed, 0644);
     struct config *c = load(path);
     assert_int_equal(cfgedit_set_model(c, "nobody", "x", NULL, 0, err, sizeof err), -ENOENT);
-    assert_int_equal(cfgedit_set_model(c, "cerebras/glm-4.6", "two words", NULL, 0, err, sizeof err),
-                     -EINVAL);
+    assert_int_equal(
+        cfgedit_set_model(c, "cerebras/glm-4.6", "two words", NULL, 0, err, sizeof err), -EINVAL);
     assert_non_null(strstr(err, "is not a model id"));
-    assert_int_equal(cfgedit_set_model(c, "cerebras/glm-4.6", "x\n# injected", NULL, 0, err, sizeof err),
-                     -EINVAL);
+    assert_int_equal(
+        cfgedit_set_model(c, "cerebras/glm-4.6", "x\n# injected", NULL, 0, err, sizeof err),
+        -EINVAL);
     /* someone edited the file meanwhile: their edit wins */
     FILE *f = fopen(path, "a");
     fputs("# a line added by hand\n", f);
     fclose(f);
-    assert_int_equal(cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", NULL, 0, err, sizeof err),
-                     -ESTALE);
+    assert_int_equal(
+        cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", NULL, 0, err, sizeof err),
+        -ESTALE);
     assert_non_null(strstr(err, "changed on disk since it was loaded"));
     char *now = read_text(path);
     assert_non_null(strstr(now, "cerebras/zai-glm-4.6"));
@@ -172,8 +174,9 @@ static void test_cfgedit_refusals(void **state)
     char cerr[CONFIG_ERR_LEN];
     c = config_parse(seed, strlen(seed), "inline", NULL, NULL, cerr);
     assert_non_null(c);
-    assert_int_equal(cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", NULL, 0, err, sizeof err),
-                     -EINVAL);
+    assert_int_equal(
+        cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", NULL, 0, err, sizeof err),
+        -EINVAL);
     config_free(c);
 }
 
@@ -228,8 +231,8 @@ static void test_cfgedit_symlink(void **state)
     write_text(target, seed, 0644);
     assert_int_equal(symlink(target, link), 0);
     struct config *c = load(link);
-    assert_int_equal(cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", NULL, 0, err, sizeof err),
-                     0);
+    assert_int_equal(
+        cfgedit_set_model(c, "cerebras/glm-4.6", "gpt-oss-120b", NULL, 0, err, sizeof err), 0);
     struct stat st;
     assert_int_equal(lstat(link, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
