@@ -314,8 +314,11 @@ static void cmd_choose(struct ui_ctx *c)
         ui_ctl_msg(c, UI_TONE_NORMAL, "%s already uses %s", c->models_dep, m);
         return;
     }
+    const char *file = c->h->config_path ? base_name(c->h->config_path) : "the config";
+    /* the status line has one row: the file by its name (the header shows the path) */
     if (c->h->set_model(c->h->ud, c->models_dep, m, msg, sizeof msg) == 0)
-        ui_ctl_msg(c, UI_TONE_OK, "%s", msg);
+        ui_ctl_msg(c, UI_TONE_OK, "%s now uses %s: written into %s (backup %s.bak), reloaded",
+                   c->models_dep, m, file, file);
     else
         ui_ctl_msg(c, UI_TONE_BAD, "model not changed: %s", msg);
 }

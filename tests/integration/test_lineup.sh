@@ -11,16 +11,7 @@ source "$(dirname "$0")/lib.sh"
 start_mock cerebras openai --key ck-test
 start_mock zai anthropic --key zk-test
 
-# The seed file with only its providers' addresses changed.
-python3 - "$SB_SRC/assets/config.seed-2025.yaml" "$T/config.yaml" "$CEREBRAS_PORT" "$ZAI_PORT" <<'PY'
-import sys
-s = open(sys.argv[1]).read()
-line = "      model: cerebras/zai-glm-4.6\n"
-assert s.count(line) == 1 and s.count("https://api.z.ai/api/anthropic") == 2
-s = s.replace(line, line + "      api_base: http://127.0.0.1:%s/v1\n" % sys.argv[3])
-s = s.replace("https://api.z.ai/api/anthropic", "http://127.0.0.1:%s/api/anthropic" % sys.argv[4])
-open(sys.argv[2], "w").write(s)
-PY
+seed_config "$T/config.yaml"
 cp "$T/config.yaml" "$T/config.orig"
 
 # --check --online: one discovery, each deployment's verdict, exit 1 for a primary gone

@@ -515,6 +515,7 @@ static void test_ui_ctl_model_chooser(void **state)
     keys(f, "1m");
     assert_false(f->c.models_open);
     f->host.set_model = fake_set_model;
+    f->host.config_path = "/some/dir/t.yaml";
     /* no list yet */
     keys(f, "m");
     assert_false(f->c.models_open);
@@ -539,7 +540,8 @@ static void test_ui_ctl_model_chooser(void **state)
     assert_int_equal(f->sets, 1);
     assert_string_equal(f->set_id, "cerebras");
     assert_string_equal(f->set_model, "gemma-4-31b");
-    assert_non_null(strstr(f->c.msg, "model set to gemma-4-31b"));
+    assert_string_equal(f->c.msg, "cerebras now uses gemma-4-31b: written into t.yaml (backup "
+                                  "t.yaml.bak), reloaded");
     assert_int_equal(f->c.msg_tone, UI_TONE_OK);
     /* Esc closes without writing */
     keys(f, "m");
