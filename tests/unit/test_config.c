@@ -79,7 +79,7 @@ static void test_config_repo_file(void **st)
     assert_string_equal(cb->group, "glm-4.6");
     assert_string_equal(cb->id, "cerebras");
     assert_string_equal(cb->name, "cerebras");
-    assert_string_equal(cb->model, "zai-glm-4.6");
+    assert_string_equal(cb->model, "gpt-oss-120b"); /* zai-glm-4.6 was retired on 2026-01-20 */
     assert_int_equal(cb->dialect, API_OPENAI);
     assert_int_equal(cb->kind, PROVIDER_CEREBRAS);
     assert_string_equal(cb->api_base, "https://api.cerebras.ai/v1");
@@ -88,10 +88,12 @@ static void test_config_repo_file(void **st)
     assert_int_equal(cb->rpm, 10);
     assert_int_equal(cb->tpm, 150000);
     assert_int_equal(cb->max_tokens, 16000);
+    assert_int_equal(cb->max_input_tokens, 49536); /* the free tier's 65,536 less the budget */
     assert_true(cb->line > 1);
 
-    assert_string_equal(zai->id, "zai/zai-glm-4.6");
-    assert_string_equal(zai->model, "glm-4.6");
+    assert_string_equal(zai->group, "zai-glm");
+    assert_string_equal(zai->id, "zai/zai-glm");
+    assert_string_equal(zai->model, "glm-5.2");
     assert_int_equal(zai->dialect, API_ANTHROPIC);
     assert_int_equal(zai->kind, PROVIDER_ZAI);
     assert_string_equal(zai->api_base, "https://api.z.ai/api/anthropic");
@@ -105,7 +107,7 @@ static void test_config_repo_file(void **st)
     assert_int_equal(c->n_fallbacks, 1);
     assert_string_equal(c->fallbacks[0].from, "glm-4.6");
     assert_int_equal(c->fallbacks[0].n_to, 1);
-    assert_string_equal(c->fallbacks[0].to[0], "zai-glm-4.6");
+    assert_string_equal(c->fallbacks[0].to[0], "zai-glm");
     assert_int_equal(c->n_aliases, 2);
     assert_string_equal(c->aliases[0].pattern, "claude-*haiku*");
     assert_string_equal(c->aliases[0].target, "glm-4.5-air");
@@ -144,7 +146,7 @@ static void test_config_repo_resolve(void **st)
     assert_null(config_resolve_model(c, "gpt-4o"));
     assert_null(config_resolve_model(c, "claude"));
     assert_null(config_resolve_model(c, ""));
-    assert_true(config_has_group(c, "zai-glm-4.6"));
+    assert_true(config_has_group(c, "zai-glm"));
     assert_false(config_has_group(c, "claude-*"));
     assert_int_equal(config_find_deployment(c, "zai/glm-4.5-air"), 2);
     assert_int_equal(config_find_deployment(c, "zai"), -1);
