@@ -61,6 +61,10 @@ const char *xlate_tool_name_long(const cJSON *client_tools, const char *name);
 /* Puts the client's names back into the tool_use blocks of a translated Anthropic answer. */
 void xlate_restore_tool_names(cJSON *anthropic_resp, const cJSON *client_tools);
 
+/* Whether an Anthropic request asks for thinking (thinking.type enabled or adaptive). Without
+ * it an Anthropic client gets no thinking blocks, even from a model that always reasons. */
+bool xlate_thinking_requested(const cJSON *anthropic_req);
+
 /* A tool-call id both dialects accept (Anthropic: ^[a-zA-Z0-9_-]+$; OpenAI: any string): id
  * itself when it fits, else its other bytes as '_' plus a hash of it, so distinct ids stay
  * distinct and both ends of a call map the same way. malloc'd; NULL for an empty id or on

@@ -168,6 +168,8 @@ static void describe_config(const struct config *cfg, FILE *out)
             fprintf(out, ", tpm %ld", d->tpm);
         if (d->max_tokens > 0)
             fprintf(out, ", max_tokens %ld", d->max_tokens);
+        if (d->max_input_tokens > 0)
+            fprintf(out, ", max_input_tokens %ld", d->max_input_tokens);
         fputc('\n', out);
     }
     for (size_t i = 0; i < cfg->n_fallbacks; i++) {

@@ -48,7 +48,13 @@ char *xlate_tool_id_clean(const char *id)
     return out;
 }
 
-/* ---- thinking written by another model ---- */
+/* ---- thinking ---- */
+
+bool xlate_thinking_requested(const cJSON *anthropic_req)
+{
+    const char *type = json_str(json_obj(anthropic_req, "thinking"), "type");
+    return type && (strcmp(type, "enabled") == 0 || strcmp(type, "adaptive") == 0);
+}
 
 bool xlate_thinking_is_ours(const cJSON *block)
 {

@@ -456,9 +456,7 @@ static void add_tools(struct a2o *st, cJSON *out, const cJSON *req)
 /* An Anthropic request thinks when it says so; without a thinking field it does not. */
 static enum xlate_reason reason_of(const cJSON *req)
 {
-    const char *type = json_str(json_obj(req, "thinking"), "type");
-    bool on = type && (strcmp(type, "enabled") == 0 || strcmp(type, "adaptive") == 0);
-    return on ? XLATE_REASON_ON : XLATE_REASON_OFF;
+    return xlate_thinking_requested(req) ? XLATE_REASON_ON : XLATE_REASON_OFF;
 }
 
 /* The effort it asks for: output_config.effort as written (the target's row maps it to one

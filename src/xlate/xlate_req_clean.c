@@ -531,8 +531,27 @@ static cJSON *a2a_strict(const cJSON *req, const struct xlate_opts *o, const cha
     return out;
 }
 
+/* Thinking blocks switchboard made from another model's reasoning, where the target checks
+ * signatures (real Anthropic refuses one it did not sign: claude-code #10627). */
+static void drop_our_thinking(cJSON *out)
+{
+    cJSON *m;
+    cJSON_ArrayForEach(m, array_of(out, "messages"))
+    {
+        cJSON *content = array_of(m, "content");
+        cJSON *b = content ? content->child : NULL;
+        while (b) {
+            cJSON *next = b->next;
+            if (is_str(json_str(b, "type"), "thinking") && xlate_thinking_is_ours(b))
+                cJSON_Delete(cJSON_DetachItemViaPointer(content, b));
+            b = next;
+        }
+    }
+}
+
 /* Real Anthropic understands everything Claude Code sends: only the model, budget and
- * stream flag change, and an explicit thinking budget is refitted under the clamp. */
+ * stream flag change, an explicit thinking budget is refitted under the clamp, and thinking
+ * another model wrote is left out. */
 static cJSON *a2a_light(const cJSON *req, const struct xlate_opts *o, const char *model,
                         const struct provider_rules *r)
 {
@@ -544,6 +563,8 @@ static cJSON *a2a_light(const cJSON *req, const struct xlate_opts *o, const char
     cJSON *th = cJSON_GetObjectItemCaseSensitive(out, "thinking");
     if (ok && is_str(json_str(th, "type"), "enabled"))
         ok = fit_budget(th, max_tokens, r->thinking_budget_min);
+    if (ok && !r->foreign_thinking)
+        drop_our_thinking(out);
     if (!ok) {
         cJSON_Delete(out);
         return NULL;

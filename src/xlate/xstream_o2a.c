@@ -382,6 +382,8 @@ static int on_delta(struct xstream *x, const cJSON *d)
     const char *r = json_str(d, "reasoning_content");
     if (!r || !*r)
         r = json_str(d, "reasoning");
+    if (x->o.drop_reasoning)
+        r = NULL;
     int rc = add_text(x, XSK_THINK, r, r ? strlen(r) : 0);
     const char *t = json_str(d, "content");
     if (rc == 0)

@@ -432,6 +432,15 @@ static void test_provider_rules_zai_foreign_thinking(void **state)
     assert_string_equal(str_or(cJSON_GetArrayItem(json_arr(out, "messages"), 3), "reasoning"),
                         "zai thought");
     cJSON_Delete(out);
+    /* real Anthropic checks signatures: ours go, its own (and ones it cannot tell) stay */
+    struct xlate_opts a = {PROVIDER_ANTHROPIC, "claude-sonnet-5", 0, false};
+    out = xlate_req_a2a(req, &a, err);
+    assert_non_null(out);
+    char *s2 = json_print(out);
+    assert_null(strstr(s2, "cerebras thought"));
+    assert_non_null(strstr(s2, "zai thought"));
+    free(s2);
+    cJSON_Delete(out);
     cJSON_Delete(req);
 }
 

@@ -586,6 +586,25 @@ static char *tool_input(const struct result *r, int idx)
     return b.data;
 }
 
+/* An Anthropic client that asked for no thinking gets none, though gpt-oss reasons anyway:
+ * the text block becomes the first and only one. */
+static void test_xstream_o2a_reasoning_dropped_unasked(void **state)
+{
+    (void)state;
+    size_t n;
+    char *in = fixture("o_reasoning.sse", &n);
+    struct xstream_opts o;
+    struct result r;
+    opts_for("o2a", true, &o);
+    o.drop_reasoning = true;
+    drive(in, n, &o, 0, 0, &r);
+    free(in);
+    assert_false(has(&r, "thinking"));
+    assert_true(has(&r, "\"index\":0,\"content_block\":{\"type\":\"text\""));
+    assert_true(has(&r, "event: message_stop"));
+    buf_release(&r.out);
+}
+
 static void test_xstream_o2a_parallel_interleaved(void **state)
 {
     (void)state;
@@ -1040,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_xstream_golden_cases),
         cmocka_unit_test(test_xstream_o2a_text_shape),
         cmocka_unit_test(test_xstream_o2a_reasoning_to_thinking),
+        cmocka_unit_test(test_xstream_o2a_reasoning_dropped_unasked),
         cmocka_unit_test(test_xstream_o2a_parallel_interleaved),
         cmocka_unit_test(test_xstream_o2a_tool_ids),
         cmocka_unit_test(test_xstream_o2a_stop_reasons),
