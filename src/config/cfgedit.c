@@ -200,13 +200,25 @@ static int target_of(const char *path, char out[PATH_MAX], struct stat *st, char
     return 0;
 }
 
-int cfgedit_set_model(const struct config *cfg, const char *dep_id, const char *new_model,
-                      char *backup, size_t backup_len, char *err, size_t errlen)
+/* The file's text with the value at [from, to) replaced by the new model, prefix and quotes
+ * as written. */
+static int rewrite_text(const struct deployment_cfg *d, const struct buf *b, size_t from, size_t to,
+                        const char *new_model, struct buf *out)
 {
-    const struct deployment_cfg *d = cfg ? find_dep(cfg, dep_id) : NULL;
-    char real[PATH_MAX];
-    struct stat st;
-    size_t from, to;
+    size_t p = prefix_len(d);
+    bool quoted = !d->model_plain;
+    char q = quoted ? b->data[from] : 0;
+    if (buf_append(out, b->data, from) || (quoted && buf_append(out, &q, 1)) ||
+        buf_append(out, d->model_written, p) || buf_puts(out, new_model) ||
+        (quoted && buf_append(out, &q, 1)) || buf_append(out, b->data + to, b->len - to))
+        return -ENOMEM;
+    return 0;
+}
+
+/* What may be edited at all, before the file is touched. */
+static int check_request(const struct config *cfg, const struct deployment_cfg *d,
+                         const char *dep_id, const char *new_model, char *err, size_t errlen)
+{
     if (!d)
         return say(err, errlen, -ENOENT, "no deployment '%s'", dep_id ? dep_id : "");
     if (!model_name_ok(new_model))
@@ -214,42 +226,48 @@ int cfgedit_set_model(const struct config *cfg, const char *dep_id, const char *
     if (!cfg->from_file || !d->model_written || d->model_line <= 0)
         return say(err, errlen, -EINVAL, "%s was not loaded from a file: nothing to rewrite",
                    cfg->path);
-    int rc = target_of(cfg->path, real, &st, err, errlen);
+    return 0;
+}
+
+/* The file as it is now, checked against what was loaded; the new text in out. */
+static int prepare(const struct config *cfg, const struct deployment_cfg *d, const char *real,
+                   const char *new_model, struct buf *b, struct buf *out, char *err, size_t errlen)
+{
+    size_t from, to;
+    int rc = read_file(real, b, err, errlen);
     if (rc)
+        return rc;
+    if (b->len != cfg->file_len || config_text_hash(b->data, b->len) != cfg->file_hash)
+        return say(err, errlen, -ESTALE,
+                   "%s changed on disk since it was loaded: reload it (R) and try again",
+                   cfg->path);
+    if (locate(d, b->data, b->len, &from, &to) != 0)
+        return say(err, errlen, -EINVAL,
+                   "%s:%d: the model is not written as one plain or quoted value; change it by "
+                   "hand",
+                   cfg->path, d->model_line);
+    if (rewrite_text(d, b, from, to, new_model, out))
+        return say(err, errlen, -ENOMEM, "out of memory");
+    return 0;
+}
+
+int cfgedit_set_model(const struct config *cfg, const char *dep_id, const char *new_model,
+                      char *backup, size_t backup_len, char *err, size_t errlen)
+{
+    const struct deployment_cfg *d = cfg ? find_dep(cfg, dep_id) : NULL;
+    char real[PATH_MAX];
+    struct stat st;
+    int rc = check_request(cfg, d, dep_id, new_model, err, errlen);
+    if (rc || (rc = target_of(cfg->path, real, &st, err, errlen)))
         return rc;
     struct buf b, out;
     buf_init(&b, FILE_CAP);
     buf_init(&out, FILE_CAP + MODEL_MAX + 8);
-    if ((rc = read_file(real, &b, err, errlen)))
-        goto done;
-    if (b.len != cfg->file_len || config_text_hash(b.data, b.len) != cfg->file_hash) {
-        rc = say(err, errlen, -ESTALE,
-                 "%s changed on disk since it was loaded: reload it (R) and try again", cfg->path);
-        goto done;
-    }
-    if (locate(d, b.data, b.len, &from, &to) != 0) {
-        rc = say(err, errlen, -EINVAL,
-                 "%s:%d: the model is not written as one plain or quoted value; change it by "
-                 "hand",
-                 cfg->path, d->model_line);
-        goto done;
-    }
-    size_t p = prefix_len(d);
-    bool quoted = !d->model_plain;
-    char q = quoted ? b.data[from] : 0;
-    if (buf_append(&out, b.data, from) || (quoted && buf_append(&out, &q, 1)) ||
-        buf_append(&out, d->model_written, p) || buf_puts(&out, new_model) ||
-        (quoted && buf_append(&out, &q, 1)) || buf_append(&out, b.data + to, b.len - to)) {
-        rc = say(err, errlen, -ENOMEM, "out of memory");
-        goto done;
-    }
-    if ((rc = write_backup(real, b.data, b.len, backup, backup_len))) {
+    rc = prepare(cfg, d, real, new_model, &b, &out, err, errlen);
+    if (!rc && (rc = write_backup(real, b.data, b.len, backup, backup_len)))
         say(err, errlen, rc, "cannot write the backup %s.bak: %s", real, strerror(-rc));
-        goto done;
-    }
-    if ((rc = replace_file(real, out.data, out.len, st.st_mode)))
+    else if (!rc && (rc = replace_file(real, out.data, out.len, st.st_mode)))
         say(err, errlen, rc, "cannot write %s: %s", real, strerror(-rc));
-done:
     buf_release(&b);
     buf_release(&out);
     return rc;
