@@ -1,5 +1,8 @@
 /* reqlog: the request log file, one JSON object per line with the full attempt trail. Never
- * request bodies unless asked, never keys. Thread-safe (one write per line). */
+ * request bodies unless asked, never keys. Thread-safe. Each line reaches the file in one
+ * write(2), unbuffered, before the request's last bytes go to its client: a process that dies
+ * loses no finished request, at most tears the line being written (the next open ends it with
+ * a newline). The file is created 0600. */
 #ifndef SB_REQLOG_H
 #define SB_REQLOG_H
 

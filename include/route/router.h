@@ -53,6 +53,7 @@ struct attempt_outcome {
     long tokens_in;
     long tokens_out;
     bool was_probe;
+    long new_connections; /* connections opened for the attempt (0: a kept-alive one reused) */
 };
 
 /* Events router_finish reports, for logs and the headless view. */

@@ -38,7 +38,8 @@ struct request_rec {
     char group[64];     /* resolved model group */
     char served_by[48]; /* deployment id, "" if none served */
     int status;         /* what the client got */
-    double latency_ms;  /* arrival to last byte */
+    double latency_ms;  /* arrival until the answer is complete (its last bytes are written
+                         * right after the request is recorded) */
     double ttft_ms;     /* arrival to first byte sent to the client; -1 if none */
     double overhead_ms; /* time spent in switchboard itself */
     long tokens_in;
@@ -87,6 +88,7 @@ struct dep_snapshot {
     int n_served;
     struct snap_code served[SNAP_CODES]; /* client requests it served, by client status */
     uint64_t fallbacks;                  /* of those, not the request's first candidate */
+    uint64_t connects;                   /* connections opened to it (stats.h) */
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
     struct dep_lineup lineup;            /* what its provider offers (lineup.h) */
 };

@@ -26,6 +26,7 @@ struct simprov_opts {
     int rpm_limit;        /* requests per window before 429; 0 = none */
     double window_s;      /* rpm/tpm window length; default 60 */
     long tpm_limit;       /* tokens (input + max_tokens) per window before 429; 0 = none */
+    long day_limit;       /* requests per day the OpenAI dialect reports; 0 = Cerebras' 14400 */
     double tokens_per_s;  /* streaming pace; 0 = as fast as possible */
     double first_byte_ms; /* delay before the first byte */
     int reply_tokens;     /* approximate length of text replies; default 40 */
@@ -43,6 +44,8 @@ struct simprov_stats {
     long in_flight;
     long model_refused;   /* completions for a model outside the lineup (404 / 1211) */
     long models_requests; /* GET of the model list or the public catalogue */
+    long connections;     /* TCP connections accepted, the control requests' own included: how
+                           * often a client opened a connection rather than reusing one */
 };
 
 struct simprov;

@@ -19,6 +19,7 @@
 #include "app/userdirs.h"
 #include "config/cfgedit.h"
 #include "config/env.h"
+#include "core/strutil.h"
 #include "front/discovery_watch.h"
 #include "front/http_front.h"
 #include "front/reqlog.h"
@@ -26,16 +27,19 @@
 #include "sim/demo.h"
 #include "ui/ui.h"
 
-static struct app *the_app; /* for signal handlers only */
+/* For the signal handlers, which run on whatever thread the signal reaches (civetweb's,
+ * libcurl's resolver threads): every access to these three is atomic. */
+static struct app *the_app;
 static volatile sig_atomic_t reload_requested;
 static volatile sig_atomic_t interrupts;
 
 static void on_stop_signal(int sig)
 {
-    if (sig == SIGINT && ++interrupts >= 2)
+    if (sig == SIGINT && __atomic_add_fetch(&interrupts, 1, __ATOMIC_ACQ_REL) >= 2)
         _exit(130); /* a second Ctrl-C means now */
-    if (the_app)
-        __atomic_store_n(&the_app->stop, 1, __ATOMIC_RELEASE);
+    struct app *app = __atomic_load_n(&the_app, __ATOMIC_ACQUIRE);
+    if (app)
+        __atomic_store_n(&app->stop, 1, __ATOMIC_RELEASE);
 }
 
 static void on_hup(int sig)
@@ -131,7 +135,7 @@ static bool exposure_refused(struct app *app, const struct config *cfg, const ch
         app_warn(app, msg);
         return false;
     }
-    snprintf(err, len, "%s", why);
+    str_copy(err, len, why); /* err is the caller's CONFIG_ERR_LEN: cut, never overrun */
     return true;
 }
 
@@ -365,24 +369,26 @@ static void drain(struct app *app)
     free(s);
 }
 
-static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
+/* A state file whose process is gone means the last instance crashed or was killed: say so
+ * before the file is replaced, on stdout (the journal keeps it), in the state (the dashboard's
+ * status line shows it on its first frame) and in the log. Runs before any view. */
+static void note_unclean_exit(struct app *app)
 {
-    const char *host = listen_host(app, cfg);
-    int port = app->opts.port >= 0 ? app->opts.port : cfg->port;
-    char err[HTTP_ERR_LEN];
-    snprintf(app->env.host, sizeof app->env.host, "%s", host);
-    app->front = http_front_start(&app->env, host, port, cfg->num_threads, true, err);
-    if (!app->front) {
-        fprintf(stderr, "error: cannot listen on %s:%d: %s\n", host, port, err);
-        return 1;
-    }
-    bool v6 = strchr(host, ':') != NULL;
-    snprintf(app->env.url, sizeof app->env.url, v6 ? "http://[%s]:%d" : "http://%s:%d", host,
-             app->env.port);
-    if (app->env.port != port && port != 0)
-        printf("port %d is in use; listening on %s instead\n", port, app->env.url);
-    printf("switchboard %s listening on %s%s\n", SB_VERSION, app->env.url,
-           app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");
+    struct statefile_info prev;
+    char msg[200];
+    if (statefile_read(&prev) != -ESRCH || prev.pid <= 0)
+        return;
+    snprintf(msg, sizeof msg, "the previous switchboard (pid %d) did not exit cleanly", prev.pid);
+    printf("note: %s; its state file is replaced\n", msg);
+    if (app->env.st)
+        state_notice(app->env.st, msg);
+    if (app->env.reqlog)
+        reqlog_event(app->env.reqlog, "unclean_exit", msg);
+}
+
+/* The request log: --log-file, else under the dashboard the default one. */
+static void open_log(struct app *app, char *log_path, size_t log_len)
+{
     /* Written straight into log_path: copying a path into the buffer it came from is an
      * overlapping snprintf, which glibc answers with an empty string. */
     log_path[0] = '\0';
@@ -401,6 +407,25 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
             app_warn(app, note);
         }
     }
+}
+
+static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
+{
+    const char *host = listen_host(app, cfg);
+    int port = app->opts.port >= 0 ? app->opts.port : cfg->port;
+    char err[HTTP_ERR_LEN];
+    snprintf(app->env.host, sizeof app->env.host, "%s", host);
+    open_log(app, log_path, log_len); /* before the front serves: workers read env.reqlog */
+    app->front = http_front_start(&app->env, host, port, cfg->num_threads, true, err);
+    if (!app->front) {
+        fprintf(stderr, "error: cannot listen on %s:%d: %s\n", host, port, err);
+        return 1;
+    }
+    if (app->env.port != port && port != 0)
+        printf("port %d is in use; listening on %s instead\n", port, app->env.url);
+    printf("switchboard %s listening on %s%s\n", SB_VERSION, app->env.url,
+           app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");
+    note_unclean_exit(app);
     int rc = statefile_write(app->env.url, app->env.config_path, app->opts.demo);
     if (rc) {
         char msg[300];
@@ -427,6 +452,8 @@ int app_main(const struct app_opts *o)
     app->env.reload_ud = app;
     snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
     raise_fd_limit();
+    if (!o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+        ui_locale_init(); /* before any thread: see ui.h */
     /* Before any thread exists (the demo's simulated providers start threads). */
     if (upstream_global_init() != 0) {
         fprintf(stderr, "error: cannot initialise libcurl\n");
@@ -471,7 +498,7 @@ int app_main(const struct app_opts *o)
         return refused ? 2 : online;
     }
     int status = 1;
-    the_app = app;
+    __atomic_store_n(&the_app, app, __ATOMIC_RELEASE);
     install_signals();
     app->env.st = state_new(cfg, NULL);
     if (!app->env.st)
@@ -479,11 +506,12 @@ int app_main(const struct app_opts *o)
     for (int i = 0; i < app->n_early; i++)
         state_notice(app->env.st, app->early[i]);
     char log_path[1024] = "";
-    if (start(app, cfg, log_path, sizeof log_path) != 0)
-        goto out_state;
+    /* before the front serves: workers that reload (admin API) kick it without a lock */
     app->watch = discovery_watch_start(app->env.st);
     if (!app->watch)
         app_warn(app, "cannot start model discovery: lineups will not be checked");
+    if (start(app, cfg, log_path, sizeof log_path) != 0)
+        goto out_watch;
     if (app->demo)
         demo_traffic_start(app->demo, app->env.url, cfg->master_key);
     pthread_t watcher;
@@ -493,19 +521,19 @@ int app_main(const struct app_opts *o)
     if (watching)
         pthread_join(watcher, NULL);
     demo_traffic_stop(app->demo);
-    discovery_watch_stop(app->watch);
-    app->watch = NULL;
     drain(app);
     http_front_stop(app->front);
     statefile_remove();
-out_state:
+out_watch: /* after the front's workers, who may still kick it, have ended */
+    discovery_watch_stop(app->watch);
+    app->watch = NULL;
     reqlog_close(app->env.reqlog);
     state_free(app->env.st);
 out_curl:
     config_free(cfg);
     demo_stop(app->demo);
     upstream_global_cleanup();
-    the_app = NULL;
+    __atomic_store_n(&the_app, NULL, __ATOMIC_RELEASE);
     pthread_mutex_destroy(&app->edit_mu);
     free(app);
     return status;

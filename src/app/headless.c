@@ -143,7 +143,8 @@ int headless_run(struct state *st, struct reqlog *log, const volatile sig_atomic
     print_changes(s, prev, out, NULL);
     fflush(out);
     struct timespec tick = {.tv_sec = 0, .tv_nsec = TICK_MS * 1000000L};
-    while (!*stop) {
+    /* stop is set by a signal handler on any thread: read atomically, like every reader */
+    while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
         nanosleep(&tick, NULL);
         state_snapshot(st, s);
         print_requests(s, &newest, out);

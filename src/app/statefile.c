@@ -1,4 +1,6 @@
-/* statefile: where a running switchboard can be found. */
+/* statefile: where a running switchboard can be found. The file outlives a crash; readers
+ * tell a stale one by its process: gone, or its pid reused by a process that started at
+ * another time. */
 #include "app/statefile.h"
 
 #include <errno.h>
@@ -29,6 +31,25 @@ int statefile_path(char *out, size_t len)
     return n > 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
 }
 
+/* When process pid started, in clock ticks after boot (field 22 of /proc/PID/stat), or -1. */
+static long long start_ticks(int pid)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    if (f)
+        fclose(f);
+    text[n] = '\0';
+    char *p = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
+    long long v = -1;
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    if (p && sscanf(p + 1, "%lld", &v) != 1)
+        v = -1;
+    return v;
+}
+
 static int write_all(int fd, const char *s)
 {
     size_t len = strlen(s), done = 0;
@@ -51,6 +72,7 @@ int statefile_write(const char *url, const char *config_path, bool demo)
     snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "pid", getpid());
+    cJSON_AddNumberToObject(o, "started", (double)start_ticks(getpid()));
     cJSON_AddStringToObject(o, "url", url);
     cJSON_AddStringToObject(o, "config", config_path);
     cJSON_AddBoolToObject(o, "demo", demo);
@@ -61,6 +83,9 @@ int statefile_write(const char *url, const char *config_path, bool demo)
     rc = s ? -errno : -ENOMEM;
     if (fd >= 0) {
         rc = fchmod(fd, 0600) == 0 ? write_all(fd, s) : -errno; /* whatever the umask */
+        /* on disk before it replaces the old file: never an empty file after a power cut */
+        if (rc == 0 && fsync(fd) != 0)
+            rc = -errno;
         if (close(fd) != 0 && rc == 0)
             rc = -errno;
         if (rc == 0 && rename(tmp, path) != 0)
@@ -131,8 +156,12 @@ int statefile_read(struct statefile_info *out)
     snprintf(out->config, sizeof out->config, "%s",
              json_str(o, "config") ? json_str(o, "config") : "");
     out->demo = json_bool(o, "demo", false);
+    long long started = (long long)json_num(o, "started", -1);
     cJSON_Delete(o);
     if (out->pid <= 0 || (kill(out->pid, 0) != 0 && errno == ESRCH))
         return -ESRCH;
+    long long now = started >= 0 ? start_ticks(out->pid) : -1;
+    if (now >= 0 && now != started)
+        return -ESRCH; /* the pid belongs to a later process */
     return 0;
 }

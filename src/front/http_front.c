@@ -20,7 +20,6 @@
 #include "front/http_reply.h"
 #include "front/proxy.h"
 #include "front/reqlog.h"
-#include "front/upstream.h"
 #include "route/state.h"
 
 struct http_front {
@@ -32,12 +31,6 @@ static int log_message(const struct mg_connection *c, const char *msg)
 {
     (void)c, (void)msg;
     return 1; /* civetweb must never write to the terminal under the dashboard */
-}
-
-static void exit_thread(const struct mg_context *ctx, int type, void *ptr)
-{
-    (void)ctx, (void)type, (void)ptr;
-    upstream_thread_cleanup();
 }
 
 /* Constant-time comparison so the key cannot be guessed byte by byte from timings. */
@@ -388,7 +381,6 @@ static struct mg_context *try_start(struct http_front *f, const char *host, int 
     civet_opts_init(&opts, host, port, threads, true);
     struct mg_callbacks cb = {0};
     cb.log_message = log_message;
-    cb.exit_thread = exit_thread;
     cb.http_error = civetweb_error;
     unsigned code = 0;
     struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};
@@ -421,6 +413,10 @@ struct http_front *http_front_start(struct front_env *env, const char *host, int
     struct mg_server_port ports[4];
     int n = mg_get_server_ports(f->ctx, 4, ports);
     env->port = n > 0 ? ports[0].port : port;
+    snprintf(env->url, sizeof env->url, strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d", host,
+             env->port);
+    /* Requests reach a handler only from here on (civetweb takes its context lock for both),
+     * so every handler sees port and url as written above. */
     mg_set_request_handler(f->ctx, "/", dispatch, env);
     return f;
 }

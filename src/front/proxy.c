@@ -79,6 +79,11 @@ struct exchange {
     const char *body;
     size_t body_len;
     struct buf answer;
+
+    /* The response's last bytes (a whole answer or error, or a stream's end), held back until
+     * the request is in the log: a client that has its complete answer finds its line there
+     * even when the process dies right after. */
+    struct buf tail;
 };
 
 static int client_fd_cb(void *ud)
@@ -318,9 +323,7 @@ static bool finish_stream(struct exchange *ex, bool transfer_ok, const struct up
         if (commit_stream(ex))
             return false;
     }
-    if (ex->out.len)
-        http_stream_write(ex->c, ex->out.data, ex->out.len);
-    http_stream_end(ex->c);
+    http_format_stream_end(ex->out.data, ex->out.len, &ex->tail);
     buf_reset(&ex->out);
     return rc == 0;
 }
@@ -342,7 +345,7 @@ static bool send_answer(struct exchange *ex)
     ex->rec.tokens_out = tout;
     struct served_head sh;
     commit_head(ex, &sh);
-    http_send(ex->c, 200, "application/json", s, strlen(s), sh.h, sh.n);
+    http_format(ex->c, 200, "application/json", s, strlen(s), sh.h, sh.n, &ex->tail);
     free(s);
     return true;
 }
@@ -376,7 +379,11 @@ static void fill_upstream_req(struct exchange *ex, struct upstream_req *r, const
 static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe,
                            const struct upstream_result *res)
 {
-    struct attempt_outcome o = {.ok = ok, .status = res->status, .rl = res->rl, .was_probe = probe};
+    struct attempt_outcome o = {.ok = ok,
+                                .status = res->status,
+                                .rl = res->rl,
+                                .was_probe = probe,
+                                .new_connections = res->new_connections};
     bool counted = false; /* the provider said how many input tokens it counted */
     if (!ok)
         o.err = ex->err;
@@ -582,7 +589,7 @@ static void send_failure(struct exchange *ex)
         retry_s = wait > 0 ? (int)((wait + 999) / 1000) : 1;
     }
     struct http_hdr h[1] = {{"x-switchboard-attempts", buf_cstr(&ex->trail)}};
-    http_send_error(ex->c, ex->client, status, msg, code, retry_s, h, 1);
+    http_format_error(ex->c, ex->client, status, msg, code, retry_s, h, 1, &ex->tail);
     ex->rec.status = status;
     str_copy(ex->rec.error, sizeof ex->rec.error, msg);
 }
@@ -641,7 +648,7 @@ static bool parse_request(struct exchange *ex, const char *body, size_t len)
         return true;
     ex->rec.status = 400;
     str_copy(ex->rec.error, sizeof ex->rec.error, err);
-    http_send_error(ex->c, ex->client, 400, err, NULL, 0, NULL, 0);
+    http_format_error(ex->c, ex->client, 400, err, NULL, 0, NULL, 0, &ex->tail);
     return false;
 }
 
@@ -685,7 +692,7 @@ static void not_found(struct exchange *ex)
     buf_release(&groups);
     ex->rec.status = 404;
     str_copy(ex->rec.error, sizeof ex->rec.error, msg);
-    http_send_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0);
+    http_format_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0, &ex->tail);
 }
 
 /* "1", "true" or "yes" (any case) turn a request header on. */
@@ -707,6 +714,7 @@ int proxy_serve(struct front_env *env, struct mg_connection *c, enum api client,
     buf_init(&ex.trail, 1024);
     buf_init(&ex.out, 0);
     buf_init(&ex.answer, 0);
+    buf_init(&ex.tail, 0);
     ex.cfg = state_config(env->st);
     begin_record(&ex);
     if (parse_request(&ex, body, len)) {
@@ -730,6 +738,9 @@ int proxy_serve(struct front_env *env, struct mg_connection *c, enum api client,
             route(&ex);
     }
     end_record(&ex);
+    if (ex.tail.len)
+        http_write(c, ex.tail.data, ex.tail.len);
+    buf_release(&ex.tail);
     cJSON_Delete(ex.req);
     buf_release(&ex.out);
     buf_release(&ex.trail);

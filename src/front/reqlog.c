@@ -1,4 +1,7 @@
-/* reqlog: JSON-lines request log. */
+/* reqlog: JSON-lines request log. Each line goes to the file in one write(2) on an O_APPEND
+ * descriptor, nothing is buffered in the process: a line is in the file (the kernel's page
+ * cache) before the request's last bytes reach its client, so a crash or kill -9 loses no
+ * finished request. Not fsync'd: the lines survive the process, not a power cut. */
 #include "front/reqlog.h"
 
 #include <errno.h>
@@ -17,8 +20,8 @@
 #include "core/termsafe.h"
 
 struct reqlog {
-    FILE *f;
-    pthread_mutex_t mu;
+    int fd;
+    pthread_mutex_t mu; /* one line at a time: a write may be partial and then continue */
 };
 
 /* The log holds prompts with --log-bodies and error texts always: only its owner may read
@@ -40,27 +43,52 @@ static void make_private(int fd, const char *path, char *note, size_t note_len)
                  path, (unsigned)(st.st_mode & 0777));
 }
 
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* A process killed in the middle of a line leaves it without its newline: end it, so the next
+ * line starts on its own and only the torn one is unreadable. (A FIFO or a terminal cannot be
+ * read back: left alone.) */
+static void end_torn_line(int fd)
+{
+    char last;
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end > 0 && pread(fd, &last, 1, end - 1) == 1 && last != '\n')
+        (void)write_all(fd, "\n", 1);
+}
+
 struct reqlog *reqlog_open(const char *path, char *note, size_t note_len)
 {
     if (note_len)
         note[0] = '\0';
     fsutil_make_parents(path);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    /* Read access only to look at the last byte (end_torn_line); a file this user may only
+     * write to is opened write-only and not repaired. */
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EACCES)
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return NULL;
     make_private(fd, path, note, note_len);
-    FILE *f = fdopen(fd, "a");
-    if (!f) {
-        close(fd);
-        return NULL;
-    }
     struct reqlog *l = calloc(1, sizeof *l);
     if (!l) {
-        fclose(f);
+        close(fd);
         errno = ENOMEM;
         return NULL;
     }
-    l->f = f;
+    end_torn_line(fd);
+    l->fd = fd;
     pthread_mutex_init(&l->mu, NULL);
     return l;
 }
@@ -69,7 +97,7 @@ void reqlog_close(struct reqlog *l)
 {
     if (!l)
         return;
-    fclose(l->f);
+    close(l->fd);
     pthread_mutex_destroy(&l->mu);
     free(l);
 }
@@ -131,16 +159,17 @@ char *reqlog_format(const struct request_rec *r)
 
 /* One JSON line, with the control bytes cJSON leaves raw (DEL, C1, invalid bytes) escaped:
  * model names and error texts come from clients and providers, and `tail -f` of the log must
- * not retitle or clear the user's terminal. */
+ * not retitle or clear the user's terminal. The escaped copy's terminator becomes the newline,
+ * so the whole line goes out in one write. */
 static void write_line(struct reqlog *l, const char *s)
 {
     char *safe = termsafe_json(s);
     if (!safe)
         return;
+    size_t n = strlen(safe);
+    safe[n] = '\n';
     pthread_mutex_lock(&l->mu);
-    fputs(safe, l->f);
-    fputc('\n', l->f);
-    fflush(l->f);
+    (void)write_all(l->fd, safe, n + 1); /* a full disk must not stop the proxy */
     pthread_mutex_unlock(&l->mu);
     free(safe);
 }

@@ -233,9 +233,12 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
     int64_t wall = o->ok ? 0 : clock_wall_ms();
     pthread_mutex_lock(&st->mu);
     unsigned ev = router_finish(st->router, dep, o, headers_at);
-    if (dep >= 0 && (size_t)dep < st->cfg->n_deps)
+    if (dep >= 0 && (size_t)dep < st->cfg->n_deps) {
         stats_attempt(&st->stats[dep], o->ok, o->status, o->ok ? ERRC_NONE : o->err.cls,
                       o->tokens_in, o->tokens_out, latency_ms, ttft_ms, now);
+        if (o->new_connections > 0)
+            st->stats[dep].connects += (uint64_t)o->new_connections;
+    }
     if (!o->ok && errmap_model_gone(&o->err) && dep >= 0 && (size_t)dep < st->cfg->n_deps) {
         lineup_refused(&st->lineup[dep], wall);
         sync_gone(st->router, st->cfg, st->lineup, dep);
@@ -488,6 +491,7 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->n_codes = copy_codes(d->codes, &s->codes);
     d->n_served = copy_codes(d->served, &s->served);
     d->fallbacks = s->fallbacks;
+    d->connects = s->connects;
     d->token_ratio = stats_token_ratio(s);
     d->lineup = st->lineup[i];
 }

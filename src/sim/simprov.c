@@ -27,7 +27,7 @@
 #include "sim/simprov_wake.h"
 
 #define BODY_CAP        (64u << 20)
-#define DAY_LIMIT       14400
+#define DAY_LIMIT       14400 /* Cerebras' requests per day, the default */
 #define REPORTED_TPM    1000000
 #define DEFAULT_RESERVE 16384
 #define SLOW_MS         30000.0
@@ -42,6 +42,7 @@ struct simprov {
     int rpm_limit;
     double window_s;
     long tpm_limit;
+    long day_limit;
     double tokens_per_s;
     double first_byte_ms;
     int reply_tokens;
@@ -151,19 +152,19 @@ static void std_headers(struct req *q)
                           ? s->window_s
                           : s->win_start + s->window_s - now;
     long tpm = s->tpm_limit > 0 ? s->tpm_limit : REPORTED_TPM;
-    long day_left_req = DAY_LIMIT - s->day_requests;
+    long day_left_req = s->day_limit - s->day_requests;
     long tok_left = tpm - s->win_tokens;
     int req_left = s->rpm_limit - s->win_requests;
     pthread_mutex_unlock(&s->mu);
     int n = snprintf(q->headers, sizeof(q->headers),
-                     "x-ratelimit-limit-requests-day: %d\r\n"
+                     "x-ratelimit-limit-requests-day: %ld\r\n"
                      "x-ratelimit-remaining-requests-day: %ld\r\n"
                      "x-ratelimit-reset-requests-day: %.2f\r\n"
                      "x-ratelimit-limit-tokens-minute: %ld\r\n"
                      "x-ratelimit-remaining-tokens-minute: %ld\r\n"
                      "x-ratelimit-reset-tokens-minute: %.2f\r\n"
                      "cerebras-request-id: %s\r\n",
-                     DAY_LIMIT, day_left_req > 0 ? day_left_req : 0, day_left, tpm,
+                     s->day_limit, day_left_req > 0 ? day_left_req : 0, day_left, tpm,
                      tok_left > 0 ? tok_left : 0, win_left, q->rid);
     if (s->rpm_limit > 0 && n > 0 && (size_t)n < sizeof(q->headers))
         snprintf(q->headers + n, sizeof(q->headers) - (size_t)n,
@@ -573,6 +574,7 @@ static char *stats_json(struct simprov *s)
     cJSON_AddNumberToObject(o, "in_flight", (double)st.in_flight);
     cJSON_AddNumberToObject(o, "model_refused", (double)st.model_refused);
     cJSON_AddNumberToObject(o, "models_requests", (double)st.models_requests);
+    cJSON_AddNumberToObject(o, "connections", (double)st.connections);
     char *text = json_print(o);
     cJSON_Delete(o);
     return text;
@@ -681,6 +683,19 @@ static int handle(struct mg_connection *conn, void *data)
 
 /* ---- lifecycle ---- */
 
+/* civetweb calls this once for every accepted connection, before its first request. */
+static int count_connection(const struct mg_connection *conn, void **conn_data)
+{
+    struct simprov *s = mg_get_user_data(mg_get_context(conn));
+    *conn_data = NULL;
+    if (s) {
+        pthread_mutex_lock(&s->mu);
+        s->st.connections++;
+        pthread_mutex_unlock(&s->mu);
+    }
+    return 0;
+}
+
 static int quiet_log(const struct mg_connection *conn, const char *message)
 {
     return 1; /* civetweb's own complaints must not reach a terminal the TUI owns */
@@ -704,6 +719,7 @@ static int copy_opts(struct simprov *s, const struct simprov_opts *o, char *err)
     s->rpm_limit = o->rpm_limit > 0 ? o->rpm_limit : 0;
     s->window_s = o->window_s > 0 ? o->window_s : 60.0;
     s->tpm_limit = o->tpm_limit > 0 ? o->tpm_limit : 0;
+    s->day_limit = o->day_limit > 0 ? o->day_limit : DAY_LIMIT;
     s->tokens_per_s = o->tokens_per_s > 0 ? o->tokens_per_s : 0;
     s->first_byte_ms = o->first_byte_ms > 0 ? o->first_byte_ms : 0;
     s->reply_tokens = o->reply_tokens > 0 ? o->reply_tokens : 40;
@@ -732,7 +748,7 @@ static int listen_on(struct simprov *s, const struct simprov_opts *o, char *err)
     const char *host = o->host && *o->host ? o->host : "127.0.0.1";
     struct civet_opts opts;
     civet_opts_init(&opts, host, o->port, o->threads > 0 ? o->threads : 64, false);
-    struct mg_callbacks cb = {.log_message = quiet_log};
+    struct mg_callbacks cb = {.log_message = quiet_log, .init_connection = count_connection};
     struct mg_init_data init = {.callbacks = &cb, .user_data = s, .configuration_options = opts.v};
     struct mg_error_data e = {.code = &code, .text = msg, .text_buffer_size = sizeof(msg)};
     s->ctx = mg_start2(&init, &e);

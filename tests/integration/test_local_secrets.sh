@@ -113,8 +113,15 @@ CAP_PID=$!
 wait_for test -s "$T/capture.port" || fail "capture server"
 cap="http://127.0.0.1:$(cat "$T/capture.port")"
 cp "$SF" "$T/sf.real"
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['url']=sys.argv[2]; d['pid']=int(sys.argv[3]); open(sys.argv[1],'w').write(json.dumps(d))" \
-    "$SF" "$cap" "$CAP_PID"
+# The planted file names the capture server as its writer: its pid and its start time (field
+# 22 of /proc/PID/stat), which the reader checks against pid reuse.
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['url'], d['pid'] = sys.argv[2], int(sys.argv[3])
+stat = open('/proc/%s/stat' % sys.argv[3]).read()
+d['started'] = int(stat[stat.rindex(')') + 2:].split()[19])
+open(sys.argv[1], 'w').write(json.dumps(d))" "$SF" "$cap" "$CAP_PID"
 chmod 600 "$SF"
 LITELLM_MASTER_KEY=$MK "$SB_BIN" statusline </dev/null >"$T/sl.out" 2>&1
 grep -q "Bearer $MK" "$T/captured.txt" 2>/dev/null || fail "control: a 0600 state file was not used: $(cat "$T/sl.out")"

@@ -17,7 +17,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: mock_provider --dialect openai|anthropic --port N (0 = free)\n"
                "         [--name NAME] [--key KEY] [--rpm N] [--window S] [--tpm N] [--tps N]\n"
                "         [--first-byte-ms N] [--reply-tokens N] [--fault MODE]\n"
-               "         [--models a,b,...] [--port-file PATH] [--threads N]\n"
+               "         [--models a,b,...] [--port-file PATH] [--threads N] [--day-requests N]\n"
                "  --models: the lineup served (default: today's, see simprov_lineup.h)\n");
 }
 
@@ -72,6 +72,9 @@ static int set_number(int c, const char *arg, struct simprov_opts *o)
         return 0;
     case 'j':
         return v <= 4096 ? (o->threads = (int)v, 0) : -EINVAL; /* bench holds 1024 streams */
+    case 'D':
+        o->day_limit = (long)v; /* make stress sends millions of requests in a day */
+        return 0;
     default:
         return -EINVAL;
     }
@@ -91,6 +94,7 @@ static const struct option longs[] = {{"dialect", required_argument, NULL, 'd'},
                                       {"models", required_argument, NULL, 'm'},
                                       {"port-file", required_argument, NULL, 'P'},
                                       {"threads", required_argument, NULL, 'j'},
+                                      {"day-requests", required_argument, NULL, 'D'},
                                       {"help", no_argument, NULL, 'h'},
                                       {NULL, 0, NULL, 0}};
 
