@@ -382,7 +382,9 @@ enum attempt_result proxy_attempt(struct exchange *ex, int dep_idx, bool probe, 
                                   .include_usage = ex->include_usage,
                                   .input_tokens_hint = ex->est_in,
                                   .client_tools = json_arr(ex->req, "tools"),
-                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req)};
+                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req),
+                                  .drop_reasoning = ex->client == API_ANTHROPIC &&
+                                                    !xlate_thinking_requested(ex->req)};
         ex->xs = xstream_new(&xo);
     }
     struct upstream_req r;

@@ -11,6 +11,7 @@
 #include "core/strutil.h"
 #include "front/http_reply.h"
 #include "front/proxy_wait.h"
+#include "front/window.h"
 #include "proxy_exchange.h"
 #include "route/waitq.h"
 
@@ -46,6 +47,46 @@ bool proxy_client_gone(void *ud)
     struct exchange *ex = ud;
     return __atomic_load_n(&ex->env->abort_upstream, __ATOMIC_ACQUIRE) ||
            proxy_socket_closed(http_client_fd(ex->c));
+}
+
+/* The largest input candidate i takes with budget output tokens asked; 0 = not known. */
+static long max_input_of(struct exchange *ex, int i, long budget)
+{
+    int dep = ex->plan.dep[i];
+    struct dep_lineup *l = malloc(sizeof *l);
+    long n = 0;
+    if (l && state_dep_lineup(ex->env->st, ex->cfg, dep, l))
+        n = window_max_input(&ex->cfg->deps[dep], l, budget);
+    free(l);
+    return n;
+}
+
+/* A request larger than candidate i's window goes straight on when a later candidate may
+ * take it (its window is larger or not known): no attempt spent on a certain refusal, no rpm
+ * slot taken. When none would, i is tried anyway and the provider decides. */
+static bool too_large(struct exchange *ex, int i, long need, long budget)
+{
+    long max_in = max_input_of(ex, i, budget);
+    if (max_in <= 0 || need <= max_in)
+        return false;
+    for (int j = i + 1; j < ex->plan.n; j++) {
+        long later = max_input_of(ex, j, budget);
+        if (later <= 0 || need <= later) {
+            const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
+            if (ex->asked)
+                return true; /* a held request asks again and again: its first skip told why */
+            struct attempt_rec *a = proxy_rec_attempt(ex);
+            if (a) {
+                str_copy(a->dep, sizeof a->dep, d->id);
+                a->status = -1;
+                snprintf(a->note, sizeof a->note,
+                         "skipped: ~%ld input tokens, its window takes %ld", need, max_in);
+            }
+            proxy_trail_add(ex, d->id, 0, "too-large");
+            return true;
+        }
+    }
+    return false;
 }
 
 /* What this request asks of candidate i: its input as that provider counts it, its output
@@ -96,6 +137,14 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
 {
     int dep_idx = ex->plan.dep[i];
     const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
+    /* a request larger than this model's window goes straight to a later candidate that takes
+     * it (no booking, no attempt spent on a certain refusal) */
+    if (!(ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i])) {
+        struct admit_ask ask;
+        ask_of(ex, i, &ask);
+        if (too_large(ex, i, ask.input - PROMPT_OVERHEAD, ask.want))
+            return ATTEMPT_FAILED;
+    }
     enum admit adm = admit_candidate(ex, i);
     if (adm != ADMIT_OK) {
         if (!ex->asked) /* a held request asks again and again: its first skips tell why */
