@@ -55,7 +55,7 @@ write_config() { # MODE PROACTIVE
 model_list:
   - model_name: glm-4.6
     litellm_params:
-      model: cerebras/zai-glm-4.6
+      model: cerebras/gpt-oss-120b
       api_base: http://127.0.0.1:$(cat "$T/cerebras.$1.port")/v1
       api_key: bench
       rpm: 10
@@ -72,7 +72,7 @@ model_list:
       max_parallel_requests: 3
   - model_name: calib
     litellm_params:
-      model: cerebras/zai-glm-4.6
+      model: cerebras/gpt-oss-120b
       api_base: http://127.0.0.1:$(cat "$T/calib.$1.port")/v1
       api_key: bench
 router_settings:
