@@ -3,6 +3,7 @@
 #include "app/app.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -150,6 +151,28 @@ static struct config *load_config(struct app *app, char *err, size_t len)
     if (!cfg)
         snprintf(err, len, "%s", cerr);
     return cfg;
+}
+
+/* --check names the files it read, by absolute path, and why those: a user with a config in
+ * two places sees which one counted. */
+static void describe_file(const char *what, const char *path, const char *from, FILE *out)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX], joined[PATH_MAX * 2];
+    bool there = access(path, F_OK) == 0;
+    const char *shown = path;
+    if (there && realpath(path, abs))
+        shown = abs;
+    else if (path[0] != '/' && getcwd(cwd, sizeof cwd))
+        shown = (snprintf(joined, sizeof joined, "%s/%s", cwd, path), joined);
+    fprintf(out, "  %-7s %s (%s)%s\n", what, shown, from ? from : "",
+            there ? "" : ": not there; keys come from the environment only");
+}
+
+static void describe_files(const struct app_opts *o, FILE *out)
+{
+    fprintf(out, "files read:\n");
+    describe_file("config", o->config_path, o->config_from, out);
+    describe_file(".env", o->env_path, o->env_from, out);
 }
 
 /* --check: what the config amounts to, without listening. Warnings and missing keys have
@@ -410,7 +433,8 @@ int app_main(const struct app_opts *o)
     app->env.demo = o->demo;
     app->env.reload = o->demo ? NULL : reload_cb;
     app->env.reload_ud = app;
-    snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
+    if (o->config_path)
+        snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
     raise_fd_limit();
     if (!o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
         ui_locale_init(); /* before any thread: see ui.h */
@@ -438,8 +462,10 @@ int app_main(const struct app_opts *o)
     }
     report_providers(cfg, stderr);
     bool refused = exposure_refused(app, cfg, listen_host(app, cfg), err, sizeof err);
-    if (o->check)
+    if (o->check) {
+        describe_files(o, stdout);
         describe_config(cfg, stdout);
+    }
     if (refused)
         fprintf(stderr, "error: %s\n", err);
     else if (!cfg->master_key && !o->demo)
