@@ -35,7 +35,8 @@ install:
 INSTALLED = bin/switchboard share/man/man1/switchboard.1 \
     share/switchboard/config.yaml share/switchboard/config.example.yaml \
     share/switchboard/config.litellm-minimal.yaml share/switchboard/env.example \
-    share/bash-completion/completions/switchboard share/doc/switchboard/README.md
+    share/bash-completion/completions/switchboard share/doc/switchboard/README.md \
+    share/doc/switchboard/README-RU.md
 uninstall:
 	@for f in $(INSTALLED); do rm -fv "$(DESTDIR)$(PREFIX)/$$f"; done
 	@rm -fv "$(DESTDIR)$(SYSTEMD_USER_DIR)/switchboard.service"

@@ -30,11 +30,12 @@ printf 'Source: switchboard\n\nPackage: switchboard\nArchitecture: any\n' >"$wor
 DESTDIR=$root SB_SYSTEMD_USER_DIR=/usr/lib/systemd/user \
     cmake --install "$build" --prefix /usr >/dev/null
 
-# Debian policy: binaries stripped (as dh_strip does), man pages and changelogs gzip -9n,
+# Debian policy: binaries stripped (as dh_strip does), man pages, docs and changelogs gzip -9n,
 # a copyright file, directories 0755, files 0644 (the binary 0755).
 strip --remove-section=.comment --remove-section=.note --strip-unneeded "$root/usr/bin/switchboard"
 gzip -9n "$root/usr/share/man/man1/switchboard.1"
 doc=$root/usr/share/doc/switchboard
+gzip -9n "$doc"/README*.md # policy 12.3: documentation over 4 KB is compressed
 install -m 0644 "$src/packaging/copyright" "$doc/copyright"
 {
     printf 'switchboard (%s) unstable; urgency=medium\n\n' "$version"

@@ -28,7 +28,8 @@ dpkg-deb --contents "$deb" >"$T/contents"
 for f in usr/bin/switchboard usr/share/man/man1/switchboard.1.gz usr/share/switchboard/config.yaml \
     usr/share/switchboard/config.example.yaml usr/share/switchboard/env.example \
     usr/share/bash-completion/completions/switchboard usr/lib/systemd/user/switchboard.service \
-    usr/share/doc/switchboard/copyright usr/share/doc/switchboard/changelog.gz; do
+    usr/share/doc/switchboard/copyright usr/share/doc/switchboard/changelog.gz \
+    usr/share/doc/switchboard/README.md.gz usr/share/doc/switchboard/README-RU.md.gz; do
     grep -q " \./$f\$" "$T/contents" || fail "package lacks /$f: $(cat "$T/contents")"
 done
 ! awk '{print $2}' "$T/contents" | grep -qv '^root/root$' || fail "files not owned by root: $(cat "$T/contents")"

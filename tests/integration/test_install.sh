@@ -13,6 +13,7 @@ expected_files() { # PREFIX UNIT_DIR
         "$1/share/switchboard/config.yaml" "$1/share/switchboard/config.example.yaml" \
         "$1/share/switchboard/config.litellm-minimal.yaml" "$1/share/switchboard/env.example" \
         "$1/share/bash-completion/completions/switchboard" "$1/share/doc/switchboard/README.md" \
+        "$1/share/doc/switchboard/README-RU.md" \
         "$2/switchboard.service" | sort
 }
 
