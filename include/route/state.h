@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "core/api.h"
+#include "route/lineup.h"
 #include "route/router.h"
 
 #define SNAP_MAX_DEPS    CONFIG_MAX_DEPLOYMENTS /* every deployment of a config */
@@ -89,6 +90,7 @@ struct dep_snapshot {
     uint64_t fallbacks;                  /* of those, not the request's first candidate */
     uint64_t connects;                   /* connections opened to it (stats.h) */
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
+    struct dep_lineup lineup;            /* what its provider offers (lineup.h) */
 };
 
 struct snapshot {
@@ -131,7 +133,8 @@ enum admit state_admit(struct state *st, const struct route_plan *plan, int i, l
                        bool *is_probe);
 /* Ends an admitted attempt. latency and ttft in ms from the attempt's start to its end and to
  * its first byte (ttft -1 if none: then the rate-limit headers are dated now, else at the first
- * byte). Returns ROUTER_EV_* bits. */
+ * byte). An answer that the model does not exist (errmap_model_gone) makes it MODEL GONE at
+ * once. Returns ROUTER_EV_* bits. */
 unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outcome *o,
                            double latency_ms, double ttft_ms);
 /* Copies rec into the log and updates client-side counters. */
@@ -147,7 +150,8 @@ long state_scale_estimate(struct state *st, const struct config *cfg, int dep, l
 int64_t state_retry_at(struct state *st, const struct route_plan *plan, bool *rate_limited);
 
 /* Commands: the dashboard and the admin API call these. id_or_name matches a deployment id,
- * or every deployment with that display name. Return 0 or -ENOENT. */
+ * or every deployment with that display name. Return 0 or -ENOENT. state_reset also forgets
+ * a "no such model" answer from traffic (a list that leaves the model out still counts). */
 int state_set_enabled(struct state *st, const char *id_or_name, bool on);
 int state_toggle_enabled(struct state *st, const char *id_or_name);
 int state_reset(struct state *st, const char *id_or_name);
@@ -159,6 +163,16 @@ bool state_force_fallback(struct state *st);
  * reload has replaced cfg since (its indices no longer name the same deployments). */
 bool state_dep_view(struct state *st, const struct config *cfg, int dep,
                     struct router_dep_view *out, int64_t *now_ms);
+
+/* What discovery learnt for deployment dep of cfg: the provider's list (at wall_ms), or why
+ * asking failed (which changes nothing else). A model the list leaves out is MODEL GONE when
+ * the list is complete, and one it names comes back. Ignored when a reload has replaced cfg
+ * since (the next discovery asks for the new one). */
+void state_lineup_offer(struct state *st, const struct config *cfg, int dep,
+                        const struct lineup_offer *offer, int64_t wall_ms);
+void state_lineup_failed(struct state *st, const struct config *cfg, int dep, const char *why);
+/* A copy of deployment dep's lineup record; false (out cleared) after a reload replaced cfg. */
+bool state_dep_lineup(struct state *st, const struct config *cfg, int dep, struct dep_lineup *out);
 
 /* A warning for whoever watches (a reload's config warnings, a log file that cannot be
  * opened, a refused browser request): the views show the newest one and count the rest, so

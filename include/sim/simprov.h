@@ -4,7 +4,9 @@
  * grammar, tool_use with input_json_delta, numeric error codes), with fault modes for tests.
  * Used by the demo (in-process) and by tests/mock/mock_provider (a separate program).
  * Control endpoints on the same port, for tests: POST /_mock/fault {"mode":"503"},
- * GET /_mock/stats (struct simprov_stats as JSON), POST /_mock/reset, and GET /_mock/last:
+ * POST /_mock/lineup {"models":["a","b"]} (the lineup from now on; "fail": 503 makes the model
+ * list answer that status, 0 heals it), GET /_mock/stats (struct simprov_stats as JSON),
+ * POST /_mock/reset, and GET /_mock/last:
  * {"method","path","query","headers":{lower-case name: value},"body":<the JSON as sent>}. */
 #ifndef SB_SIMPROV_H
 #define SB_SIMPROV_H
@@ -29,6 +31,7 @@ struct simprov_opts {
     double first_byte_ms; /* delay before the first byte */
     int reply_tokens;     /* approximate length of text replies; default 40 */
     const char *fault;    /* initial fault mode, see simprov_set_fault; NULL = none */
+    const char *models;   /* the lineup served, "a,b,c"; NULL = today's (simprov_lineup.h) */
     int threads;          /* server threads; default 64 */
 };
 
@@ -39,8 +42,10 @@ struct simprov_stats {
     long rejected;     /* answered 400 by validation */
     long aborted;      /* streams the client hung up on before the end */
     long in_flight;
-    long connections; /* TCP connections accepted, the control requests' own included: how
-                       * often a client opened a connection rather than reusing one */
+    long model_refused;   /* completions for a model outside the lineup (404 / 1211) */
+    long models_requests; /* GET of the model list or the public catalogue */
+    long connections;     /* TCP connections accepted, the control requests' own included: how
+                           * often a client opened a connection rather than reusing one */
 };
 
 struct simprov;

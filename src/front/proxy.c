@@ -21,6 +21,7 @@
 #include "front/http_reply.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
+#include "front/window.h"
 #include "route/state.h"
 #include "xlate/xlate.h"
 #include "xlate/xlate_pair.h"
@@ -129,6 +130,44 @@ static void note_skip(struct exchange *ex, int dep_idx, enum admit adm)
         }
     }
     trail_add(ex, d->id, 0, adm == ADMIT_SKIP_FORCED ? "forced-skip" : "skip");
+}
+
+/* The largest input candidate i takes with budget output tokens asked; 0 = not known. */
+static long max_input_of(struct exchange *ex, int i, long budget)
+{
+    int dep = ex->plan.dep[i];
+    struct dep_lineup *l = malloc(sizeof *l);
+    long n = 0;
+    if (l && state_dep_lineup(ex->env->st, ex->cfg, dep, l))
+        n = window_max_input(&ex->cfg->deps[dep], l, budget);
+    free(l);
+    return n;
+}
+
+/* A request larger than candidate i's window goes straight on when a later candidate may
+ * take it (its window is larger or not known): no attempt spent on a certain refusal, no rpm
+ * slot taken. When none would, i is tried anyway and the provider decides. */
+static bool too_large(struct exchange *ex, int i, long need, long budget)
+{
+    long max_in = max_input_of(ex, i, budget);
+    if (max_in <= 0 || need <= max_in)
+        return false;
+    for (int j = i + 1; j < ex->plan.n; j++) {
+        long later = max_input_of(ex, j, budget);
+        if (later <= 0 || need <= later) {
+            const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
+            struct attempt_rec *a = rec_attempt(ex);
+            if (a) {
+                str_copy(a->dep, sizeof a->dep, d->id);
+                a->status = -1;
+                snprintf(a->note, sizeof a->note,
+                         "skipped: ~%ld input tokens, its window takes %ld", need, max_in);
+            }
+            trail_add(ex, d->id, 0, "too-large");
+            return true;
+        }
+    }
+    return false;
 }
 
 static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
@@ -400,7 +439,9 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
                                   .include_usage = ex->include_usage,
                                   .input_tokens_hint = ex->est_in,
                                   .client_tools = json_arr(ex->req, "tools"),
-                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req)};
+                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req),
+                                  .drop_reasoning = ex->client == API_ANTHROPIC &&
+                                                    !xlate_thinking_requested(ex->req)};
         ex->xs = xstream_new(&xo);
     }
     struct upstream_req r;
@@ -452,8 +493,12 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
     /* what this provider will book: our input estimate scaled to its own count, plus the
      * output budget it reserves up front */
-    long need = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in) + cap;
+    long in = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in);
+    long need = in + cap;
     bool probe = false;
+    if (!(ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i]) &&
+        too_large(ex, i, in, cap))
+        return ATTEMPT_FAILED;
     enum admit adm = ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i]
                          ? ADMIT_SKIP_FORCED
                          : state_admit(ex->env->st, &ex->plan, i, need, &probe);

@@ -304,6 +304,9 @@ static bool eval_marks(const struct router *r, int i, int64_t now, struct rt_eva
     } else if (!d->enabled) {
         ev->st = DEP_DISABLED;
         say(reason, cap, "disabled by user");
+    } else if (d->model_gone) {
+        ev->st = DEP_MODEL_GONE;
+        say(reason, cap, "%s", d->gone_reason);
     } else if (d->probing) {
         ev->st = DEP_PROBING;
         say(reason, cap, "probe in flight after: %s", d->reason);
@@ -455,7 +458,7 @@ const char *router_status_name(enum dep_status s)
 {
     static const char *const names[] = {
         "READY", "COOLDOWN", "DISABLED", "NO KEY",  "AUTH FAILED",
-        "QUOTA", "RPM FULL", "TPM LOW",  "PROBING",
+        "QUOTA", "RPM FULL", "TPM LOW",  "PROBING", "MODEL GONE",
     };
     if ((unsigned)s >= sizeof names / sizeof names[0])
         return "?";

@@ -17,7 +17,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: mock_provider --dialect openai|anthropic --port N (0 = free)\n"
                "         [--name NAME] [--key KEY] [--rpm N] [--window S] [--tpm N] [--tps N]\n"
                "         [--first-byte-ms N] [--reply-tokens N] [--fault MODE]\n"
-               "         [--port-file PATH] [--threads N] [--day-requests N]\n");
+               "         [--models a,b,...] [--port-file PATH] [--threads N] [--day-requests N]\n"
+               "  --models: the lineup served (default: today's, see simprov_lineup.h)\n");
 }
 
 static int number(const char *s, double lo, double hi, double *out)
@@ -90,6 +91,7 @@ static const struct option longs[] = {{"dialect", required_argument, NULL, 'd'},
                                       {"first-byte-ms", required_argument, NULL, 'b'},
                                       {"reply-tokens", required_argument, NULL, 'R'},
                                       {"fault", required_argument, NULL, 'f'},
+                                      {"models", required_argument, NULL, 'm'},
                                       {"port-file", required_argument, NULL, 'P'},
                                       {"threads", required_argument, NULL, 'j'},
                                       {"day-requests", required_argument, NULL, 'D'},
@@ -113,6 +115,9 @@ static int parse_args(int argc, char **argv, struct simprov_opts *o, const char 
             break;
         case 'f':
             o->fault = optarg;
+            break;
+        case 'm':
+            o->models = optarg;
             break;
         case 'P':
             *port_file = optarg;
