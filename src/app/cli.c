@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "app/claude_cmd.h"
+#include "app/init_cmd.h"
 
 static const char help_text[] =
     "usage: switchboard [options]\n"
+    "       switchboard init [--dir DIR] [--force]\n"
     "       switchboard claude [claude args...]\n"
     "       switchboard configure-claude [--undo] [--url URL] [--key-file FILE]\n"
     "       switchboard statusline\n"
@@ -44,6 +46,10 @@ static const char help_text[] =
     "  -V, --version        print the version and exit\n"
     "\n"
     "commands:\n"
+    "  init                 first-run setup: asks for the Cerebras and Z.AI keys (hidden),\n"
+    "                       checks each against the provider's model list (no quota spent),\n"
+    "                       writes .env (0600) and a config.yaml using the models they may use\n"
+    "                       to ~/.config/switchboard/; asks before replacing a file (--help)\n"
     "  claude [args...]     run Claude Code against the running switchboard (sets\n"
     "                       ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN and the model variables\n"
     "                       for that process only; your settings files are not touched)\n"
@@ -64,6 +70,7 @@ static const char help_text[] =
     "environment:\n"
     "  CEREBRAS_API_KEY, ZAI_API_KEY   provider keys named by the shipped config.yaml\n"
     "  LITELLM_MASTER_KEY              the key clients must send; overrides master_key\n"
+    "  XDG_CONFIG_HOME                 where the per-user config is looked for (~/.config)\n"
     "\n"
     "signals: SIGHUP reloads the config (so do `R` in the dashboard and POST /admin/reload);\n"
     "SIGINT or SIGTERM stops after open streams finish, a second Ctrl-C stops at once.\n"
@@ -84,6 +91,8 @@ void cli_print_help(FILE *out)
 int cli_subcommand(int argc, char **argv)
 {
     const char *cmd = argv[0];
+    if (strcmp(cmd, "init") == 0)
+        return init_cmd_run(argc, argv);
     if (strcmp(cmd, "claude") == 0)
         return claude_cmd_run(argc, argv);
     if (strcmp(cmd, "configure-claude") == 0)
