@@ -35,20 +35,28 @@ pass "OPTIONS describes all $(wc -w <<<"$help_opts") options of --help ($(wc -w 
 cmds=$(sed -n '/^commands:/,/^$/p' <<<"$help" | grep -oE '^  [a-z][a-z-]+' | tr -d ' ')
 [ "$(wc -w <<<"$cmds")" -ge 4 ] || fail "could not read the commands from --help: $cmds"
 section COMMANDS >"$T/commands.txt"
+section SYNOPSIS >"$T/synopsis.txt"
 for c in $cmds; do
     grep -qE "^       $c( |$)" "$T/commands.txt" || fail "COMMANDS does not describe $c"
-    section SYNOPSIS | grep -q "switchboard $c\\b" || [ "$c" = help ] || fail "SYNOPSIS lacks switchboard $c"
+    grep -q "switchboard $c\\b" "$T/synopsis.txt" || [ "$c" = help ] || fail "SYNOPSIS lacks switchboard $c"
 done
 cc_opts=$("$SB_BIN" configure-claude --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
 for o in $cc_opts; do
-    grep -qE -- "^ +$o( |$)" "$T/commands.txt" || fail "COMMANDS does not describe configure-claude $o"
+    [ "$o" = --help ] || grep -qE -- "^ +$o( |$)" "$T/commands.txt" || fail "COMMANDS does not describe configure-claude $o"
 done
-pass "COMMANDS describes all $(wc -w <<<"$cmds") commands of --help and configure-claude's $(wc -w <<<"$cc_opts") options"
+init_opts=$("$SB_BIN" init --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+[ "$(wc -w <<<"$init_opts")" -ge 4 ] || fail "could not read init --help: $init_opts"
+for o in $init_opts; do
+    [ "$o" = --help ] || grep -qE -- "^ +$o( |$)" "$T/commands.txt" || fail "COMMANDS does not describe init $o"
+done
+pass "COMMANDS describes all $(wc -w <<<"$cmds") commands of --help, configure-claude's $(wc -w <<<"$cc_opts") options and init's $(wc -w <<<"$init_opts")"
 
 vars=$(sed -n '/^environment:/,/^$/p' <<<"$help" | grep -oE '\b[A-Z][A-Z_]{3,}\b' | sort -u)
 [ -n "$vars" ] || fail "could not read the environment from --help"
 section ENVIRONMENT >"$T/env.txt"
 for v in $vars XDG_CONFIG_HOME; do grep -qE "^       $v( |$)" "$T/env.txt" || fail "ENVIRONMENT does not describe $v"; done
-for sig in SIGHUP SIGINT SIGTERM; do section SIGNALS | grep -q "$sig" || fail "SIGNALS does not describe $sig"; done
-for code in 0 1 2; do section "EXIT STATUS" | grep -qE "^       $code( |$)" || fail "EXIT STATUS does not describe $code"; done
+section SIGNALS >"$T/signals.txt"
+section "EXIT STATUS" >"$T/exit.txt"
+for sig in SIGHUP SIGINT SIGTERM; do grep -q "$sig" "$T/signals.txt" || fail "SIGNALS does not describe $sig"; done
+for code in 0 1 2; do grep -qE "^       $code( |$)" "$T/exit.txt" || fail "EXIT STATUS does not describe $code"; done
 pass "ENVIRONMENT names $(wc -w <<<"$vars") variables of --help and XDG_CONFIG_HOME; SIGNALS and EXIT STATUS complete"

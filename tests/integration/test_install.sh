@@ -69,7 +69,8 @@ complete_words() {
     bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _switchboard; printf "%s\n" "${COMPREPLY[@]}"' \
         _ "$COMP" "$@"
 }
-bash -c "source '$COMP'; complete -p switchboard" | grep -q -- '-F _switchboard switchboard' ||
+registered=$(bash -c "source '$COMP'; complete -p switchboard")
+grep -q -- '-F _switchboard switchboard' <<<"$registered" ||
     fail "the completion is not registered for switchboard"
 offered=$(complete_words switchboard --)
 help_opts=$("$SB_BIN" --help | sed -n '/^options:/,/^$/p' | grep -oE -- '--[a-z][a-z-]+' | sort -u)
