@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 ARGS ?=
 
-.PHONY: all build deps install uninstall deb test test-tsan run bench bench-proactive fuzz fuzz-smoke fuzz-build soak stress format lint e2e-claude clean
+.PHONY: all build deps install uninstall deb test test-tsan run bench bench-proactive bench-share fuzz fuzz-smoke fuzz-build soak stress format lint e2e-claude clean
 
 all: build
 
@@ -119,6 +119,12 @@ bench: deps release
 # Reactive vs proactive routing against a rate-limited Cerebras mock (about 3 minutes).
 bench-proactive: deps release
 	@bash tests/bench/proactive.sh build-release
+
+# How much of a Claude-Code-like session runs on Cerebras (free-tier limits) against an
+# offline oracle, proactive and reactive side by side (about 11 minutes; SHARE_SECONDS=N for
+# a shorter session, SHARE_KEEP=1 to keep the logs).
+bench-share: deps release
+	@bash tests/bench/share.sh build-release
 
 # Long fuzzing runs: FUZZ_SECONDS per target (default 300); new corpus entries stay in
 # build-fuzz/tests/fuzz/work/corpus, reproducers of crashes in .../work/crashes.

@@ -106,6 +106,16 @@ static void build(struct lines *l, const struct request_rec *q, bool utf8)
              ui_fmt_count(d, sizeof d, (double)q->tokens_in),
              ui_fmt_count(e, sizeof e, (double)q->tokens_out));
     add_wrapped(l, UI_TONE_NORMAL, 0, line);
+    if (q->tokens_cached > 0)
+        add(l, UI_TONE_NORMAL, "of the input, %s read from the provider's prompt cache",
+            ui_fmt_count(a, sizeof a, (double)q->tokens_cached));
+    if (q->budget_sent > 0 && q->budget_sent < q->budget_asked)
+        add(l, q->budget_cut ? UI_TONE_WARN : UI_TONE_NORMAL,
+            "output budget lowered %ld -> %ld to run it there now%s", q->budget_asked,
+            q->budget_sent, q->budget_cut ? "; the answer stopped there (max_tokens)" : "");
+    if (q->wait_ms > 0)
+        add(l, UI_TONE_NORMAL, "held %s for a provider to have room",
+            ui_fmt_ms(a, sizeof a, q->wait_ms));
     add(l, UI_TONE_NORMAL, "%s", "");
     attempts(l, q);
     if (q->error[0]) {

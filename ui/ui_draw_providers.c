@@ -127,6 +127,12 @@ static void stats_row(const struct dep_snapshot *d, struct pen p)
           ui_fmt_count(a, sizeof a, (double)d->n_429));
     textf(&p, d->n_err ? UI_TONE_BAD : UI_TONE_NORMAL, "err %s  ",
           ui_fmt_count(a, sizeof a, (double)d->n_err));
+    if (d->tokens_in > 0) /* the provider's prompt cache: a 60K prompt that is 55K cached */
+        textf(&p, UI_TONE_NORMAL, "cache %.0f%%  ", d->cache_hit_rate * 100.0);
+    if (d->budget_lowered > 0)
+        textf(&p, d->budget_cut ? UI_TONE_WARN : UI_TONE_DIM, "budget lowered %s cut %s  ",
+              ui_fmt_count(a, sizeof a, (double)d->budget_lowered),
+              ui_fmt_count(b, sizeof b, (double)d->budget_cut));
     if (rl->remaining_tokens_minute >= 0)
         textf(&p, UI_TONE_DIM, "left %s tok/min  ",
               ui_fmt_count(a, sizeof a, rl->remaining_tokens_minute));

@@ -314,6 +314,11 @@ char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8
     col(out, n, &len, ui_fmt_ms(ttft, sizeof ttft, r->ttft_ms), w.ms, true);
     col(out, n, &len, ui_fmt_count(in, sizeof in, (double)r->tokens_in), w.tok, true);
     col(out, n, &len, ui_fmt_count(outt, sizeof outt, (double)r->tokens_out), w.tok, true);
+    if (r->budget_sent > 0 && r->budget_sent < r->budget_asked) /* switchboard lowered it */
+        cat(out, n, &len, " budget %ld/%ld%s", r->budget_sent, r->budget_asked,
+            r->budget_cut ? " cut" : "");
+    if (r->wait_ms >= 1000)
+        cat(out, n, &len, " held %s", ui_fmt_ms(lat, sizeof lat, r->wait_ms));
     if (ui_rec_has_trail(r))
         cat(out, n, &len, " %s",
             ui_fmt_trail_fit(tr, sizeof tr, r, utf8, width - ui_utf8_width(out) - 1));
@@ -332,7 +337,8 @@ enum dep_status ui_dep_status(const struct dep_snapshot *d)
 
 static bool status_timed(enum dep_status s)
 {
-    return s == DEP_COOLDOWN || s == DEP_RPM_FULL || s == DEP_AUTH_FAILED || s == DEP_QUOTA;
+    return s == DEP_COOLDOWN || s == DEP_RPM_FULL || s == DEP_AUTH_FAILED || s == DEP_QUOTA ||
+           s == DEP_TPM_LOW;
 }
 
 bool ui_dep_bypassed(const struct dep_snapshot *d, bool forced)
@@ -370,6 +376,7 @@ enum ui_tone ui_badge_tone(const struct dep_snapshot *d, bool forced)
     case DEP_PROBING:
     case DEP_RPM_FULL:
     case DEP_TPM_LOW:
+    case DEP_BUSY:
         return UI_TONE_WARN;
     case DEP_AUTH_FAILED:
     case DEP_QUOTA:

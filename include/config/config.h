@@ -27,14 +27,17 @@ struct deployment_cfg {
     char *api_key_env;       /* VAR of os.environ/VAR, for the "set VAR" message; NULL if literal */
     double timeout_s;        /* litellm_params.timeout; 0 = router default */
     double stream_timeout_s; /* litellm_params.stream_timeout: time to first byte when streaming */
-    long rpm;                /* 0 = no local limit */
-    long tpm;                /* 0 = unknown */
-    long max_tokens;         /* clamp for the output budget sent upstream; 0 = no clamp.
-                                litellm_params.max_tokens, or model_info.max_output_tokens (or its
-                                legacy max_tokens) when that is smaller */
-    long max_input_tokens;   /* model_info.max_input_tokens: the largest input the model takes
-                                (a free tier's smaller window); 0 = not said */
-    int line;                /* line in the file where this entry starts */
+    /* The provider's limits as the user knows them (LiteLLM's rpm/tpm plus hour and day
+     * versions); 0 = unknown. Each becomes a continuously refilled bucket in the router. */
+    long rpm, rph, rpd;    /* requests per minute / hour / day */
+    long tpm, tph, tpd;    /* tokens per minute / hour / day */
+    long max_tokens;       /* clamp for the output budget sent upstream; 0 = no clamp.
+                              litellm_params.max_tokens, or model_info.max_output_tokens (or its
+                              legacy max_tokens) when that is smaller */
+    long max_input_tokens; /* model_info.max_input_tokens: the largest input the model takes
+                              (a free tier's smaller window); 0 = not said */
+    int max_parallel;      /* LiteLLM max_parallel_requests: requests in flight at once; 0 = any */
+    int line;              /* line in the file where this entry starts */
     /* Where litellm_params.model's value is written, for rewriting it in place (cfgedit.h):
      * 1-based line and column of the scalar, the text as written ("cerebras/zai-glm-4.6") and
      * whether it is unquoted. model_line 0: not from a file (or an alias / merged node). */
@@ -87,6 +90,12 @@ struct config {
     /* [true] skip a deployment before it would answer 429 (token budget, provider headers);
      * false routes reactively like LiteLLM: only cooldowns and the configured rpm window */
     bool proactive_routing;
+    /* [20] when every candidate is out but one has room within this many seconds, requests
+     * wait for it (first come, first served) instead of getting a 429; 0 = never wait */
+    double max_wait_s;
+    /* [4096] smallest output budget switchboard lowers a request to, so that it runs on a
+     * provider that books the whole budget up front (Cerebras) now; 0 = never lower */
+    long min_output_tokens;
     /* [none] Host names a request may address switchboard by besides 127.0.0.1, localhost,
      * [::1] and `host` (normalized: lower case, no brackets, no port) ... */
     char **allowed_hosts;

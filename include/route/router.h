@@ -1,7 +1,8 @@
 /* router: the routing policy. Picks the ordered candidates for a model, admits or skips each
- * one (cooldown, disabled, no key, local rpm window, token budget, forced fallback), and
- * turns attempt outcomes into cooldowns. Pure: no locks, no clocks, no I/O; time is a
- * parameter. The state module owns one router and serialises access to it. */
+ * one (cooldown, disabled, no key, the provider's request and token buckets, concurrency,
+ * forced fallback), chooses the output budget a booking provider gets, and turns attempt
+ * outcomes into cooldowns, quota marks and bucket levels. Pure: no locks, no clocks, no I/O;
+ * time is a parameter. The state module owns one router and serialises access to it. */
 #ifndef SB_ROUTER_H
 #define SB_ROUTER_H
 
@@ -24,6 +25,7 @@ enum dep_status {
     DEP_RPM_FULL,    /* local requests-per-minute window is full; until a slot frees */
     DEP_TPM_LOW,     /* proactive: the token budget would refuse this request */
     DEP_PROBING,     /* cooldown ended; one probe request is in flight */
+    DEP_BUSY,        /* as many requests in flight as it takes at once; until one ends */
     DEP_MODEL_GONE,  /* the provider no longer offers the model (route/lineup.h); no clock ends
                         it, a model list that names it again does */
 };
@@ -45,14 +47,35 @@ struct route_plan {
     bool has_fallbacks;
 };
 
+/* What a request asks of a deployment. */
+struct admit_ask {
+    long input; /* input tokens as this provider counts them (an estimate) */
+    long want;  /* output budget: the client's max_tokens within the deployment's cap; 0 = none */
+    long floor; /* smallest useful budget when it has to be lowered; 0 = never lower */
+    bool fresh; /* the request's first ask of this candidate (counts towards the demand rate
+                   the budget is paced by; retries and waits do not) */
+};
+
+/* What an admission granted. */
+struct admit_grant {
+    bool probe;   /* the single probe after a cooldown */
+    long budget;  /* output budget to send (ask.want unless lowered) */
+    bool lowered; /* the budget is below ask.want */
+    long booked;  /* tokens booked against the token buckets (give it back in the outcome) */
+};
+
 struct attempt_outcome {
     bool ok;                   /* 2xx and a complete answer */
     int status;                /* HTTP status, 0 for transport errors */
     struct upstream_error err; /* when !ok */
     struct ratelimit_info rl;  /* headers seen on this answer (2xx or not) */
-    long tokens_in;
+    long tokens_in;            /* whole prompt, cached parts included */
+    long tokens_cached;        /* of which the provider read from its prompt cache */
     long tokens_out;
     bool was_probe;
+    long booked;          /* admit_grant.booked of this attempt */
+    double reset_in_s;    /* a plan limit's reset time named in the error text, seconds from the
+                             answer; 0 when none (the state works it out from the wall clock) */
     long new_connections; /* connections opened for the attempt (0: a kept-alive one reused) */
 };
 
@@ -61,10 +84,13 @@ struct attempt_outcome {
 #define ROUTER_EV_RECOVERED        0x2u /* a probe succeeded or a cooldown was cleared */
 #define ROUTER_EV_AUTH_FAILED      0x4u
 #define ROUTER_EV_QUOTA_OUT        0x8u
+#define ROUTER_EV_BACKOFF          0x10u /* momentary refusal: retry the same one after it */
+#define ROUTER_EV_BUSY             0x20u /* too many at once: it now takes fewer */
 
 struct router;
 
-/* New router over cfg (borrowed; must outlive the router). NULL on OOM. */
+/* New router over cfg (borrowed; must outlive the router). NULL on OOM or when cfg holds more
+ * than CONFIG_MAX_DEPLOYMENTS (the config loader refuses those already). */
 struct router *router_new(const struct config *cfg);
 void router_free(struct router *r);
 /* Carries runtime state (cooldowns, windows, toggles, counters) of deployments with the same
@@ -74,10 +100,13 @@ void router_inherit(struct router *r, const struct router *old);
 /* Resolves the model (aliases, default) and fills the candidate chain: the group's deployments,
  * then each fallback group's. Returns 0, or -ENOENT for an unknown model. */
 int router_plan(const struct router *r, const char *requested_model, struct route_plan *out);
-/* Decides whether candidate i of plan may take an attempt now. est_tokens is the request's
- * input estimate plus its clamped output budget (for the proactive token check). On ADMIT_OK
- * the attempt is counted (rpm window, in flight) and *is_probe says whether it is the single
- * probe after a cooldown. */
+/* Decides whether candidate i of plan may take an attempt for ask now, choosing the output
+ * budget for a provider that books it up front (within ask->want, lowered towards ask->floor
+ * when the full one would not fit or would spend the buckets faster than requests arrive). On
+ * ADMIT_OK the attempt is booked (buckets, in flight) and *g says how. */
+enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int i,
+                            const struct admit_ask *ask, int64_t now_ms, struct admit_grant *g);
+/* The same with a fixed booking of est_tokens (no budget choice). */
 enum admit router_admit(struct router *r, const struct route_plan *plan, int i, long est_tokens,
                         int64_t now_ms, bool *is_probe);
 /* Records the end of an admitted attempt; returns ROUTER_EV_* bits. */
@@ -86,6 +115,11 @@ unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *
  * itself (disabled, no key). Used for retry-after when every candidate is out. */
 int64_t router_earliest_ready(const struct router *r, const struct route_plan *plan,
                               int64_t now_ms);
+/* Earliest time (ms) at which some candidate of plan could take ask (at its floor budget):
+ * now when one can, 0 when none will by itself. *busy is set when a candidate is out only
+ * because of its concurrency cap (it frees when an attempt ends, not at a known time). */
+int64_t router_ready_at(const struct router *r, const struct route_plan *plan,
+                        const struct admit_ask *ask, int64_t now_ms, bool *busy);
 /* True when some candidate of plan is out because of a rate limit (429 vs 503 choice). */
 bool router_plan_rate_limited(const struct router *r, const struct route_plan *plan,
                               int64_t now_ms);
@@ -93,6 +127,8 @@ bool router_plan_rate_limited(const struct router *r, const struct route_plan *p
 /* Status of a deployment now; *until_ms gets the end of a cooldown / rpm wait (or 0). */
 enum dep_status router_status(const struct router *r, int dep, int64_t now_ms, int64_t *until_ms);
 const char *router_status_name(enum dep_status s); /* "READY", "COOLDOWN", "NO KEY", ... */
+/* Whether candidate i of plan belongs to a provider that books the output budget up front. */
+bool router_books_output(const struct router *r, int dep);
 
 /* Overrides; each takes effect on the next router_admit. */
 void router_set_enabled(struct router *r, int dep, bool on);
@@ -108,17 +144,31 @@ void router_reset(struct router *r, int dep);
 void router_set_model_gone(struct router *r, int dep, bool gone, const char *reason);
 bool router_model_gone(const struct router *r, int dep);
 
+/* One of the provider's buckets as the router sees it. */
+struct router_bucket_view {
+    double limit; /* 0 = no such bucket */
+    double left;  /* units available now */
+    bool from_headers;
+};
+
 /* Read-only facts for snapshots. */
 struct router_dep_view {
     enum dep_status status;
     int64_t until_ms; /* cooldown / rpm wait end, 0 if none */
-    char reason[128]; /* why it is out: "429 from provider (retry-after 23s)" */
+    char reason[160]; /* why it is out: "429 from provider (retry-after 23s)" */
     int rpm_used;     /* requests started in the last 60 s */
     int in_flight;
     struct ratelimit_info rl; /* last headers seen, with the time they were seen */
     int64_t rl_seen_ms;
-    long tpm_budget_left; /* proactive estimate of tokens left this minute, -1 unknown */
+    long tpm_budget_left; /* tokens the tightest token bucket leaves, -1 unknown */
+    struct router_bucket_view buckets[RL_NKINDS][RL_NWINDOWS];
+    int conc_cap;            /* requests at once it takes (configured or learnt); 0 = any */
+    uint64_t budget_lowered; /* admissions whose output budget was lowered */
 };
 void router_view(const struct router *r, int dep, int64_t now_ms, struct router_dep_view *out);
+/* The same, with status, until and reason for one request's ask (at its floor budget) rather
+ * than for a one-token view: why this request cannot go there now. */
+void router_ask_view(const struct router *r, int dep, const struct admit_ask *ask, int64_t now_ms,
+                     struct router_dep_view *out);
 
 #endif

@@ -44,7 +44,13 @@ struct request_rec {
     double overhead_ms; /* time spent in switchboard itself */
     long tokens_in;
     long tokens_out;
-    char error[160]; /* message the client got, if any */
+    long tokens_cached; /* of tokens_in, read from the provider's prompt cache */
+    long budget_asked;  /* output budget the client asked for (within the deployment's cap) */
+    long budget_sent;   /* output budget the serving provider got; lower when switchboard
+                           lowered it to run the request there now */
+    bool budget_cut;    /* the answer stopped at that lowered budget (max_tokens / length) */
+    double wait_ms;     /* time held waiting for a provider to have room */
+    char error[160];    /* message the client got, if any */
     int n_attempts;
     struct attempt_rec attempts[REC_MAX_ATTEMPTS];
 };
@@ -82,6 +88,10 @@ struct dep_snapshot {
     double ttft_p50_ms, ttft_p95_ms;
     uint64_t n_total, n_ok, n_429, n_err;
     uint64_t tokens_in, tokens_out;
+    uint64_t tokens_cached;               /* of tokens_in, from the provider's prompt cache */
+    double cache_hit_rate;                /* tokens_cached / tokens_in, 0..1 */
+    uint64_t budget_lowered;              /* admissions whose output budget switchboard lowered */
+    uint64_t budget_cut;                  /* answers that stopped at such a budget */
     struct snap_hist lat_hist, ttft_hist; /* successful attempts, like the percentiles */
     int n_codes;
     struct snap_code codes[SNAP_CODES]; /* attempts by upstream status */
@@ -101,7 +111,12 @@ struct snapshot {
     uint64_t total_requests;
     double rpm_total; /* client requests in the last 60 s */
     int in_flight;
-    uint64_t seq; /* id of the newest request in the log */
+    int waiting;           /* requests held now, waiting for a provider to have room */
+    uint64_t waited;       /* requests that were held (since start) */
+    uint64_t wait_gave_up; /* of those, answered 429 when the wait would be too long */
+    uint64_t wait_left;    /* of those, whose client hung up while waiting */
+    double wait_s_total;   /* seconds spent waiting, all requests */
+    uint64_t seq;          /* id of the newest request in the log */
     int n_deps;
     struct dep_snapshot deps[SNAP_MAX_DEPS]; /* config order */
     int n_unserved;
@@ -131,10 +146,24 @@ uint64_t state_request_begin(struct state *st);
 int state_plan(struct state *st, const char *model, struct route_plan *out);
 enum admit state_admit(struct state *st, const struct route_plan *plan, int i, long est_tokens,
                        bool *is_probe);
+/* Admission with the output budget chosen by the router (router_admit_ask). */
+enum admit state_admit_ask(struct state *st, const struct route_plan *plan, int i,
+                           const struct admit_ask *ask, struct admit_grant *g);
+/* When some candidate of plan could take ask (monotonic ms; now when one can, 0 when none
+ * will by itself); *busy when one is out only by its concurrency cap (router_ready_at). */
+int64_t state_ready_at(struct state *st, const struct route_plan *plan, const struct admit_ask *ask,
+                       bool *busy);
+/* The line of requests waiting for room (waitq.h). Owned by the state, thread-safe. */
+struct waitq *state_waitq(struct state *st);
+/* How one request's wait ended, for the counters. */
+enum wait_end { WAIT_SERVED, WAIT_GAVE_UP, WAIT_CLIENT_LEFT };
+void state_wait_done(struct state *st, double waited_ms, enum wait_end how);
 /* Ends an admitted attempt. latency and ttft in ms from the attempt's start to its end and to
  * its first byte (ttft -1 if none: then the rate-limit headers are dated now, else at the first
- * byte). An answer that the model does not exist (errmap_model_gone) makes it MODEL GONE at
- * once. Returns ROUTER_EV_* bits. */
+ * byte). A plan limit's reset named in the error text ("reset at 2026-09-09 05:38:28", Z.AI
+ * 1308/1310) is turned into o->reset_in_s from the wall clock. An answer that the model does
+ * not exist (errmap_model_gone) makes it MODEL GONE at once. Wakes waiting requests. Returns
+ * ROUTER_EV_* bits. */
 unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outcome *o,
                            double latency_ms, double ttft_ms);
 /* Copies rec into the log and updates client-side counters. */
@@ -164,6 +193,9 @@ bool state_force_fallback(struct state *st);
 bool state_dep_view(struct state *st, const struct config *cfg, int dep,
                     struct router_dep_view *out, int64_t *now_ms);
 
+/* The same for one request's ask (router_ask_view). */
+bool state_ask_view(struct state *st, const struct config *cfg, int dep,
+                    const struct admit_ask *ask, struct router_dep_view *out, int64_t *now_ms);
 /* What discovery learnt for deployment dep of cfg: the provider's list (at wall_ms), or why
  * asking failed (which changes nothing else). A model the list leaves out is MODEL GONE when
  * the list is complete, and one it names comes back. Ignored when a reload has replaced cfg

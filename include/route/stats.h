@@ -49,6 +49,8 @@ struct dep_stats {
      * 429 status); n_err other failures. A client hang-up counts only in n_total. */
     uint64_t n_total, n_ok, n_429, n_err;
     uint64_t tokens_in, tokens_out;
+    uint64_t tokens_cached; /* of tokens_in, read from the provider's prompt cache */
+    uint64_t budget_cut;    /* answers that stopped at an output budget switchboard lowered */
     struct stats_ring lat;  /* successful attempts only: failures are fast and would skew */
     struct stats_ring ttft; /* successful attempts that sent a first byte */
     uint32_t spark[STATS_SPARK];
@@ -79,6 +81,11 @@ void stats_init(struct dep_stats *s);
 /* Records the end of one attempt. latency/ttft in ms (ttft < 0 when no byte came). */
 void stats_attempt(struct dep_stats *s, bool ok, int status, enum err_class cls, long tokens_in,
                    long tokens_out, double latency_ms, double ttft_ms, int64_t now_ms);
+/* Records the cached part of an answer's input tokens (prompt_tokens_details.cached_tokens,
+ * Anthropic's cache_read_input_tokens). */
+void stats_cached(struct dep_stats *s, long tokens_cached);
+/* Cached share of the input tokens counted so far (0 when none). */
+double stats_cache_hit_rate(const struct dep_stats *s);
 /* Attempts per bucket for the last STATS_SPARK buckets, oldest first. */
 void stats_spark(const struct dep_stats *s, int64_t now_ms, uint32_t out[STATS_SPARK]);
 /* Output tokens per second over recent streamed answers (>= 16 tokens); 0 if none. */

@@ -30,6 +30,7 @@ struct simprov_reply {
     bool stream;
     bool include_usage; /* OpenAI stream_options.include_usage */
     long prompt_tokens;
+    long cached_tokens; /* of prompt_tokens, from the prompt cache (set by the caller) */
     long completion_tokens;
     long created; /* unix seconds */
 };

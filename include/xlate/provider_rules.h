@@ -59,10 +59,12 @@ struct provider_rules {
     bool reads_pdf;      /* takes PDF documents (else they travel as a text note) */
 
     /* ---- output budget and sampling ---- */
-    const char *budget_field; /* the output budget's field name */
-    bool books_budget;        /* reserves the budget against its quota up front: always send one */
-    long max_output_tokens;   /* largest budget it accepts; 0 = not known */
-    double temperature_max;   /* temperature range is [0, this] */
+    /* the output budget's field name. Whether the provider books the whole budget against its
+     * quota on arrival (then one is always sent) is core/limitcode.h's limitcode_booking: the
+     * router, below this layer, budgets by the same fact. */
+    const char *budget_field;
+    long max_output_tokens;      /* largest budget it accepts; 0 = not known */
+    double temperature_max;      /* temperature range is [0, this] */
     bool sampling_with_thinking; /* takes temperature/top_p while thinking is on */
 
     /* ---- the model ---- */

@@ -33,6 +33,7 @@ struct xstream_opts {
 
 struct xstream_stats {
     long tokens_in; /* whole prompt (cached parts included) from upstream usage, else the hint */
+    long tokens_cached; /* of tokens_in, what the provider read from its prompt cache */
     long tokens_out;
     bool got_usage;
     bool started;              /* something was produced for the client */

@@ -57,6 +57,13 @@ void headless_format_request(const struct request_rec *r, char *line, size_t len
         k += (size_t)snprintf(line + k, len - k, " ttft %.0fms", r->ttft_ms);
     if (k < len)
         k += (size_t)snprintf(line + k, len - k, " tokens %ld/%ld", r->tokens_in, r->tokens_out);
+    if (k < len && r->tokens_cached > 0)
+        k += (size_t)snprintf(line + k, len - k, " (%ld cached)", r->tokens_cached);
+    if (k < len && r->budget_sent > 0 && r->budget_sent < r->budget_asked)
+        k += (size_t)snprintf(line + k, len - k, " budget lowered %ld->%ld%s", r->budget_asked,
+                              r->budget_sent, r->budget_cut ? " (answer cut there)" : "");
+    if (k < len && r->wait_ms >= 1)
+        k += (size_t)snprintf(line + k, len - k, " held %.0fms", r->wait_ms);
     if (k < len && (r->n_attempts > 1 || r->status >= 400))
         k += (size_t)snprintf(line + k, len - k, " [%s]", trail);
     if (k < len && r->error[0])

@@ -451,6 +451,10 @@ static const struct cfgkey switchboard_keys[] = {
     FN("default_model", fn_default_model),
     {"proactive_routing", CFGK_BOOL, offsetof(struct config, proactive_routing), 0, 0, false, NULL,
      NULL},
+    NUM("max_wait", struct config, max_wait_s, 0, 3600, false,
+        "a number of seconds from 0 to 3600"),
+    {"min_output_tokens", CFGK_LONG, offsetof(struct config, min_output_tokens), 0, 1e9, false,
+     "a non-negative integer", NULL},
     FN("allowed_hosts", fn_allowed_hosts),
     FN("allowed_origins", fn_allowed_origins),
     NUM("discovery_interval", struct config, discovery_interval_s, 0, 1e7, false, SECS),
@@ -540,14 +544,20 @@ static const struct cfgkey params_keys[] = {
     DNUM("timeout", timeout_s),
     DNUM("stream_timeout", stream_timeout_s),
     DLONG("rpm", rpm),
+    DLONG("rph", rph),
+    DLONG("rpd", rpd),
     DLONG("tpm", tpm),
+    DLONG("tph", tph),
+    DLONG("tpd", tpd),
     DLONG("max_tokens", max_tokens),
+    INT("max_parallel_requests", struct deployment_cfg, max_parallel, 1, 100000,
+        "an integer from 1 to 100000"),
 };
 static const char params_unsup[] =
     " api_version organization region_name aws_access_key_id aws_secret_access_key "
     "aws_region_name vertex_project vertex_location vertex_credentials "
     "input_cost_per_token output_cost_per_token max_retries weight order tags "
-    "extra_headers headers use_in_pass_through max_parallel_requests mock_response "
+    "extra_headers headers use_in_pass_through mock_response "
     "merge_reasoning_content_in_choices drop_params additional_drop_params base_model "
     "litellm_credential_name temperature top_p seed reasoning_effort thinking ";
 
@@ -842,6 +852,8 @@ struct config *cfgkeys_new(const char *name)
         .connect_timeout_s = 10,
         .stream_idle_timeout_s = 120,
         .proactive_routing = true,
+        .max_wait_s = 20,
+        .min_output_tokens = 4096,
         .discovery_interval_s = 600,
     };
     if (!c->path || !c->routing_strategy || !c->host) {

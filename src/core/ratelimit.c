@@ -26,6 +26,12 @@ void ratelimit_init(struct ratelimit_info *rl)
     rl->limit_tokens_minute = -1;
     rl->limit_requests_day = -1;
     rl->limit_tokens_day = -1;
+    rl->reset_requests_hour_s = -1;
+    rl->reset_tokens_hour_s = -1;
+    rl->remaining_requests_hour = -1;
+    rl->remaining_tokens_hour = -1;
+    rl->limit_requests_hour = -1;
+    rl->limit_tokens_hour = -1;
 }
 
 /* Copies value without surrounding blanks into out (truncating); false if nothing is left. */
@@ -159,7 +165,22 @@ static void set_retry_after(struct ratelimit_info *rl, const char *v, double now
     }
 }
 
-/* Field for "{limit,remaining,reset}-{requests,tokens}[-{minute,day}]", or NULL. */
+/* The three fields of one bucket: limit, remaining, reset. */
+static void bucket_fields(struct ratelimit_info *rl, enum rl_kind k, enum rl_window w, double **f)
+{
+    double *tab[RL_NKINDS][RL_NWINDOWS][3] = {
+        {{&rl->limit_requests_minute, &rl->remaining_requests_minute, &rl->reset_requests_minute_s},
+         {&rl->limit_requests_hour, &rl->remaining_requests_hour, &rl->reset_requests_hour_s},
+         {&rl->limit_requests_day, &rl->remaining_requests_day, &rl->reset_requests_day_s}},
+        {{&rl->limit_tokens_minute, &rl->remaining_tokens_minute, &rl->reset_tokens_minute_s},
+         {&rl->limit_tokens_hour, &rl->remaining_tokens_hour, &rl->reset_tokens_hour_s},
+         {&rl->limit_tokens_day, &rl->remaining_tokens_day, &rl->reset_tokens_day_s}},
+    };
+    for (int i = 0; i < 3; i++)
+        f[i] = tab[k][w][i];
+}
+
+/* Field for "{limit,remaining,reset}-{requests,tokens}[-{minute,hour,day}]", or NULL. */
 static double *rl_field(struct ratelimit_info *rl, const char *rest, bool *is_reset)
 {
     static const char *kinds[] = {"limit-", "remaining-", "reset-"};
@@ -178,22 +199,19 @@ static double *rl_field(struct ratelimit_info *rl, const char *rest, bool *is_re
     else
         return NULL;
     rest += tokens ? 6 : 8;
-    bool day;
+    enum rl_window w;
     if (*rest == '\0' || strcasecmp(rest, "-minute") == 0)
-        day = false; /* OpenAI's unsuffixed names describe the minute window */
+        w = RL_MINUTE; /* OpenAI's unsuffixed names describe the minute window */
+    else if (strcasecmp(rest, "-hour") == 0)
+        w = RL_HOUR;
     else if (strcasecmp(rest, "-day") == 0)
-        day = true;
+        w = RL_DAY;
     else
         return NULL;
     *is_reset = k == 2;
-    double *limit[2][2] = {{&rl->limit_requests_minute, &rl->limit_requests_day},
-                           {&rl->limit_tokens_minute, &rl->limit_tokens_day}};
-    double *remaining[2][2] = {{&rl->remaining_requests_minute, &rl->remaining_requests_day},
-                               {&rl->remaining_tokens_minute, &rl->remaining_tokens_day}};
-    double *reset[2][2] = {{&rl->reset_requests_minute_s, &rl->reset_requests_day_s},
-                           {&rl->reset_tokens_minute_s, &rl->reset_tokens_day_s}};
-    double *(*table)[2] = k == 0 ? limit : k == 1 ? remaining : reset;
-    return table[tokens][day];
+    double *f[3];
+    bucket_fields(rl, tokens ? RL_TOKENS : RL_REQUESTS, w, f);
+    return f[k];
 }
 
 bool ratelimit_header(struct ratelimit_info *rl, const char *name, const char *value,
@@ -227,16 +245,79 @@ bool ratelimit_header(struct ratelimit_info *rl, const char *name, const char *v
     return true;
 }
 
-double ratelimit_reset_hint_s(const struct ratelimit_info *rl)
+void ratelimit_bucket(const struct ratelimit_info *rl, enum rl_kind k, enum rl_window w,
+                      struct rl_bucket *out)
 {
-    if (!rl)
+    *out = (struct rl_bucket){-1, -1, -1};
+    if (!rl || (unsigned)k >= RL_NKINDS || (unsigned)w >= RL_NWINDOWS)
+        return;
+    struct ratelimit_info copy = *rl;
+    double *f[3];
+    bucket_fields(&copy, k, w, f);
+    out->limit = *f[0];
+    out->remaining = *f[1];
+    out->reset_s = *f[2];
+}
+
+double ratelimit_window_s(enum rl_window w)
+{
+    static const double secs[RL_NWINDOWS] = {60.0, 3600.0, 86400.0};
+    return (unsigned)w < RL_NWINDOWS ? secs[w] : 60.0;
+}
+
+const char *ratelimit_window_name(enum rl_window w)
+{
+    static const char *const names[RL_NWINDOWS] = {"minute", "hour", "day"};
+    return (unsigned)w < RL_NWINDOWS ? names[w] : "?";
+}
+
+static bool has_word(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; p && *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* Source: the 429 bodies in protocol.md §4 ("Requests per minute limit exceeded - too many
+ * requests sent.", "Tokens per day limit exceeded - too many tokens processed."). */
+int ratelimit_window_in_text(const char *msg)
+{
+    if (!msg)
         return -1;
-    if (rl->retry_after_s >= 0)
-        return rl->retry_after_s;
-    double best = -1;
-    if (rl->reset_requests_minute_s > best)
-        best = rl->reset_requests_minute_s;
-    if (rl->reset_tokens_minute_s > best)
-        best = rl->reset_tokens_minute_s;
-    return best;
+    if (has_word(msg, "per minute") || has_word(msg, "minute limit"))
+        return RL_MINUTE;
+    if (has_word(msg, "per hour") || has_word(msg, "hour limit") || has_word(msg, "hourly"))
+        return RL_HOUR;
+    if (has_word(msg, "per day") || has_word(msg, "day limit") || has_word(msg, "daily"))
+        return RL_DAY;
+    return -1;
+}
+
+/* Z.AI quotes the reset in Beijing time: "Usage limit reached for 5 hour. Your limit will
+ * reset at 2026-09-09 05:38:28" (hugalafutro/model-hotel PR #955, 1308) and "[1310][Weekly/
+ * Monthly Limit Exhausted. Your limit will reset at 2026-07-14 07:49:08]" (Yeachan-Heo/
+ * gajae-code #1821); docs.z.ai/api-reference/api-code documents the wording. */
+#define BEIJING_UTC_OFFSET_S (8 * 3600)
+
+bool ratelimit_reset_at(const char *text, double *unix_s)
+{
+    const char *p = NULL;
+    for (const char *q = text; q && *q; q++)
+        if (strncasecmp(q, "reset at ", 9) == 0) {
+            p = q + 9;
+            break;
+        }
+    if (!p)
+        return false;
+    int y, mo, d, hh, mm, ss, used = 0;
+    if (sscanf(p, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &hh, &mm, &ss, &used) != 6 || used < 19)
+        return false;
+    if (y < 2000 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
+        ss > 60 || hh < 0 || mm < 0 || ss < 0)
+        return false;
+    double t = (double)days_from_civil(y, mo - 1, d) * 86400.0 + hh * 3600.0 + mm * 60.0 + ss;
+    *unix_s = t - BEIJING_UTC_OFFSET_S;
+    return true;
 }

@@ -30,6 +30,27 @@ static int send_json_obj(struct mg_connection *c, int status, cJSON *o)
     return status;
 }
 
+/* "limits": {"requests_minute": {"limit": 10, "left": 3.2, "from": "provider"}, ...}, for
+ * every bucket the config or the provider's headers revealed. */
+static void add_buckets(cJSON *o, const struct router_dep_view *v)
+{
+    static const char *const kinds[RL_NKINDS] = {"requests", "tokens"};
+    cJSON *lim = cJSON_AddObjectToObject(o, "limits");
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++) {
+            const struct router_bucket_view *b = &v->buckets[k][w];
+            char name[32];
+            if (b->limit <= 0)
+                continue;
+            snprintf(name, sizeof name, "%s_%s", kinds[k],
+                     ratelimit_window_name((enum rl_window)w));
+            cJSON *e = cJSON_AddObjectToObject(lim, name);
+            cJSON_AddNumberToObject(e, "limit", b->limit);
+            cJSON_AddNumberToObject(e, "left", b->left > 0 ? b->left : 0);
+            cJSON_AddStringToObject(e, "from", b->from_headers ? "provider" : "config");
+        }
+}
+
 static const char *verdict_name(const struct dep_lineup *l)
 {
     if (lineup_is_gone(l))
@@ -103,6 +124,13 @@ static cJSON *dep_json(const struct dep_snapshot *d)
     cJSON_AddNumberToObject(o, "errors", (double)d->n_err);
     cJSON_AddNumberToObject(o, "tokens_in", (double)d->tokens_in);
     cJSON_AddNumberToObject(o, "tokens_out", (double)d->tokens_out);
+    cJSON_AddNumberToObject(o, "tokens_cached", (double)d->tokens_cached);
+    cJSON_AddNumberToObject(o, "cache_hit_rate", d->cache_hit_rate);
+    cJSON_AddNumberToObject(o, "budget_lowered", (double)d->budget_lowered);
+    cJSON_AddNumberToObject(o, "budget_cut", (double)d->budget_cut);
+    if (d->view.conc_cap > 0)
+        cJSON_AddNumberToObject(o, "max_parallel", d->view.conc_cap);
+    add_buckets(o, &d->view);
     const struct ratelimit_info *rl = &d->view.rl;
     cJSON *q = cJSON_AddObjectToObject(o, "provider_quota");
     if (rl->remaining_tokens_minute >= 0)
@@ -138,6 +166,12 @@ static int get_state(struct front_env *env, struct mg_connection *c)
     cJSON_AddNumberToObject(o, "requests", (double)s->total_requests);
     cJSON_AddNumberToObject(o, "rpm", s->rpm_total);
     cJSON_AddNumberToObject(o, "in_flight", s->in_flight);
+    cJSON *w = cJSON_AddObjectToObject(o, "waits");
+    cJSON_AddNumberToObject(w, "waiting", s->waiting);
+    cJSON_AddNumberToObject(w, "held", (double)s->waited);
+    cJSON_AddNumberToObject(w, "too_long", (double)s->wait_gave_up);
+    cJSON_AddNumberToObject(w, "client_left", (double)s->wait_left);
+    cJSON_AddNumberToObject(w, "seconds", s->wait_s_total);
     config_free(cfg);
     cJSON *deps = cJSON_AddArrayToObject(o, "providers");
     for (int i = 0; i < s->n_deps; i++)

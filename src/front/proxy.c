@@ -1,10 +1,10 @@
-/* proxy: one client completion request from arrival to the last byte. Validates, asks the
- * router for candidates, translates for each provider, retries and falls back before the first
- * byte reaches the client, relays streams as they arrive, and records what happened. */
+/* proxy: one client completion request from arrival to the last byte. Validates, hands the
+ * request to proxy_route.c (which candidates, retries, fallbacks and holds, all before the
+ * first byte reaches the client), makes each attempt it asks for (translate, exchange, relay
+ * streams as they arrive) and records what happened. */
 #include "front/proxy.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +18,11 @@
 #include "core/strutil.h"
 #include "core/tokest.h"
 #include "front/front_env.h"
+#include "front/answer.h"
 #include "front/http_reply.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
-#include "front/window.h"
+#include "proxy_exchange.h"
 #include "route/state.h"
 #include "xlate/xlate.h"
 #include "xlate/xlate_pair.h"
@@ -39,60 +40,13 @@ enum sink_stop {
     SINK_TOO_LARGE,      /* non-streamed answer over MAX_RESPONSE_BYTES */
 };
 
-enum attempt_result {
-    ATTEMPT_DONE,   /* the client got its answer (or an in-stream error after commit) */
-    ATTEMPT_FAILED, /* nothing reached the client; ex->err says why */
-};
-
-struct exchange {
-    struct front_env *env;
-    struct mg_connection *c;
-    struct config *cfg;
-    enum api client;
-    cJSON *req;
-    const char *model;
-    bool stream;
-    bool include_usage;
-    long est_in;
-    long want_out;
-    double t0;
-    double upstream_ms;
-    struct route_plan plan;
-    struct request_rec rec;
-    struct buf trail; /* "cerebras=429,zai=200" */
-    struct upstream_error err;
-    bool any_admitted;
-    bool force_fallback; /* x-switchboard-force-fallback: this request skips the primaries */
-
-    /* per attempt */
-    const struct deployment_cfg *dep;
-    const struct xlate_pair *pair; /* the client's dialect and dep's: the translators */
-    struct xstream *xs;
-    struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
-    bool committed;
-    double attempt_t0;   /* when this attempt started */
-    double attempt_ttft; /* attempt start to the first byte sent to the client */
-
-    /* --log-bodies: the client's body (borrowed) and the last provider answer as received,
-     * kept up to one byte past what the log keeps so that it can mark the cut */
-    bool keep_bodies;
-    const char *body;
-    size_t body_len;
-    struct buf answer;
-
-    /* The response's last bytes (a whole answer or error, or a stream's end), held back until
-     * the request is in the log: a client that has its complete answer finds its line there
-     * even when the process dies right after. */
-    struct buf tail;
-};
-
 static int client_fd_cb(void *ud)
 {
     struct exchange *ex = ud;
     return http_client_fd(ex->c);
 }
 
-static void trail_add(struct exchange *ex, const char *dep, int status, const char *what)
+void proxy_trail_add(struct exchange *ex, const char *dep, int status, const char *what)
 {
     if (ex->trail.len)
         buf_puts(&ex->trail, ",");
@@ -102,7 +56,7 @@ static void trail_add(struct exchange *ex, const char *dep, int status, const ch
         buf_printf(&ex->trail, "%s=%d", dep, status);
 }
 
-static struct attempt_rec *rec_attempt(struct exchange *ex)
+struct attempt_rec *proxy_rec_attempt(struct exchange *ex)
 {
     if (ex->rec.n_attempts >= REC_MAX_ATTEMPTS)
         return NULL;
@@ -111,71 +65,13 @@ static struct attempt_rec *rec_attempt(struct exchange *ex)
     return a;
 }
 
-static void note_skip(struct exchange *ex, int dep_idx, enum admit adm)
-{
-    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
-    struct attempt_rec *a = rec_attempt(ex);
-    if (a) {
-        str_copy(a->dep, sizeof a->dep, d->id);
-        a->status = -1;
-        if (adm == ADMIT_SKIP_FORCED) {
-            snprintf(a->note, sizeof a->note, "skipped: forced fallback");
-        } else {
-            struct router_dep_view v;
-            if (state_dep_view(ex->env->st, ex->cfg, dep_idx, &v, NULL))
-                snprintf(a->note, sizeof a->note, "skipped: %s%s%s", router_status_name(v.status),
-                         v.reason[0] ? " - " : "", v.reason);
-            else
-                snprintf(a->note, sizeof a->note, "skipped: the config was reloaded");
-        }
-    }
-    trail_add(ex, d->id, 0, adm == ADMIT_SKIP_FORCED ? "forced-skip" : "skip");
-}
-
-/* The largest input candidate i takes with budget output tokens asked; 0 = not known. */
-static long max_input_of(struct exchange *ex, int i, long budget)
-{
-    int dep = ex->plan.dep[i];
-    struct dep_lineup *l = malloc(sizeof *l);
-    long n = 0;
-    if (l && state_dep_lineup(ex->env->st, ex->cfg, dep, l))
-        n = window_max_input(&ex->cfg->deps[dep], l, budget);
-    free(l);
-    return n;
-}
-
-/* A request larger than candidate i's window goes straight on when a later candidate may
- * take it (its window is larger or not known): no attempt spent on a certain refusal, no rpm
- * slot taken. When none would, i is tried anyway and the provider decides. */
-static bool too_large(struct exchange *ex, int i, long need, long budget)
-{
-    long max_in = max_input_of(ex, i, budget);
-    if (max_in <= 0 || need <= max_in)
-        return false;
-    for (int j = i + 1; j < ex->plan.n; j++) {
-        long later = max_input_of(ex, j, budget);
-        if (later <= 0 || need <= later) {
-            const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
-            struct attempt_rec *a = rec_attempt(ex);
-            if (a) {
-                str_copy(a->dep, sizeof a->dep, d->id);
-                a->status = -1;
-                snprintf(a->note, sizeof a->note,
-                         "skipped: ~%ld input tokens, its window takes %ld", need, max_in);
-            }
-            trail_add(ex, d->id, 0, "too-large");
-            return true;
-        }
-    }
-    return false;
-}
-
-static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
+char *proxy_build_body(struct exchange *ex, char err[XLATE_ERR_LEN])
 {
     const struct deployment_cfg *d = ex->dep;
     struct xlate_opts o = {.provider = d->kind,
                            .model = d->model,
-                           .max_tokens_cap = d->max_tokens,
+                           .max_tokens_cap =
+                               ex->grant.budget > 0 ? ex->grant.budget : d->max_tokens,
                            .stream = ex->stream};
     cJSON *out = ex->pair->request(ex->req, &o, err);
     if (!out)
@@ -187,29 +83,48 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
     return s;
 }
 
-/* The head of a served answer: who served, the trail, the overhead and the request id. */
+/* Time the request spent held waiting for room before this attempt. */
+static double waited_ms(const struct exchange *ex)
+{
+    double w = ex->hold_t0 > 0 ? ex->attempt_t0 - ex->hold_t0 : 0;
+    return (w > 0 ? w : 0) + ex->rec.wait_ms;
+}
+
+/* The head of a served answer: who served, the trail, the overhead, the request id, how long
+ * it was held and the output budget when switchboard lowered it. */
 struct served_head {
-    struct http_hdr h[4];
+    struct http_hdr h[6];
     int n;
-    char overhead[32], rid[48];
+    char overhead[32], rid[48], wait[32], budget[64];
 };
 
 /* The answer's head is about to go out: from here the client has this attempt's answer
  * (ex->committed), and its time to first byte is now. */
 static void commit_head(struct exchange *ex, struct served_head *sh)
 {
-    double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms;
+    double wait = waited_ms(ex);
+    double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms - wait;
     snprintf(sh->overhead, sizeof sh->overhead, "%.3f", spent < 0 ? 0 : spent);
     snprintf(sh->rid, sizeof sh->rid, "req_sb%llu", (unsigned long long)ex->rec.id);
     /* The header goes out before the attempt is recorded, so the serving entry is added here. */
     if (ex->dep)
-        trail_add(ex, ex->dep->id, 200, NULL);
+        proxy_trail_add(ex, ex->dep->id, 200, NULL);
     int k = 0;
     sh->h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
     sh->h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
     sh->h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", sh->overhead};
     sh->h[k++] =
         (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", sh->rid};
+    if (wait > 0) {
+        snprintf(sh->wait, sizeof sh->wait, "%.0f", wait);
+        sh->h[k++] = (struct http_hdr){"x-switchboard-wait-ms", sh->wait};
+    }
+    if (ex->grant.lowered) {
+        /* the client may see a max_tokens stop it did not ask for: say why */
+        snprintf(sh->budget, sizeof sh->budget, "%ld (lowered from %ld)", ex->grant.budget,
+                 ex->want);
+        sh->h[k++] = (struct http_hdr){"x-switchboard-output-budget", sh->budget};
+    }
     sh->n = k;
     ex->committed = true;
     double now = clock_mono_ms();
@@ -271,7 +186,7 @@ static int on_body_data(void *ud, const char *p, size_t n)
     return buf_append(&ex->out, p, n) ? SINK_TOO_LARGE : 0;
 }
 
-static void set_error(struct upstream_error *e, enum err_class cls, int status, const char *msg)
+void proxy_set_error(struct upstream_error *e, enum err_class cls, int status, const char *msg)
 {
     memset(e, 0, sizeof *e);
     e->cls = cls;
@@ -292,13 +207,15 @@ static void failure_reason(struct exchange *ex, const struct upstream_result *re
             ex->err.cls = ERRC_SERVER;
         return;
     case SINK_BAD_STREAM:
-        set_error(&ex->err, ERRC_PROTOCOL, res->status, "provider sent an invalid event stream");
+        proxy_set_error(&ex->err, ERRC_PROTOCOL, res->status,
+                        "provider sent an invalid event stream");
         return;
     case SINK_TOO_LARGE:
-        set_error(&ex->err, ERRC_PROTOCOL, res->status, "provider answer exceeds the size cap");
+        proxy_set_error(&ex->err, ERRC_PROTOCOL, res->status,
+                        "provider answer exceeds the size cap");
         return;
     case SINK_CLIENT_GONE:
-        set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
+        proxy_set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
         return;
     default:
         ex->err = res->err;
@@ -335,10 +252,13 @@ static bool send_answer(struct exchange *ex)
     long tin = 0, tout = 0;
     cJSON *client = ans ? ex->pair->answer(ans, ex->req, ex->model, &tin, &tout) : NULL;
     cJSON_Delete(ans);
+    if (client)
+        answer_facts(client, ex->client, &ex->tokens_cached, ex->stop_reason,
+                     sizeof ex->stop_reason);
     char *s = client ? json_print(client) : NULL;
     cJSON_Delete(client);
     if (!s) {
-        set_error(&ex->err, ERRC_PROTOCOL, 200, "provider answer is not valid JSON");
+        proxy_set_error(&ex->err, ERRC_PROTOCOL, 200, "provider answer is not valid JSON");
         return false;
     }
     ex->rec.tokens_in = tin;
@@ -376,6 +296,22 @@ static void fill_upstream_req(struct exchange *ex, struct upstream_req *r, const
     };
 }
 
+/* The budget this attempt ran with, for the log: "budget 32000 -> 4096 (lowered)", and
+ * whether the answer stopped there. */
+static void note_budget(struct exchange *ex, struct attempt_rec *a, bool ok)
+{
+    bool cut = ok && ex->grant.lowered && answer_stopped_at_budget(ex->stop_reason);
+    if (ok) {
+        ex->rec.budget_asked = ex->want;
+        ex->rec.budget_sent = ex->grant.budget;
+        ex->rec.budget_cut = cut;
+        ex->rec.tokens_cached = ex->tokens_cached;
+    }
+    if (a && ok && ex->grant.lowered)
+        snprintf(a->note, sizeof a->note, "output budget lowered %ld -> %ld to fit now%s", ex->want,
+                 ex->grant.budget, cut ? "; the answer stopped there" : "");
+}
+
 static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe,
                            const struct upstream_result *res)
 {
@@ -383,6 +319,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
                                 .status = res->status,
                                 .rl = res->rl,
                                 .was_probe = probe,
+                                .booked = ex->grant.booked,
                                 .new_connections = res->new_connections};
     bool counted = false; /* the provider said how many input tokens it counted */
     if (!ok)
@@ -394,6 +331,8 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         o.tokens_out = st.tokens_out;
         ex->rec.tokens_in = st.tokens_in;
         ex->rec.tokens_out = st.tokens_out;
+        ex->tokens_cached = st.tokens_cached;
+        snprintf(ex->stop_reason, sizeof ex->stop_reason, "%s", st.stop_reason);
         counted = st.got_usage;
     } else {
         o.tokens_in = ex->rec.tokens_in;
@@ -402,9 +341,10 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
     }
     if (ok && counted)
         state_token_sample(ex->env->st, ex->cfg, dep_idx, ex->est_in, o.tokens_in);
+    o.tokens_cached = ex->tokens_cached;
     double ttft = ok && ex->committed && ex->stream ? ex->attempt_ttft : -1;
-    state_attempt_end(ex->env->st, dep_idx, &o, res->total_ms, ttft);
-    struct attempt_rec *a = rec_attempt(ex);
+    ex->events = state_attempt_end(ex->env->st, dep_idx, &o, res->total_ms, ttft);
+    struct attempt_rec *a = proxy_rec_attempt(ex);
     if (a) {
         str_copy(a->dep, sizeof a->dep, ex->dep->id);
         a->status = res->status;
@@ -413,19 +353,22 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
         if (!ok)
             str_copy(a->note, sizeof a->note, ex->err.message);
     }
+    note_budget(ex, a, ok);
     /* A committed attempt is in the trail already (see commit_head). A failure that came
      * with a 2xx status (cut, stalled, not JSON) is named by its class: "=200" would read as a
      * success. */
     bool ok_status = res->status >= 200 && res->status < 300;
     if (!ex->committed && ex->err.cls != ERRC_CLIENT_GONE)
-        trail_add(ex, ex->dep->id, res->status,
-                  res->status && !ok_status ? NULL : errmap_class_name(ex->err.cls));
+        proxy_trail_add(ex, ex->dep->id, res->status,
+                        res->status && !ok_status ? NULL : errmap_class_name(ex->err.cls));
 }
 
 /* One attempt on one deployment. */
-static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe, const char *body)
+enum attempt_result proxy_attempt(struct exchange *ex, int dep_idx, bool probe, const char *body)
 {
     ex->dep = &ex->cfg->deps[dep_idx];
+    ex->tokens_cached = 0;
+    ex->stop_reason[0] = '\0';
     struct buf url;
     buf_init(&url, 0);
     upstream_url(ex->dep->api_base, ex->dep->dialect, &url);
@@ -464,7 +407,8 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     if (ex->stream && ex->xs && (rc == 0 || ex->committed)) {
         ok = finish_stream(ex, rc == 0, &res);
         if (!ok && rc == 0)
-            set_error(&ex->err, ERRC_PROTOCOL, res.status, "provider stream ended unexpectedly");
+            proxy_set_error(&ex->err, ERRC_PROTOCOL, res.status,
+                            "provider stream ended unexpectedly");
     } else if (!ex->stream && rc == 0) {
         ok = send_answer(ex);
     }
@@ -483,149 +427,6 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     buf_release(&res.error_body);
     buf_release(&url);
     return out;
-}
-
-/* Tries candidate i: admit, translate, attempt with quick retries. */
-static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
-{
-    int dep_idx = ex->plan.dep[i];
-    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
-    long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
-    /* what this provider will book: our input estimate scaled to its own count, plus the
-     * output budget it reserves up front */
-    long in = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in);
-    long need = in + cap;
-    bool probe = false;
-    if (!(ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i]) &&
-        too_large(ex, i, in, cap))
-        return ATTEMPT_FAILED;
-    enum admit adm = ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i]
-                         ? ADMIT_SKIP_FORCED
-                         : state_admit(ex->env->st, &ex->plan, i, need, &probe);
-    if (adm != ADMIT_OK) {
-        note_skip(ex, dep_idx, adm);
-        return ATTEMPT_FAILED;
-    }
-    ex->any_admitted = true;
-    ex->dep = d;
-    ex->pair = xlate_pair(ex->client, d->dialect);
-    char err[XLATE_ERR_LEN] = "";
-    char *body = build_upstream_body(ex, err);
-    if (!body) {
-        struct attempt_outcome o = {.ok = false, .err = {.cls = ERRC_BAD_REQUEST}};
-        ratelimit_init(&o.rl);
-        state_attempt_end(ex->env->st, dep_idx, &o, 0, -1);
-        set_error(&ex->err, ERRC_BAD_REQUEST, 400, err);
-        *stop = true;
-        return ATTEMPT_FAILED;
-    }
-    enum attempt_result r = ATTEMPT_FAILED;
-    for (int tries = 0;; tries++) {
-        r = attempt(ex, dep_idx, probe, body);
-        if (r == ATTEMPT_DONE)
-            break;
-        enum err_class cls = ex->err.cls;
-        if (cls == ERRC_BAD_REQUEST || cls == ERRC_CLIENT_GONE ||
-            __atomic_load_n(&ex->env->abort_upstream, __ATOMIC_ACQUIRE)) {
-            *stop = true;
-            break;
-        }
-        if (!errmap_is_retryable(cls) || tries >= ex->cfg->num_retries || probe)
-            break;
-        if (state_admit(ex->env->st, &ex->plan, i, need, &probe) != ADMIT_OK)
-            break;
-    }
-    free(body);
-    return r;
-}
-
-/* Why each candidate is out, from the router's view of just those deployments (this runs for
- * every refused request, so never a whole snapshot). */
-static void describe_unavailable(struct exchange *ex, char *msg, size_t len)
-{
-    struct buf b;
-    buf_init(&b, len - 1);
-    buf_printf(&b, "no provider available for model '%s' right now:", ex->model);
-    for (int i = 0; i < ex->plan.n; i++) {
-        const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
-        struct router_dep_view v;
-        int64_t now;
-        if (!state_dep_view(ex->env->st, ex->cfg, ex->plan.dep[i], &v, &now))
-            break; /* reloaded meanwhile: the ids below would not match */
-        buf_printf(&b, " %s %s", d->id, router_status_name(v.status));
-        if (v.until_ms > now)
-            buf_printf(&b, " %llds", (long long)((v.until_ms - now + 999) / 1000));
-        if (v.status == DEP_NO_KEY && d->api_key_env && d->api_key_env[0])
-            buf_printf(&b, " (set %s)", d->api_key_env);
-        buf_puts(&b, i + 1 < ex->plan.n ? ";" : "");
-    }
-    snprintf(msg, len, "%s", buf_cstr(&b));
-    buf_release(&b);
-}
-
-/* Nothing served the request: tell the client why, in its own format. */
-static void send_failure(struct exchange *ex)
-{
-    char msg[512];
-    int status, retry_s = 0;
-    const char *code = NULL;
-    bool limited = false;
-    int64_t at = state_retry_at(ex->env->st, &ex->plan, &limited);
-    if (ex->err.cls == ERRC_BAD_REQUEST) {
-        status = ex->err.status >= 400 && ex->err.status < 500 ? ex->err.status : 400;
-        str_copy(msg, sizeof msg, ex->err.message);
-    } else if (!ex->any_admitted || ex->err.cls == ERRC_NONE) {
-        describe_unavailable(ex, msg, sizeof msg);
-        status = limited ? 429 : 503;
-        code = limited ? "rate_limited" : "no_provider_available";
-    } else {
-        status = errmap_client_status(&ex->err);
-        snprintf(msg, sizeof msg, "%s (after trying %s)", ex->err.message, buf_cstr(&ex->trail));
-        if (ex->err.cls == ERRC_QUOTA)
-            code = "quota_exhausted";
-    }
-    if ((status == 429 || status == 503) && at > 0) {
-        int64_t wait = at - state_now_ms(ex->env->st);
-        retry_s = wait > 0 ? (int)((wait + 999) / 1000) : 1;
-    }
-    struct http_hdr h[1] = {{"x-switchboard-attempts", buf_cstr(&ex->trail)}};
-    http_format_error(ex->c, ex->client, status, msg, code, retry_s, h, 1, &ex->tail);
-    ex->rec.status = status;
-    str_copy(ex->rec.error, sizeof ex->rec.error, msg);
-}
-
-/* A live reload swapped the config while this request was being routed: the state refuses to
- * admit through a plan of the old one. Plans again on the new config; false when the config is
- * the same (or the model is gone from it). */
-static bool replan(struct exchange *ex)
-{
-    struct config *cur = state_config(ex->env->st);
-    if (cur == ex->cfg) {
-        config_free(cur);
-        return false;
-    }
-    config_free(ex->cfg);
-    ex->cfg = cur;
-    ex->dep = NULL; /* pointed into the old config */
-    return state_plan(ex->env->st, ex->model, &ex->plan) == 0 && ex->plan.cfg == ex->cfg;
-}
-
-static void route(struct exchange *ex)
-{
-    bool stop = false;
-    for (int round = 0; round < 3 && !stop; round++) {
-        for (int i = 0; i < ex->plan.n && !stop; i++)
-            if (try_candidate(ex, i, &stop) == ATTEMPT_DONE)
-                return;
-        if (stop || !replan(ex))
-            break;
-    }
-    if (ex->err.cls == ERRC_CLIENT_GONE) {
-        ex->rec.status = 499;
-        snprintf(ex->rec.error, sizeof ex->rec.error, "client closed the connection");
-        return;
-    }
-    send_failure(ex);
 }
 
 /* Parses and validates; on failure answers 400 and returns false. */
@@ -668,7 +469,7 @@ static void end_record(struct exchange *ex)
     if (ex->committed && ex->dep)
         str_copy(ex->rec.served_by, sizeof ex->rec.served_by, ex->dep->id);
     ex->rec.latency_ms = clock_mono_ms() - ex->t0;
-    ex->rec.overhead_ms = ex->rec.latency_ms - ex->upstream_ms;
+    ex->rec.overhead_ms = ex->rec.latency_ms - ex->upstream_ms - ex->rec.wait_ms;
     state_request_end(ex->env->st, &ex->rec);
     if (ex->keep_bodies)
         reqlog_write_bodies(ex->env->reqlog, &ex->rec, ex->body, ex->body_len, ex->answer.data,
@@ -733,9 +534,9 @@ int proxy_serve(struct front_env *env, struct mg_connection *c, enum api client,
         if (rc != 0)
             not_found(&ex);
         else if (ex.plan.cfg != ex.cfg)
-            send_failure(&ex); /* reloads racing: answer 503 rather than mix configs */
+            proxy_send_failure(&ex); /* reloads racing: answer 503 rather than mix configs */
         else
-            route(&ex);
+            proxy_route(&ex);
     }
     end_record(&ex);
     if (ex.tail.len)

@@ -131,6 +131,17 @@ static cJSON *rec_json(const struct request_rec *r)
     cJSON_AddNumberToObject(o, "overhead_ms", r->overhead_ms);
     cJSON_AddNumberToObject(o, "tokens_in", (double)r->tokens_in);
     cJSON_AddNumberToObject(o, "tokens_out", (double)r->tokens_out);
+    if (r->tokens_cached > 0)
+        cJSON_AddNumberToObject(o, "tokens_cached", (double)r->tokens_cached);
+    if (r->budget_sent > 0 && r->budget_sent < r->budget_asked) {
+        /* switchboard lowered the output budget to run it there now (README: budgets) */
+        cJSON *b = cJSON_AddObjectToObject(o, "budget_lowered");
+        cJSON_AddNumberToObject(b, "asked", (double)r->budget_asked);
+        cJSON_AddNumberToObject(b, "sent", (double)r->budget_sent);
+        cJSON_AddBoolToObject(b, "cut", r->budget_cut);
+    }
+    if (r->wait_ms > 0)
+        cJSON_AddNumberToObject(o, "wait_ms", r->wait_ms);
     if (r->error[0])
         cJSON_AddStringToObject(o, "error", r->error);
     cJSON *a = cJSON_AddArrayToObject(o, "attempts");

@@ -95,8 +95,9 @@ static void histogram(struct buf *b, const char *name, const struct dep_snapshot
 
 static void status_set(struct buf *b, const struct dep_snapshot *d)
 {
-    static const char *const names[] = {"ready", "cooldown", "disabled", "no_key",  "auth_failed",
-                                        "quota", "rpm_full", "tpm_low",  "probing", "model_gone"};
+    static const char *const names[] = {"ready",       "cooldown", "disabled",  "no_key",
+                                        "auth_failed", "quota",    "rpm_full",  "tpm_low",
+                                        "probing",     "busy",     "model_gone"};
     char extra[48];
     for (int s = 0; s < (int)(sizeof names / sizeof names[0]); s++) {
         snprintf(extra, sizeof extra, "status=\"%s\"", names[s]);
@@ -155,6 +156,42 @@ static void attempt_families(const struct snapshot *s, struct buf *b)
     family(b, "switchboard_provider_tokens_out_total", "counter", "Output tokens per provider.");
     for (int i = 0; i < s->n_deps; i++)
         counter_dep(b, "switchboard_provider_tokens_out_total", &s->deps[i], s->deps[i].tokens_out);
+    family(b, "switchboard_provider_tokens_cached_total", "counter",
+           "Of the input tokens, those the provider read from its prompt cache.");
+    for (int i = 0; i < s->n_deps; i++)
+        counter_dep(b, "switchboard_provider_tokens_cached_total", &s->deps[i],
+                    s->deps[i].tokens_cached);
+    family(b, "switchboard_provider_cache_hit_ratio", "gauge",
+           "Cached share of the input tokens (tokens_cached / tokens_in).");
+    for (int i = 0; i < s->n_deps; i++)
+        gauge_dep(b, "switchboard_provider_cache_hit_ratio", &s->deps[i],
+                  s->deps[i].cache_hit_rate);
+    family(b, "switchboard_provider_budget_lowered_total", "counter",
+           "Attempts whose output budget switchboard lowered so that they run there now.");
+    for (int i = 0; i < s->n_deps; i++)
+        counter_dep(b, "switchboard_provider_budget_lowered_total", &s->deps[i],
+                    s->deps[i].budget_lowered);
+    family(b, "switchboard_provider_budget_cut_total", "counter",
+           "Answers that stopped at an output budget switchboard lowered (max_tokens / length).");
+    for (int i = 0; i < s->n_deps; i++)
+        counter_dep(b, "switchboard_provider_budget_cut_total", &s->deps[i], s->deps[i].budget_cut);
+}
+
+static void wait_families(const struct snapshot *s, struct buf *b)
+{
+    family(b, "switchboard_waiting_requests", "gauge",
+           "Requests held now, waiting for a provider to have room.");
+    buf_printf(b, "switchboard_waiting_requests %d\n", s->waiting);
+    family(b, "switchboard_waits_total", "counter",
+           "Requests held waiting for room, by how the wait ended.");
+    uint64_t served = s->waited - s->wait_gave_up - s->wait_left;
+    buf_printf(b, "switchboard_waits_total{result=\"served\"} %llu\n", (unsigned long long)served);
+    buf_printf(b, "switchboard_waits_total{result=\"too_long\"} %llu\n",
+               (unsigned long long)s->wait_gave_up);
+    buf_printf(b, "switchboard_waits_total{result=\"client_left\"} %llu\n",
+               (unsigned long long)s->wait_left);
+    family(b, "switchboard_wait_seconds_total", "counter", "Seconds requests spent held.");
+    buf_printf(b, "switchboard_wait_seconds_total %.3f\n", s->wait_s_total);
 }
 
 static void state_families(const struct snapshot *s, struct buf *b)
@@ -184,7 +221,7 @@ static void state_families(const struct snapshot *s, struct buf *b)
     for (int i = 0; i < s->n_deps; i++)
         gauge_dep(b, "switchboard_provider_requests_per_minute", &s->deps[i], s->deps[i].rpm_now);
     family(b, "switchboard_provider_token_budget", "gauge",
-           "Tokens the deployment is expected to accept this minute (only when known).");
+           "Tokens the tightest token bucket of the deployment holds now (only when known).");
     for (int i = 0; i < s->n_deps; i++)
         if (s->deps[i].view.tpm_budget_left >= 0)
             gauge_dep(b, "switchboard_provider_token_budget", &s->deps[i],
@@ -276,5 +313,6 @@ void metrics_format(const struct snapshot *s, struct buf *b)
     attempt_families(s, b);
     state_families(s, b);
     latency_families(s, b);
+    wait_families(s, b);
     lineup_families(s, b);
 }

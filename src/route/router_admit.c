@@ -1,6 +1,6 @@
 /* router_admit: decides whether a deployment may take an attempt now (toggles, cooldowns,
- * quota, the local rpm window, token budgets from config and provider headers, probes) and
- * describes that decision for views. Pure, like router.c. */
+ * quota, probes, the provider's request and token buckets, concurrency), books what it
+ * admits, and describes that decision for views. Pure, like the rest of the router. */
 #include "route/router.h"
 
 #include <limits.h>
@@ -8,148 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "router_priv.h"
+#include "router_model.h"
 
-/* ---- the 60 s window of admitted attempts ---- */
+/* What an evaluation needs: tokens to book; a view asks for one request and one token and
+ * also shows the sticky token-budget skip. */
+struct rt_need {
+    long tokens;
+    bool view;
+    int kept;     /* a scarce window this request is too big for (router_budget.c), or -1 */
+    long typical; /* the median request it was compared with */
+};
 
-/* The k-th oldest entry (0 <= k < win_n). Scans call this for every entry under the state
- * lock, so no division: head - n + k lies in [-cap, cap). */
-static const struct rt_win_ent *win_at(const struct dep_rt *d, int k)
-{
-    int idx = d->win_head - d->win_n + k;
-    return &d->win[idx < 0 ? idx + d->win_cap : idx];
-}
-
-/* Half-open on the right: an attempt at t stops counting exactly at t + 60 s. */
-static bool in_window(int64_t t, int64_t now)
-{
-    return now - t < RT_WINDOW_MS;
-}
-
-int rt_win_count(const struct dep_rt *d, int64_t now)
-{
-    int n = 0;
-    for (int k = 0; k < d->win_n; k++)
-        if (in_window(win_at(d, k)->t, now))
-            n++;
-    return n;
-}
-
-/* Tokens admitted in the window at or after since (INT64_MIN: the whole window). */
-static long win_tokens(const struct dep_rt *d, int64_t now, int64_t since)
-{
-    long sum = 0;
-    for (int k = 0; k < d->win_n; k++) {
-        const struct rt_win_ent *e = win_at(d, k);
-        if (in_window(e->t, now) && e->t >= since && e->tokens > 0 && sum < LONG_MAX - e->tokens)
-            sum += e->tokens;
-    }
-    return sum;
-}
-
-/* Attempts admitted in the window at or after since. */
-static int win_count_since(const struct dep_rt *d, int64_t now, int64_t since)
-{
-    int n = 0;
-    for (int k = 0; k < d->win_n; k++) {
-        const struct rt_win_ent *e = win_at(d, k);
-        if (in_window(e->t, now) && e->t >= since)
-            n++;
-    }
-    return n;
-}
-
-void rt_win_after(const struct dep_rt *d, int64_t t, int *n, long *tokens)
-{
-    *n = 0;
-    *tokens = 0;
-    for (int k = 0; k < d->win_n; k++) {
-        const struct rt_win_ent *e = win_at(d, k);
-        if (e->t > t) {
-            (*n)++;
-            *tokens += e->tokens > 0 ? e->tokens : 0;
-        }
-    }
-}
-
-static void win_prune(struct dep_rt *d, int64_t now)
-{
-    while (d->win_n > 0 && !in_window(win_at(d, 0)->t, now))
-        d->win_n--;
-}
-
-static void win_push(struct dep_rt *d, int64_t now, long tokens)
-{
-    if (d->win_n == d->win_cap)
-        d->win_n--; /* counting-only window: the oldest falls off */
-    d->win[d->win_head] = (struct rt_win_ent){.t = now, .tokens = tokens};
-    d->win_head = d->win_head + 1 == d->win_cap ? 0 : d->win_head + 1;
-    d->win_n++;
-}
-
-/* When the oldest attempt admitted at or after since leaves the window. */
-static int64_t win_frees_at_since(const struct dep_rt *d, int64_t now, int64_t since)
-{
-    for (int j = 0; j < d->win_n; j++) {
-        const struct rt_win_ent *e = win_at(d, j);
-        if (in_window(e->t, now) && e->t >= since)
-            return e->t + RT_WINDOW_MS;
-    }
-    return now + RT_WINDOW_MS;
-}
-
-/* When the k-th oldest attempt still in the window leaves it (k from 0). */
-static int64_t win_frees_at(const struct dep_rt *d, int64_t now, int k)
-{
-    for (int j = 0; j < d->win_n; j++) {
-        const struct rt_win_ent *e = win_at(d, j);
-        if (in_window(e->t, now) && k-- == 0)
-            return e->t + RT_WINDOW_MS;
-    }
-    return now + RT_WINDOW_MS;
-}
-
-/* When at least `tokens` of the window's tokens admitted at or after since have left it. */
-static int64_t win_tokens_free_at(const struct dep_rt *d, int64_t now, int64_t since, long tokens)
-{
-    long freed = 0;
-    for (int j = 0; j < d->win_n; j++) {
-        const struct rt_win_ent *e = win_at(d, j);
-        if (!in_window(e->t, now) || e->t < since)
-            continue;
-        freed += e->tokens;
-        if (freed >= tokens)
-            return e->t + RT_WINDOW_MS;
-    }
-    return now + RT_WINDOW_MS; /* more than the whole limit: no time makes it fit */
-}
-
-/* ---- helpers ---- */
-
-static int64_t secs_ms(double s)
-{
-    double ms = s * 1000.0;
-    if (ms > (double)RT_MAX_COOLDOWN_MS)
-        return RT_MAX_COOLDOWN_MS;
-    return ms > 0 ? (int64_t)(ms + 0.5) : 0;
-}
-
-void rt_fmt_dur(char *out, size_t cap, int64_t ms)
-{
-    long long s = ms > 0 ? (ms + 999) / 1000 : 0;
-    if (s < 120)
-        snprintf(out, cap, "%llds", s);
-    else if (s < 3600)
-        snprintf(out, cap, "%lldm%02llds", s / 60, s % 60);
-    else
-        snprintf(out, cap, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
-}
-
-int64_t rt_probe_timeout_ms(const struct router *r, int i)
-{
-    double s = r->cfg->deps[i].timeout_s > 0 ? r->cfg->deps[i].timeout_s : r->cfg->timeout_s;
-    return secs_ms(s > 0 ? s : 600);
-}
+struct rt_eval {
+    enum dep_status st;
+    int64_t until;
+    bool probe; /* READY, and the next admission is the probe */
+};
 
 static void say(char *reason, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -164,127 +38,9 @@ static void say(char *reason, size_t cap, const char *fmt, ...)
     va_end(ap);
 }
 
-static long clamp_long(double v)
+static bool valid_dep(const struct router *r, int dep)
 {
-    if (v >= (double)LONG_MAX)
-        return LONG_MAX;
-    if (v <= (double)LONG_MIN)
-        return LONG_MIN;
-    return (long)v;
-}
-
-/* ---- header budgets: the provider's numbers minus what we admitted since seeing them ---- */
-
-/* The provider's day counters say it will refuse: QUOTA until their reset. */
-static bool day_requests_out(const struct dep_rt *d, int64_t now, int64_t *until)
-{
-    const struct ratelimit_info *rl = &d->rl;
-    if (!d->has_rl || rl->remaining_requests_day < 0 || rl->reset_requests_day_s < 0)
-        return false;
-    int64_t at = d->rl_seen + secs_ms(rl->reset_requests_day_s);
-    double left = rl->remaining_requests_day - (double)(d->req_total - d->req_at_rl);
-    if (now >= at || left > 0)
-        return false;
-    *until = at;
-    return true;
-}
-
-/* After the provider's reset its new minute holds what we sent since its last answer (those
- * still in our window): attempts in flight across the reset count there, not in the old one. */
-static bool minute_requests_out(const struct dep_rt *d, int64_t now, int64_t *until)
-{
-    const struct ratelimit_info *rl = &d->rl;
-    if (!d->has_rl || rl->remaining_requests_minute < 0)
-        return false;
-    int64_t at =
-        d->rl_seen +
-        (rl->reset_requests_minute_s >= 0 ? secs_ms(rl->reset_requests_minute_s) : RT_WINDOW_MS);
-    if (now >= at) {
-        int sent = win_count_since(d, now, d->rl_seen);
-        if (rl->limit_requests_minute <= 0 || sent < rl->limit_requests_minute)
-            return false;
-        *until = win_frees_at_since(d, now, d->rl_seen);
-        return true;
-    }
-    double left = rl->remaining_requests_minute - (double)(d->req_total - d->req_at_rl);
-    if (left > 0)
-        return false;
-    *until = at;
-    return true;
-}
-
-/* Tokens the provider's minute headers leave; LONG_MAX when they say nothing usable. Once
- * the reset passes the bucket is full again (the limit, when the headers gave one) less what
- * we sent since its last answer: a burst right after a reset must not all see a full bucket.
- * *at gets when `need` tokens fit. */
-static long header_minute_left(const struct dep_rt *d, int64_t now, long need, int64_t *at)
-{
-    const struct ratelimit_info *rl = &d->rl;
-    if (!d->has_rl || rl->remaining_tokens_minute < 0)
-        return LONG_MAX;
-    *at = d->rl_seen +
-          (rl->reset_tokens_minute_s >= 0 ? secs_ms(rl->reset_tokens_minute_s) : RT_WINDOW_MS);
-    if (now < *at)
-        return clamp_long(rl->remaining_tokens_minute - (double)(d->tok_total - d->tok_at_rl));
-    if (rl->limit_tokens_minute <= 0)
-        return LONG_MAX;
-    long left = clamp_long(rl->limit_tokens_minute) - win_tokens(d, now, d->rl_seen);
-    *at = win_tokens_free_at(d, now, d->rl_seen, need - left);
-    return left;
-}
-
-static long header_day_left(const struct dep_rt *d, int64_t now, int64_t *at)
-{
-    const struct ratelimit_info *rl = &d->rl;
-    if (!d->has_rl || rl->remaining_tokens_day < 0 || rl->reset_tokens_day_s < 0)
-        return LONG_MAX;
-    *at = d->rl_seen + secs_ms(rl->reset_tokens_day_s);
-    if (now >= *at)
-        return LONG_MAX;
-    return clamp_long(rl->remaining_tokens_day - (double)(d->tok_total - d->tok_at_rl));
-}
-
-struct budget {
-    long left;     /* tightest budget */
-    long need;     /* est */
-    int64_t until; /* when the request fits, if it does not now */
-    bool fits;
-    const char *which; /* "local tpm", "provider minute", "provider day" */
-};
-
-static void budget_check(struct budget *b, long left, int64_t frees_at, const char *which)
-{
-    if (left < b->left) {
-        b->left = left;
-        b->which = which;
-    }
-    if (b->need > left) {
-        b->fits = false;
-        if (frees_at > b->until)
-            b->until = frees_at;
-    }
-}
-
-/* The provider's own minute numbers win over our sliding window of the configured tpm: they
- * count what it actually booked, in its units and on its clock (a fixed window takes a full
- * minute's tokens right after its reset, where a sliding one would still hold the last
- * minute's). The configured tpm guards until the headers say something. */
-static void token_budget(const struct router *r, int i, int64_t now, long est, struct budget *b)
-{
-    const struct dep_rt *d = &r->d[i];
-    long tpm = r->cfg->deps[i].tpm;
-    *b = (struct budget){.left = LONG_MAX, .need = est, .fits = true, .which = ""};
-    int64_t at = 0;
-    long left = header_minute_left(d, now, est, &at);
-    if (left != LONG_MAX) {
-        budget_check(b, left, at, "provider minute");
-    } else if (tpm > 0) {
-        left = tpm - win_tokens(d, now, INT64_MIN);
-        budget_check(b, left, win_tokens_free_at(d, now, INT64_MIN, est - left), "local tpm");
-    }
-    left = header_day_left(d, now, &at);
-    if (left != LONG_MAX)
-        budget_check(b, left, at, "provider day");
+    return r && dep >= 0 && dep < r->n;
 }
 
 /* ---- evaluation ---- */
@@ -324,67 +80,106 @@ static bool eval_marks(const struct router *r, int i, int64_t now, struct rt_eva
     return true;
 }
 
-/* Limits that come and go with the clock: day quota from headers, rpm, token budgets. */
-static void eval_limits(const struct router *r, int i, int64_t now, long est, struct rt_eval *ev,
-                        char *reason, size_t cap)
+static enum dep_status bucket_status(int k, int w)
+{
+    if (w == RL_DAY)
+        return DEP_QUOTA; /* daily exhaustion shows as QUOTA until the bucket has room */
+    return k == RL_REQUESTS ? DEP_RPM_FULL : DEP_TPM_LOW;
+}
+
+static void say_bucket(char *reason, size_t cap, const struct tokbucket *b, int k, int w,
+                       int64_t now, long need, bool from_cfg_only)
+{
+    const char *src = from_cfg_only ? "config" : "provider";
+    double lv = tb_level(b, now);
+    long left = lv > 0 ? (long)lv : 0;
+    if (k == RL_REQUESTS)
+        say(reason, cap, "requests per %s: %ld of %.0f left (%s)", ratelimit_window_name(w), left,
+            b->limit, src);
+    else
+        say(reason, cap, "tokens per %s: %ld of %.0f left, request needs ~%ld (%s)",
+            ratelimit_window_name(w), left, b->limit, need, src);
+}
+
+/* The buckets: the one that frees last decides until when the deployment is out. */
+static bool eval_buckets(const struct router *r, int i, int64_t now, const struct rt_need *need,
+                         struct rt_eval *ev, char *reason, size_t cap)
 {
     const struct dep_rt *d = &r->d[i];
-    long rpm = r->cfg->deps[i].rpm;
-    int used = rt_win_count(d, now);
-    bool proactive = r->cfg->proactive_routing;
-    if (proactive && day_requests_out(d, now, &ev->until)) {
-        ev->st = DEP_QUOTA;
-        say(reason, cap, "daily request quota used up (provider headers)");
+    int64_t worst = -1;
+    int wk = 0, ww = 0;
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++) {
+            if (!rt_bucket_enforced(r, d, (enum rl_kind)k, (enum rl_window)w))
+                continue;
+            const struct tokbucket *b = &d->bk.b[k][w];
+            double n = k == RL_REQUESTS ? 1.0 : (double)(need->tokens > 0 ? need->tokens : 1);
+            int64_t t = tb_when(b, now, n);
+            if (t > now && t > worst) {
+                worst = t;
+                wk = k;
+                ww = w;
+            }
+        }
+    if (worst < 0)
+        return false;
+    ev->st = bucket_status(wk, ww);
+    ev->until = worst == TB_NEVER ? 0 : worst;
+    const struct tokbucket *b = &d->bk.b[wk][ww];
+    say_bucket(reason, cap, b, wk, ww, now, need->tokens, d->bk.hdr_limit[wk][ww] <= 0);
+    if (worst == TB_NEVER) {
+        size_t n = reason ? strlen(reason) : 0;
+        if (reason && n < cap)
+            say(reason + n, cap - n, "; never fits");
+    }
+    return true;
+}
+
+static void eval_limits(const struct router *r, int i, int64_t now, const struct rt_need *need,
+                        struct rt_eval *ev, char *reason, size_t cap)
+{
+    const struct dep_rt *d = &r->d[i];
+    if (eval_buckets(r, i, now, need, ev, reason, cap))
+        return;
+    if (need->kept >= 0) {
+        ev->st = DEP_TPM_LOW; /* no clock ends it: smaller requests may still go */
+        say(reason, cap,
+            "tokens per %s scarce: kept for smaller requests (this one books ~%ld, typical ~%ld)",
+            ratelimit_window_name(need->kept), need->tokens, need->typical);
         return;
     }
-    if (rpm > 0 && rpm <= RT_WIN_CAP_MAX && used >= rpm) {
-        ev->st = DEP_RPM_FULL;
-        ev->until = win_frees_at(d, now, used - (int)rpm);
-        say(reason, cap, "rpm %d/%ld (local window)", used, rpm);
+    int conc = rt_conc_cap(r, i);
+    if (conc > 0 && d->in_flight >= conc) {
+        ev->st = DEP_BUSY;
+        say(reason, cap, "%d in flight, takes %d at once (%s)", d->in_flight, conc,
+            d->conc_learned > 0 && d->conc_learned == conc ? "learnt from a 429" : "config");
         return;
     }
-    if (!proactive) /* reactive: only cooldowns and the configured rpm, as LiteLLM */
-        return;
-    if (minute_requests_out(d, now, &ev->until)) {
-        ev->st = DEP_RPM_FULL;
-        say(reason, cap, "no requests left this minute (provider headers)");
-        return;
-    }
-    struct budget b;
-    token_budget(r, i, now, est < 0 ? 1 : est, &b);
-    ev->budget = b.left;
-    if (!b.fits) {
-        ev->st = DEP_TPM_LOW;
-        ev->until = b.until;
-        say(reason, cap, "token budget %ld left (%s), request needs ~%ld", b.left < 0 ? 0 : b.left,
-            b.which, b.need);
-    } else if (est < 0 && d->tpm_low_until > now) {
-        ev->st = DEP_TPM_LOW;
-        ev->until = d->tpm_low_until;
-        say(reason, cap, "token budget %ld left, last request needed ~%ld", d->tpm_left,
-            d->tpm_need);
+    if (need->view && d->tok_skip_until > now) {
+        int w = d->tok_skip_window;
+        ev->st = bucket_status(RL_TOKENS, w);
+        ev->until = d->tok_skip_until;
+        say_bucket(reason, cap, &d->bk.b[RL_TOKENS][w], RL_TOKENS, w, now, d->tok_skip_need,
+                   d->bk.hdr_limit[RL_TOKENS][w] <= 0);
     }
 }
 
-void rt_eval(const struct router *r, int i, int64_t now, long est, struct rt_eval *ev, char *reason,
-             size_t cap)
+static void rt_eval(const struct router *r, int i, int64_t now, const struct rt_need *need,
+                    struct rt_eval *ev, char *reason, size_t cap)
 {
-    *ev = (struct rt_eval){.st = DEP_READY, .budget = LONG_MAX};
+    *ev = (struct rt_eval){.st = DEP_READY};
     say(reason, cap, "%s", "");
     if (eval_marks(r, i, now, ev, reason, cap))
         return;
     ev->probe = r->d[i].need_probe;
-    eval_limits(r, i, now, est, ev, reason, cap);
+    eval_limits(r, i, now, need, ev, reason, cap);
     if (ev->st != DEP_READY)
         ev->probe = false;
 }
 
-/* ---- public ---- */
+static const struct rt_need view_need = {.tokens = 1, .view = true, .kept = -1};
 
-static bool valid_dep(const struct router *r, int dep)
-{
-    return r && dep >= 0 && dep < r->n;
-}
+/* ---- admission ---- */
 
 static bool forced_out(const struct router *r, const struct route_plan *plan, int i)
 {
@@ -402,53 +197,89 @@ static void expire_probe(struct router *r, int i, int64_t now)
     d->probing = false;
     rt_fmt_dur(dur, sizeof dur, limit);
     snprintf(reason, sizeof reason, "probe got no answer within %s", dur);
-    rt_cooldown(d, RT_CD_PROBE, now + secs_ms(r->cfg->cooldown_time_s), reason);
+    rt_cooldown(d, RT_CD_PROBE, now + rt_cooldown_ms(r), reason);
 }
 
-enum admit router_admit(struct router *r, const struct route_plan *plan, int i, long est_tokens,
-                        int64_t now_ms, bool *is_probe)
+/* A request skipped for want of tokens: remember which token bucket, for views. */
+static void note_token_skip(const struct router *r, struct dep_rt *d, const struct rt_eval *ev,
+                            long need, int64_t now)
 {
-    if (is_probe)
-        *is_probe = false;
-    if (!r || !plan || i < 0 || i >= plan->n || !valid_dep(r, plan->dep[i]))
+    if (ev->st != DEP_TPM_LOW && ev->st != DEP_QUOTA)
+        return;
+    for (int w = RL_NWINDOWS - 1; w >= 0; w--) {
+        const struct tokbucket *b = &d->bk.b[RL_TOKENS][w];
+        int64_t t = rt_bucket_enforced(r, d, RL_TOKENS, (enum rl_window)w)
+                        ? tb_when(b, now, (double)need)
+                        : -1;
+        if (t != ev->until && !(t == TB_NEVER && ev->until == 0))
+            continue;
+        d->tok_skip_until = ev->until;
+        d->tok_skip_window = w;
+        d->tok_skip_need = need;
+        return;
+    }
+}
+
+enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int i,
+                            const struct admit_ask *ask, int64_t now_ms, struct admit_grant *g)
+{
+    struct admit_grant none = {0};
+    if (g)
+        *g = none;
+    if (!r || !plan || !ask || i < 0 || i >= plan->n || !valid_dep(r, plan->dep[i]))
         return ADMIT_SKIP_STATUS;
     if (forced_out(r, plan, i))
         return ADMIT_SKIP_FORCED;
     int dep = plan->dep[i];
     struct dep_rt *d = &r->d[dep];
-    long est = est_tokens > 0 ? est_tokens : 0;
     expire_probe(r, dep, now_ms);
-    win_prune(d, now_ms);
+    rt_win_prune(d, now_ms);
+    if (ask->fresh)
+        rt_ask(d, now_ms, rt_least_booking(r, dep, ask));
+    struct rt_budget bg;
+    rt_choose_budget(r, dep, ask, now_ms, &bg);
+    struct rt_need need = {.tokens = bg.tokens, .kept = bg.kept, .typical = bg.typical};
     struct rt_eval ev;
-    rt_eval(r, dep, now_ms, est, &ev, NULL, 0);
+    rt_eval(r, dep, now_ms, &need, &ev, NULL, 0);
     if (ev.st != DEP_READY) {
-        if (ev.st == DEP_TPM_LOW) {
-            d->tpm_low_until = ev.until;
-            d->tpm_need = est;
-            d->tpm_left = ev.budget < 0 ? 0 : ev.budget;
-        }
+        note_token_skip(r, d, &ev, bg.tokens, now_ms);
         return ADMIT_SKIP_STATUS;
     }
     if (ev.probe) {
         d->need_probe = false;
         d->probing = true;
         d->probe_started = now_ms;
-        if (is_probe)
-            *is_probe = true;
     }
-    win_push(d, now_ms, est);
-    d->req_total++;
-    d->tok_total += (uint64_t)est;
+    rt_win_push(d, now_ms, bg.tokens);
+    rt_book(d, now_ms, bg.tokens);
     d->in_flight++;
-    d->tpm_low_until = 0;
+    d->tok_skip_until = 0;
+    if (bg.lowered)
+        d->budget_lowered++;
+    if (g)
+        *g = (struct admit_grant){
+            .probe = ev.probe, .budget = bg.budget, .lowered = bg.lowered, .booked = bg.tokens};
     return ADMIT_OK;
 }
+
+enum admit router_admit(struct router *r, const struct route_plan *plan, int i, long est_tokens,
+                        int64_t now_ms, bool *is_probe)
+{
+    struct admit_ask ask = {.input = est_tokens > 0 ? est_tokens : 0, .fresh = true};
+    struct admit_grant g;
+    enum admit a = router_admit_ask(r, plan, i, &ask, now_ms, &g);
+    if (is_probe)
+        *is_probe = g.probe;
+    return a;
+}
+
+/* ---- views ---- */
 
 enum dep_status router_status(const struct router *r, int dep, int64_t now_ms, int64_t *until_ms)
 {
     struct rt_eval ev = {.st = DEP_READY};
     if (valid_dep(r, dep))
-        rt_eval(r, dep, now_ms, -1, &ev, NULL, 0);
+        rt_eval(r, dep, now_ms, &view_need, &ev, NULL, 0);
     if (until_ms)
         *until_ms = ev.until;
     return ev.st;
@@ -457,12 +288,33 @@ enum dep_status router_status(const struct router *r, int dep, int64_t now_ms, i
 const char *router_status_name(enum dep_status s)
 {
     static const char *const names[] = {
-        "READY", "COOLDOWN", "DISABLED", "NO KEY",  "AUTH FAILED",
-        "QUOTA", "RPM FULL", "TPM LOW",  "PROBING", "MODEL GONE",
+        "READY",    "COOLDOWN", "DISABLED", "NO KEY", "AUTH FAILED", "QUOTA",
+        "RPM FULL", "TPM LOW",  "PROBING",  "BUSY",   "MODEL GONE",
     };
     if ((unsigned)s >= sizeof names / sizeof names[0])
         return "?";
     return names[s];
+}
+
+bool router_books_output(const struct router *r, int dep)
+{
+    struct limit_booking lb;
+    if (!valid_dep(r, dep))
+        return false;
+    limitcode_booking(r->cfg->deps[dep].kind, &lb);
+    return lb.books_output;
+}
+
+static void view_buckets(const struct dep_rt *d, int64_t now, struct router_dep_view *out)
+{
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++) {
+            const struct tokbucket *b = &d->bk.b[k][w];
+            struct router_bucket_view *v = &out->buckets[k][w];
+            v->limit = tb_present(b) ? b->limit : 0;
+            v->left = tb_present(b) ? tb_level(b, now) : 0;
+            v->from_headers = d->bk.hdr_limit[k][w] > 0;
+        }
 }
 
 void router_view(const struct router *r, int dep, int64_t now_ms, struct router_dep_view *out)
@@ -474,7 +326,7 @@ void router_view(const struct router *r, int dep, int64_t now_ms, struct router_
         return;
     const struct dep_rt *d = &r->d[dep];
     struct rt_eval ev;
-    rt_eval(r, dep, now_ms, -1, &ev, out->reason, sizeof out->reason);
+    rt_eval(r, dep, now_ms, &view_need, &ev, out->reason, sizeof out->reason);
     out->status = ev.st;
     out->until_ms = ev.until;
     out->rpm_used = rt_win_count(d, now_ms);
@@ -483,14 +335,12 @@ void router_view(const struct router *r, int dep, int64_t now_ms, struct router_
         out->rl = d->rl;
         out->rl_seen_ms = d->rl_seen;
     }
-    if (ev.budget == LONG_MAX) {
-        /* marks stop evaluation early; the budget still matters to the view */
-        struct budget b;
-        token_budget(r, dep, now_ms, 1, &b);
-        ev.budget = b.left;
-    }
-    if (ev.budget != LONG_MAX)
-        out->tpm_budget_left = ev.budget < 0 ? 0 : ev.budget;
+    long left = rt_tokens_left(r, dep, now_ms);
+    if (left != LONG_MAX)
+        out->tpm_budget_left = left < 0 ? 0 : left;
+    view_buckets(d, now_ms, out);
+    out->conc_cap = rt_conc_cap(r, dep);
+    out->budget_lowered = d->budget_lowered;
 }
 
 int64_t router_earliest_ready(const struct router *r, const struct route_plan *plan, int64_t now_ms)
@@ -502,8 +352,56 @@ int64_t router_earliest_ready(const struct router *r, const struct route_plan *p
         if (!valid_dep(r, plan->dep[i]) || forced_out(r, plan, i))
             continue;
         struct rt_eval ev;
-        rt_eval(r, plan->dep[i], now_ms, -1, &ev, NULL, 0);
+        rt_eval(r, plan->dep[i], now_ms, &view_need, &ev, NULL, 0);
         int64_t t = ev.until; /* 0 for READY and for states no clock ends */
+        if (t > 0 && (best == 0 || t < best))
+            best = t;
+    }
+    return best;
+}
+
+/* How deployment dep stands for ask at its least booking (the floor budget). */
+static void eval_ask(const struct router *r, int dep, const struct admit_ask *ask, int64_t now,
+                     struct rt_eval *ev, char *reason, size_t cap)
+{
+    struct rt_budget bg;
+    struct admit_ask least = *ask;
+    if (least.floor > 0 && least.floor < least.want)
+        least.want = least.floor;
+    rt_choose_budget(r, dep, &least, now, &bg);
+    struct rt_need need = {.tokens = bg.tokens, .kept = bg.kept, .typical = bg.typical};
+    rt_eval(r, dep, now, &need, ev, reason, cap);
+}
+
+void router_ask_view(const struct router *r, int dep, const struct admit_ask *ask, int64_t now_ms,
+                     struct router_dep_view *out)
+{
+    router_view(r, dep, now_ms, out);
+    if (!valid_dep(r, dep) || !ask)
+        return;
+    struct rt_eval ev;
+    eval_ask(r, dep, ask, now_ms, &ev, out->reason, sizeof out->reason);
+    out->status = ev.st;
+    out->until_ms = ev.until;
+}
+
+int64_t router_ready_at(const struct router *r, const struct route_plan *plan,
+                        const struct admit_ask *ask, int64_t now_ms, bool *busy)
+{
+    int64_t best = 0;
+    if (busy)
+        *busy = false;
+    if (!r || !plan || !ask)
+        return 0;
+    for (int i = 0; i < plan->n && i < ROUTER_MAX_CHAIN; i++) {
+        int dep = plan->dep[i];
+        if (!valid_dep(r, dep) || forced_out(r, plan, i))
+            continue;
+        struct rt_eval ev;
+        eval_ask(r, dep, ask, now_ms, &ev, NULL, 0);
+        int64_t t = ev.st == DEP_READY ? now_ms : ev.until;
+        if (ev.st == DEP_BUSY && busy)
+            *busy = true;
         if (t > 0 && (best == 0 || t < best))
             best = t;
     }
@@ -519,9 +417,10 @@ bool router_plan_rate_limited(const struct router *r, const struct route_plan *p
         if (!valid_dep(r, dep) || forced_out(r, plan, i))
             continue;
         struct rt_eval ev;
-        rt_eval(r, dep, now_ms, -1, &ev, NULL, 0);
-        if ((ev.st == DEP_COOLDOWN && r->d[dep].cd == RT_CD_RATE) || ev.st == DEP_RPM_FULL ||
-            ev.st == DEP_TPM_LOW || ev.st == DEP_QUOTA)
+        rt_eval(r, dep, now_ms, &view_need, &ev, NULL, 0);
+        bool rate_cd = r->d[dep].cd == RT_CD_RATE || r->d[dep].cd == RT_CD_BRIEF;
+        if ((ev.st == DEP_COOLDOWN && rate_cd) || ev.st == DEP_RPM_FULL || ev.st == DEP_TPM_LOW ||
+            ev.st == DEP_QUOTA || ev.st == DEP_BUSY)
             return true;
     }
     return false;

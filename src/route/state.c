@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/ratelimit.h"
 #include "route/stats.h"
+#include "route/waitq.h"
 
 #define ARRIVALS_CAP 4096 /* client rpm saturates here */
 #define MATCH_CAP    256
@@ -37,6 +39,9 @@ struct state {
     int arr_head, arr_n;
     int64_t arrivals[ARRIVALS_CAP];
     struct stats_codes unserved; /* client requests no deployment served */
+    uint64_t waited, wait_gave_up, wait_left;
+    double wait_ms_total;
+    struct waitq *wq; /* its own lock; kicked after this one is released */
     uint64_t notice_seq;
     char notice[SNAP_NOTICE];
 };
@@ -64,10 +69,13 @@ struct state *state_new(struct config *cfg, int64_t (*now_fn)(void))
     st->now_fn = now_fn;
     st->router = router_new(cfg);
     st->stats = stats_new(cfg->n_deps);
+    st->wq = waitq_new();
     st->lineup = calloc(cfg->n_deps ? cfg->n_deps : 1, sizeof *st->lineup);
-    if (!st->router || !st->stats || !st->lineup || pthread_mutex_init(&st->mu, NULL) != 0) {
+    if (!st->router || !st->stats || !st->wq || !st->lineup ||
+        pthread_mutex_init(&st->mu, NULL) != 0) {
         router_free(st->router);
         free(st->stats);
+        waitq_free(st->wq);
         free(st->lineup);
         free(st);
         return NULL;
@@ -85,8 +93,14 @@ void state_free(struct state *st)
     free(st->stats);
     free(st->lineup);
     config_free(st->cfg);
+    waitq_free(st->wq);
     pthread_mutex_destroy(&st->mu);
     free(st);
+}
+
+struct waitq *state_waitq(struct state *st)
+{
+    return st->wq;
 }
 
 struct config *state_config(struct state *st)
@@ -178,6 +192,7 @@ void state_swap_config(struct state *st, struct config *cfg)
     free(old_stats);
     free(old_lineup);
     config_free(old_cfg);
+    waitq_kick(st->wq); /* waiters plan again on the new config */
 }
 
 uint64_t state_request_begin(struct state *st)
@@ -218,11 +233,64 @@ enum admit state_admit(struct state *st, const struct route_plan *plan, int i, l
     return a;
 }
 
-unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outcome *o,
+enum admit state_admit_ask(struct state *st, const struct route_plan *plan, int i,
+                           const struct admit_ask *ask, struct admit_grant *g)
+{
+    int64_t now = state_now_ms(st);
+    enum admit a = ADMIT_SKIP_STATUS;
+    if (g)
+        *g = (struct admit_grant){0};
+    pthread_mutex_lock(&st->mu);
+    if (plan && plan->cfg == st->cfg)
+        a = router_admit_ask(st->router, plan, i, ask, now, g);
+    pthread_mutex_unlock(&st->mu);
+    return a;
+}
+
+int64_t state_ready_at(struct state *st, const struct route_plan *plan, const struct admit_ask *ask,
+                       bool *busy)
+{
+    int64_t now = state_now_ms(st);
+    int64_t t = 0;
+    if (busy)
+        *busy = false;
+    pthread_mutex_lock(&st->mu);
+    if (plan && plan->cfg == st->cfg)
+        t = router_ready_at(st->router, plan, ask, now, busy);
+    pthread_mutex_unlock(&st->mu);
+    return t;
+}
+
+void state_wait_done(struct state *st, double waited_ms, enum wait_end how)
+{
+    if (how == WAIT_SERVED && waited_ms < 1)
+        return; /* queued behind others and served at once: it never waited */
+    pthread_mutex_lock(&st->mu);
+    st->waited++;
+    st->wait_ms_total += waited_ms > 0 ? waited_ms : 0;
+    st->wait_gave_up += how == WAIT_GAVE_UP;
+    st->wait_left += how == WAIT_CLIENT_LEFT;
+    pthread_mutex_unlock(&st->mu);
+}
+
+/* Z.AI names a plan limit's reset as a Beijing date in the message: seconds from now. */
+static void plan_reset(struct attempt_outcome *o)
+{
+    double at;
+    if (o->ok || !ratelimit_reset_at(o->err.message, &at))
+        return;
+    double in = at - (double)clock_wall_ms() / 1000.0;
+    o->reset_in_s = in > 0.001 ? in : 0.001; /* a reset in the past: try again at once */
+}
+
+unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outcome *in,
                            double latency_ms, double ttft_ms)
 {
-    if (!o)
+    if (!in)
         return 0;
+    struct attempt_outcome oc = *in;
+    const struct attempt_outcome *o = &oc;
+    plan_reset(&oc);
     int64_t now = state_now_ms(st);
     /* The router dates the answer's rate-limit headers by the time it is given. A stream's
      * headers came with its first byte, not at its end: admissions during the stream are not
@@ -236,6 +304,7 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
     if (dep >= 0 && (size_t)dep < st->cfg->n_deps) {
         stats_attempt(&st->stats[dep], o->ok, o->status, o->ok ? ERRC_NONE : o->err.cls,
                       o->tokens_in, o->tokens_out, latency_ms, ttft_ms, now);
+        stats_cached(&st->stats[dep], o->tokens_cached);
         if (o->new_connections > 0)
             st->stats[dep].connects += (uint64_t)o->new_connections;
     }
@@ -244,6 +313,7 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
         sync_gone(st->router, st->cfg, st->lineup, dep);
     }
     pthread_mutex_unlock(&st->mu);
+    waitq_kick(st->wq);
     return ev;
 }
 
@@ -282,6 +352,7 @@ static void count_response(struct state *st, const struct request_rec *r)
     }
     bool fallback = r->n_attempts > 0 && strcmp(r->attempts[0].dep, r->served_by) != 0;
     stats_served(&st->stats[dep], r->status, fallback);
+    st->stats[dep].budget_cut += r->budget_cut;
 }
 
 void state_request_end(struct state *st, const struct request_rec *rec)
@@ -376,6 +447,7 @@ static int command(struct state *st, const char *id_or_name, enum cmd cmd)
             router_set_enabled(st->router, idx[k], cmd == CMD_ENABLE);
     }
     pthread_mutex_unlock(&st->mu);
+    waitq_kick(st->wq);
     return n > 0 ? 0 : -ENOENT;
 }
 
@@ -399,6 +471,7 @@ void state_set_force_fallback(struct state *st, bool on)
     pthread_mutex_lock(&st->mu);
     router_set_force_fallback(st->router, on);
     pthread_mutex_unlock(&st->mu);
+    waitq_kick(st->wq);
 }
 
 bool state_force_fallback(struct state *st)
@@ -418,6 +491,19 @@ bool state_dep_view(struct state *st, const struct config *cfg, int dep,
     pthread_mutex_lock(&st->mu);
     bool same = cfg == st->cfg;
     router_view(st->router, same ? dep : -1, now, out); /* -1: cleared */
+    pthread_mutex_unlock(&st->mu);
+    return same;
+}
+
+bool state_ask_view(struct state *st, const struct config *cfg, int dep,
+                    const struct admit_ask *ask, struct router_dep_view *out, int64_t *now_ms)
+{
+    int64_t now = state_now_ms(st);
+    if (now_ms)
+        *now_ms = now;
+    pthread_mutex_lock(&st->mu);
+    bool same = cfg == st->cfg;
+    router_ask_view(st->router, same ? dep : -1, ask, now, out);
     pthread_mutex_unlock(&st->mu);
     return same;
 }
@@ -486,6 +572,10 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->n_err = s->n_err;
     d->tokens_in = s->tokens_in;
     d->tokens_out = s->tokens_out;
+    d->tokens_cached = s->tokens_cached;
+    d->cache_hit_rate = stats_cache_hit_rate(s);
+    d->budget_lowered = d->view.budget_lowered;
+    d->budget_cut = s->budget_cut;
     copy_hist(&d->lat_hist, &s->lat_hist);
     copy_hist(&d->ttft_hist, &s->ttft_hist);
     d->n_codes = copy_codes(d->codes, &s->codes);
@@ -528,6 +618,10 @@ void state_snapshot(struct state *st, struct snapshot *out)
     out->total_requests = st->total_requests;
     out->rpm_total = client_rpm(st, now);
     out->in_flight = st->in_flight;
+    out->waited = st->waited;
+    out->wait_gave_up = st->wait_gave_up;
+    out->wait_left = st->wait_left;
+    out->wait_s_total = st->wait_ms_total / 1000.0;
     out->seq = st->seq;
     out->n_deps = st->cfg->n_deps < SNAP_MAX_DEPS ? (int)st->cfg->n_deps : SNAP_MAX_DEPS;
     for (int i = 0; i < out->n_deps; i++) {
@@ -540,6 +634,7 @@ void state_snapshot(struct state *st, struct snapshot *out)
     memcpy(out->notice, st->notice, sizeof out->notice);
     copy_log(st, out);
     pthread_mutex_unlock(&st->mu);
+    out->waiting = waitq_len(st->wq);
     for (int i = 0; smp && i < out->n_deps; i++) {
         struct dep_snapshot *d = &out->deps[i];
         stats_percentiles(&smp[i], &d->lat_p50_ms, &d->lat_p95_ms, &d->ttft_p50_ms,

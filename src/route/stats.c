@@ -60,6 +60,20 @@ static void tps_record(struct dep_stats *s, long tokens_out, double latency_ms, 
         s->tps_n++;
 }
 
+void stats_cached(struct dep_stats *s, long tokens_cached)
+{
+    if (tokens_cached > 0)
+        s->tokens_cached += (uint64_t)tokens_cached;
+}
+
+double stats_cache_hit_rate(const struct dep_stats *s)
+{
+    if (s->tokens_in == 0)
+        return 0;
+    double r = (double)s->tokens_cached / (double)s->tokens_in;
+    return r > 1 ? 1 : r;
+}
+
 void stats_attempt(struct dep_stats *s, bool ok, int status, enum err_class cls, long tokens_in,
                    long tokens_out, double latency_ms, double ttft_ms, int64_t now_ms)
 {

@@ -20,18 +20,17 @@
 #include "core/json.h"
 #include "front/civet_opts.h"
 #include "sim/simprov_fault.h"
+#include "sim/simprov_limits.h"
 #include "sim/simprov_lineup.h"
 #include "sim/simprov_reply.h"
 #include "sim/simprov_send.h"
 #include "sim/simprov_validate.h"
 #include "sim/simprov_wake.h"
 
-#define BODY_CAP        (64u << 20)
-#define DAY_LIMIT       14400 /* Cerebras' requests per day, the default */
-#define REPORTED_TPM    1000000
-#define DEFAULT_RESERVE 16384
-#define SLOW_MS         30000.0
-#define FLAP_PERIOD_S   2.0
+#define BODY_CAP      (64u << 20)
+#define SLOW_MS       30000.0
+#define FLAP_PERIOD_S 2.0
+#define REPLY_HOOK    "[[reply_tokens="
 
 struct simprov {
     struct mg_context *ctx;
@@ -42,7 +41,6 @@ struct simprov {
     int rpm_limit;
     double window_s;
     long tpm_limit;
-    long day_limit;
     double tokens_per_s;
     double first_byte_ms;
     int reply_tokens;
@@ -50,12 +48,11 @@ struct simprov {
     atomic_bool stopping;
     pthread_mutex_t mu; /* guards everything below; held only to copy or update numbers */
     struct simprov_stats st;
-    long day_requests;
-    double win_start; /* monotonic seconds; < 0 while no window is open */
-    int win_requests;
-    long win_tokens;
+    struct simlim lim;
+    int64_t clock_off_ms; /* simprov_advance: how far its clock runs ahead */
     enum simprov_fault fault;
     int fault_arg;
+    int fault_left; /* requests a counted fault still applies to */
     double fault_since;
     char *last; /* the last completions request as JSON */
     unsigned long seq;
@@ -74,8 +71,9 @@ struct req {
     enum simprov_fault fault;
     int fault_arg;
     bool rejected;
-    bool settled; /* counted as answered */
-    int status;   /* of the answer being sent */
+    bool zai_admitted; /* holds a concurrency slot until the answer ends */
+    bool settled;      /* counted as answered */
+    int status;        /* of the answer being sent */
     char rid[40];
     char headers[1024];
 };
@@ -95,9 +93,12 @@ static void begin(struct req *q)
     pthread_mutex_lock(&s->mu);
     s->st.requests++;
     s->st.in_flight++;
-    s->day_requests++;
+    if (s->st.in_flight > s->st.max_in_flight)
+        s->st.max_in_flight = s->st.in_flight;
     q->fault = s->fault;
     q->fault_arg = s->fault_arg;
+    if (simprov_fault_counted(s->fault) && --s->fault_left <= 0)
+        s->fault = SIMPROV_F_NONE; /* the last request this fault applies to */
     if (q->fault == SIMPROV_F_FLAP) {
         long phase = (long)(((clock_mono_ms() / 1e3) - s->fault_since) / FLAP_PERIOD_S);
         q->fault = phase % 2 ? SIMPROV_F_503 : SIMPROV_F_NONE;
@@ -136,42 +137,26 @@ static void end(struct req *q, int status)
     pthread_mutex_lock(&s->mu);
     if (q->out.aborted)
         s->st.aborted++;
+    if (q->zai_admitted)
+        simlim_done(&s->lim);
     pthread_mutex_unlock(&s->mu);
 }
 
-/* Cerebras's x-ratelimit-* set, as they stand after this request was counted. */
+/* The provider's clock: monotonic ms, moved on by simprov_advance. Call with mu held. */
+static int64_t now_ms_locked(const struct simprov *s)
+{
+    return (int64_t)clock_mono_ms() + s->clock_off_ms;
+}
+
+/* Cerebras's x-ratelimit-* set, as they stand after this request was booked. */
 static void std_headers(struct req *q)
 {
     struct simprov *s = q->s;
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    double day_left = 86400.0 - (double)(wall.tv_sec % 86400) - (double)wall.tv_nsec / 1e9;
     pthread_mutex_lock(&s->mu);
-    double now = (clock_mono_ms() / 1e3);
-    double win_left = s->win_start < 0 || now >= s->win_start + s->window_s
-                          ? s->window_s
-                          : s->win_start + s->window_s - now;
-    long tpm = s->tpm_limit > 0 ? s->tpm_limit : REPORTED_TPM;
-    long day_left_req = s->day_limit - s->day_requests;
-    long tok_left = tpm - s->win_tokens;
-    int req_left = s->rpm_limit - s->win_requests;
+    simlim_headers(&s->lim, now_ms_locked(s), q->headers, sizeof(q->headers) - 64);
     pthread_mutex_unlock(&s->mu);
-    int n = snprintf(q->headers, sizeof(q->headers),
-                     "x-ratelimit-limit-requests-day: %ld\r\n"
-                     "x-ratelimit-remaining-requests-day: %ld\r\n"
-                     "x-ratelimit-reset-requests-day: %.2f\r\n"
-                     "x-ratelimit-limit-tokens-minute: %ld\r\n"
-                     "x-ratelimit-remaining-tokens-minute: %ld\r\n"
-                     "x-ratelimit-reset-tokens-minute: %.2f\r\n"
-                     "cerebras-request-id: %s\r\n",
-                     s->day_limit, day_left_req > 0 ? day_left_req : 0, day_left, tpm,
-                     tok_left > 0 ? tok_left : 0, win_left, q->rid);
-    if (s->rpm_limit > 0 && n > 0 && (size_t)n < sizeof(q->headers))
-        snprintf(q->headers + n, sizeof(q->headers) - (size_t)n,
-                 "x-ratelimit-limit-requests-minute: %d\r\n"
-                 "x-ratelimit-remaining-requests-minute: %d\r\n"
-                 "x-ratelimit-reset-requests-minute: %.2f\r\n",
-                 s->rpm_limit, req_left > 0 ? req_left : 0, win_left);
+    size_t n = strlen(q->headers);
+    snprintf(q->headers + n, sizeof(q->headers) - n, "cerebras-request-id: %s\r\n", q->rid);
 }
 
 /* The headers every answer of the dialect carries (rate-limit faults override them). */
@@ -183,38 +168,61 @@ static void answer_headers(struct req *q)
         snprintf(q->headers, sizeof(q->headers), "request-id: req_%s\r\n", q->rid);
 }
 
-static long reserve_tokens(const struct req *q)
+/* The budget the request sends (max_completion_tokens, else max_tokens), or -1. */
+static long budget_sent(const struct req *q)
 {
-    const char *key = q->s->dialect == API_OPENAI ? "max_completion_tokens" : "max_tokens";
-    double max = json_num(q->json, key, -1);
+    double max = json_num(q->json, "max_completion_tokens", -1);
     if (max < 0)
-        max = json_num(q->json, "max_tokens", DEFAULT_RESERVE);
-    if (!(max >= 0 && max <= 1e9)) /* validated already; the guard keeps the cast defined */
-        max = 1e9;
-    return (long)(q->body.len / 4) + (long)max;
+        max = json_num(q->json, "max_tokens", -1);
+    if (max < 0)
+        return -1;
+    return max <= 1e9 ? (long)max : 1000000000L; /* validated already; keeps the cast defined */
 }
 
-/* The fixed window opens at the first request after the previous one ended. Returns the
- * error of the limit that refused the request, or -1 when it is admitted and counted. */
-static int admit(struct req *q)
+/* Input tokens as this provider counts them (4 bytes of body per token). */
+static long input_tokens(const struct req *q)
+{
+    return (long)(q->body.len / 4);
+}
+
+/* Admission by the provider's limits. Returns the error that refused it, or -1 when it is
+ * admitted; msg gets the refusal's own words when they differ from the table's. */
+static int admit(struct req *q, char *msg, size_t cap)
 {
     struct simprov *s = q->s;
-    int refused = -1;
-    long need = reserve_tokens(q);
+    int w = 0, refused = -1;
+    msg[0] = '\0';
     pthread_mutex_lock(&s->mu);
-    double now = (clock_mono_ms() / 1e3);
-    if (s->win_start < 0 || now >= s->win_start + s->window_s) {
-        s->win_start = now;
-        s->win_requests = 0;
-        s->win_tokens = 0;
-    }
-    if (s->rpm_limit > 0 && s->win_requests >= s->rpm_limit)
-        refused = SIMPROV_E_RPM;
-    else if (s->tpm_limit > 0 && s->win_tokens + need > s->tpm_limit)
-        refused = SIMPROV_E_TPM;
-    else {
-        s->win_requests++;
-        s->win_tokens += need;
+    int64_t now = now_ms_locked(s);
+    if (s->dialect == API_OPENAI) {
+        long booking = simlim_booking(&s->lim, input_tokens(q), budget_sent(q));
+        enum simlim_refusal why = simlim_admit_buckets(&s->lim, now, booking, &w);
+        if (why != SIMLIM_OK) {
+            /* which bucket, in Cerebras's words (protocol.md §4) */
+            static const char *const win[] = {"minute", "hour", "day"};
+            refused = why == SIMLIM_REQUESTS ? SIMPROV_E_RPM : SIMPROV_E_TPM;
+            snprintf(msg, cap,
+                     why == SIMLIM_REQUESTS
+                         ? "Requests per %s limit exceeded - too many requests sent."
+                         : "Tokens per %s limit exceeded - too many tokens processed.",
+                     win[w]);
+        } else {
+            s->st.booked_tokens += booking;
+        }
+    } else {
+        double wall = (double)clock_wall_ms() / 1000.0 + (double)s->clock_off_ms / 1000.0;
+        double reset = 0;
+        enum simlim_refusal why = simlim_admit_zai(&s->lim, wall, &reset);
+        if (why == SIMLIM_CONCURRENCY) {
+            refused = SIMPROV_E_CONCURRENCY;
+        } else if (why == SIMLIM_PLAN) {
+            char at[20];
+            simlim_beijing_time(reset, at);
+            snprintf(msg, cap, "Usage limit reached for 5 hour. Your limit will reset at %s", at);
+            refused = SIMPROV_E_PLAN_5H;
+        } else {
+            q->zai_admitted = true;
+        }
     }
     pthread_mutex_unlock(&s->mu);
     return refused;
@@ -277,6 +285,29 @@ static int answer_429_fault(struct req *q)
     return send_error(q, SIMPROV_E_RPM, NULL);
 }
 
+/* Z.AI plan limits name their reset in Beijing time; 1310 also came with retry-after-ms
+ * (Yeachan-Heo/gajae-code #1821). */
+static int answer_plan_fault(struct req *q, enum simprov_err e)
+{
+    char at[20], msg[160];
+    double wall = (double)clock_wall_ms() / 1000.0;
+    pthread_mutex_lock(&q->s->mu);
+    wall += (double)q->s->clock_off_ms / 1000.0;
+    pthread_mutex_unlock(&q->s->mu);
+    simlim_beijing_time(wall + q->fault_arg, at);
+    if (e == SIMPROV_E_PLAN_WEEK) {
+        snprintf(msg, sizeof msg,
+                 "[1310][Weekly/Monthly Limit Exhausted. Your limit will reset at %s]", at);
+        size_t n = strlen(q->headers);
+        snprintf(q->headers + n, sizeof(q->headers) - n, "retry-after-ms: %lld\r\n",
+                 (long long)q->fault_arg * 1000);
+    } else {
+        snprintf(msg, sizeof msg, "Usage limit reached for 5 hour. Your limit will reset at %s",
+                 at);
+    }
+    return send_error(q, e, msg);
+}
+
 static const char bad_sse[] = "this is not an event stream\n"
                               ": a comment and nothing else\n"
                               "data: {\"truncated\": \n\n"
@@ -307,6 +338,8 @@ static int answer_fault(struct req *q)
     }
     if (!simprov_fault_error(q->fault, &e))
         return 0;
+    if (q->fault == SIMPROV_F_ZAI_1308 || q->fault == SIMPROV_F_ZAI_1310)
+        return answer_plan_fault(q, e);
     if (q->fault == SIMPROV_F_QUOTA && q->s->dialect == API_OPENAI) {
         size_t n = strlen(q->headers);
         snprintf(q->headers + n, sizeof(q->headers) - n,
@@ -357,14 +390,55 @@ static int deliver(struct req *q, const struct simprov_reply *r)
     return err;
 }
 
+/* Reply length: the test hook "[[reply_tokens=N]]" in the request, else the option. */
+static int reply_tokens(const struct req *q)
+{
+    const char *hook =
+        q->body.data ? memmem(q->body.data, q->body.len, REPLY_HOOK, sizeof(REPLY_HOOK) - 1) : NULL;
+    long n = hook ? strtol(hook + sizeof(REPLY_HOOK) - 1, NULL, 10) : 0;
+    return n > 0 && n <= 200000 ? (int)n : q->s->reply_tokens;
+}
+
+/* The prompt as the cache sees it: tools, system and messages in that order, whatever
+ * other fields (stream, budgets) say. Caller frees. */
+static char *prompt_text(const struct req *q)
+{
+    static const char *const parts[] = {"tools", "system", "messages"};
+    struct buf b;
+    buf_init(&b, BODY_CAP);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(q->json, parts[i]);
+        char *t = v ? cJSON_PrintUnformatted(v) : NULL;
+        if (t)
+            buf_puts(&b, t);
+        free(t);
+    }
+    return b.data ? b.data : strdup("");
+}
+
+static long cached_tokens(struct req *q, long prompt_tokens)
+{
+    struct simprov *s = q->s;
+    char *p = prompt_text(q);
+    if (!p)
+        return 0;
+    pthread_mutex_lock(&s->mu);
+    long c = simlim_cached_tokens(&s->lim, p, strlen(p), now_ms_locked(s));
+    s->st.cached_tokens += c < prompt_tokens ? c : prompt_tokens;
+    pthread_mutex_unlock(&s->mu);
+    free(p);
+    return c < prompt_tokens ? c : prompt_tokens;
+}
+
 static int answer(struct req *q)
 {
     struct simprov *s = q->s;
     struct simprov_reply r;
     double wait = q->fault == SIMPROV_F_SLOW ? SLOW_MS : s->first_byte_ms;
     if (simprov_reply_build(&r, s->dialect, q->json, q->body.data, q->body.len, s->name,
-                            s->reply_tokens) != 0)
+                            reply_tokens(q)) != 0)
         return send_error(q, SIMPROV_E_500, NULL);
+    r.cached_tokens = cached_tokens(q, r.prompt_tokens);
     if (wait > 0 && !simprov_send_wait(&q->out, wait)) {
         simprov_reply_release(&r);
         return 0;
@@ -373,6 +447,9 @@ static int answer(struct req *q)
     q->out.headers = q->headers;
     q->out.tokens_per_s = s->tokens_per_s;
     q->status = 200;
+    pthread_mutex_lock(&s->mu);
+    s->st.out_tokens += r.completion_tokens;
+    pthread_mutex_unlock(&s->mu);
     int err = deliver(q, &r);
     simprov_reply_release(&r);
     return err == -ENOMEM ? 500 : 200;
@@ -422,10 +499,11 @@ static int serve(struct req *q)
         return refuse_model(q);
     if (simprov_validate(q->s->dialect, q->json, why, sizeof(why)) != 0)
         return reject(q, why);
-    int limit = admit(q);
+    char msg[160];
+    int limit = admit(q, msg, sizeof msg);
     if (limit >= 0) {
         answer_headers(q);
-        return send_error(q, (enum simprov_err)limit, NULL);
+        return send_error(q, (enum simprov_err)limit, msg[0] ? msg : NULL);
     }
     return answer(q);
 }
@@ -572,6 +650,10 @@ static char *stats_json(struct simprov *s)
     cJSON_AddNumberToObject(o, "rejected", (double)st.rejected);
     cJSON_AddNumberToObject(o, "aborted", (double)st.aborted);
     cJSON_AddNumberToObject(o, "in_flight", (double)st.in_flight);
+    cJSON_AddNumberToObject(o, "max_in_flight", (double)st.max_in_flight);
+    cJSON_AddNumberToObject(o, "cached_tokens", (double)st.cached_tokens);
+    cJSON_AddNumberToObject(o, "booked_tokens", (double)st.booked_tokens);
+    cJSON_AddNumberToObject(o, "out_tokens", (double)st.out_tokens);
     cJSON_AddNumberToObject(o, "model_refused", (double)st.model_refused);
     cJSON_AddNumberToObject(o, "models_requests", (double)st.models_requests);
     cJSON_AddNumberToObject(o, "connections", (double)st.connections);
@@ -596,6 +678,21 @@ static int control_fault(struct simprov *s, struct simprov_out *out)
     cJSON_Delete(j);
     buf_release(&b);
     return send_json(out, status, reply);
+}
+
+static int control_clock(struct simprov *s, struct simprov_out *out)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    int err = read_body(out->conn, &b);
+    cJSON *j = err == 0 ? json_parse(b.data ? b.data : "", b.len) : NULL;
+    double adv = json_num(j, "advance_s", -1);
+    cJSON_Delete(j);
+    buf_release(&b);
+    if (!(adv >= 0 && adv <= 30 * 86400.0))
+        return send_json(out, 400, "{\"ok\":false,\"error\":\"advance_s: 0 to 2592000\"}");
+    simprov_advance(s, adv);
+    return send_json(out, 200, "{\"ok\":true}");
 }
 
 /* {"models": [...]} replaces the lineup; {"fail": 503} makes the model list fail, 0 heals. */
@@ -633,6 +730,8 @@ static int control(struct simprov *s, struct mg_connection *conn, const char *wh
     simprov_send_init(&out, conn, &s->stopping);
     if (post && strcmp(what, "fault") == 0)
         return control_fault(s, &out);
+    if (post && strcmp(what, "clock") == 0)
+        return control_clock(s, &out);
     if (post && strcmp(what, "lineup") == 0)
         return control_lineup(s, &out);
     if (post && strcmp(what, "reset") == 0) {
@@ -719,11 +818,21 @@ static int copy_opts(struct simprov *s, const struct simprov_opts *o, char *err)
     s->rpm_limit = o->rpm_limit > 0 ? o->rpm_limit : 0;
     s->window_s = o->window_s > 0 ? o->window_s : 60.0;
     s->tpm_limit = o->tpm_limit > 0 ? o->tpm_limit : 0;
-    s->day_limit = o->day_limit > 0 ? o->day_limit : DAY_LIMIT;
     s->tokens_per_s = o->tokens_per_s > 0 ? o->tokens_per_s : 0;
     s->first_byte_ms = o->first_byte_ms > 0 ? o->first_byte_ms : 0;
     s->reply_tokens = o->reply_tokens > 0 ? o->reply_tokens : 40;
-    s->win_start = -1;
+    struct simlim_opts lo = {.rpm = s->rpm_limit,
+                             .rph = o->rph,
+                             .rpd = o->rpd,
+                             .tpm = s->tpm_limit,
+                             .tph = o->tph,
+                             .tpd = o->tpd,
+                             .minute_s = s->window_s,
+                             .msl = o->msl,
+                             .concurrency = o->concurrency,
+                             .plan_prompts = o->plan_prompts,
+                             .plan_window_s = o->plan_window_s};
+    simlim_init(&s->lim, &lo, (int64_t)clock_mono_ms());
     if (!s->name || !s->host || (o->api_key && !s->api_key)) {
         snprintf(err, SIMPROV_ERR_LEN, "simprov: out of memory");
         return -ENOMEM;
@@ -817,6 +926,7 @@ int simprov_set_fault(struct simprov *s, const char *mode)
     pthread_mutex_lock(&s->mu);
     s->fault = f;
     s->fault_arg = arg;
+    s->fault_left = arg;
     s->fault_since = (clock_mono_ms() / 1e3);
     pthread_mutex_unlock(&s->mu);
     return 0;
@@ -840,9 +950,18 @@ void simprov_reset(struct simprov *s)
     long in_flight = s->st.in_flight;
     memset(&s->st, 0, sizeof(s->st));
     s->st.in_flight = in_flight;
-    s->day_requests = 0;
-    s->win_start = -1;
-    s->win_requests = 0;
-    s->win_tokens = 0;
+    s->st.max_in_flight = in_flight;
+    int zai_in_flight = s->lim.in_flight;
+    simlim_reset(&s->lim, now_ms_locked(s));
+    s->lim.in_flight = zai_in_flight; /* the slots of answers still running stay taken */
+    pthread_mutex_unlock(&s->mu);
+}
+
+void simprov_advance(struct simprov *s, double seconds)
+{
+    if (!s || !(seconds > 0))
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->clock_off_ms += (int64_t)(seconds * 1000.0);
     pthread_mutex_unlock(&s->mu);
 }

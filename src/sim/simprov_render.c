@@ -115,7 +115,7 @@ static cJSON *oai_usage(const struct simprov_reply *r)
     cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
     cJSON_AddNumberToObject(u, "total_tokens", (double)(r->prompt_tokens + r->completion_tokens));
     cJSON *d = cJSON_AddObjectToObject(u, "prompt_tokens_details");
-    cJSON_AddNumberToObject(d, "cached_tokens", 0);
+    cJSON_AddNumberToObject(d, "cached_tokens", (double)r->cached_tokens);
     return u;
 }
 
@@ -253,9 +253,10 @@ static void signature(const struct simprov_reply *r, char *out, size_t cap)
 static cJSON *ant_usage(const struct simprov_reply *r, long output)
 {
     cJSON *u = cJSON_CreateObject();
-    cJSON_AddNumberToObject(u, "input_tokens", (double)r->prompt_tokens);
+    /* Anthropic's input_tokens leave out what was read from the cache */
+    cJSON_AddNumberToObject(u, "input_tokens", (double)(r->prompt_tokens - r->cached_tokens));
     cJSON_AddNumberToObject(u, "cache_creation_input_tokens", 0);
-    cJSON_AddNumberToObject(u, "cache_read_input_tokens", 0);
+    cJSON_AddNumberToObject(u, "cache_read_input_tokens", (double)r->cached_tokens);
     cJSON_AddNumberToObject(u, "output_tokens", (double)output);
     return u;
 }

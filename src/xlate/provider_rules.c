@@ -120,11 +120,10 @@ static const struct provider_rules cerebras = {
     .developer_role = false,
     /* text and image_url parts only; its models read no PDFs (API reference, content parts) */
     .reads_pdf = false,
-    /* Cerebras books input + max_completion_tokens against the tokens-per-minute quota before
-     * running, and assumes a large budget when none is sent (protocol.md §8.2, §4 token
-     * accounting). */
+    /* Cerebras books input + max_completion_tokens against its token quota before running,
+     * and a large budget when none is sent: core/limitcode.c says so for the translators and
+     * the router alike (protocol.md §8.2, §4 token accounting). */
     .budget_field = "max_completion_tokens",
-    .books_budget = true,
     /* what the simulators enforce for a model without a row */
     .max_output_tokens = 131072,
     .temperature_max = 2, /* OpenAI's range, which Cerebras follows (its API reference) */
@@ -168,7 +167,6 @@ static const struct provider_rules cerebras_gpt_oss = {
     .call_function_keys = cerebras_call_function,
     .tool_names = &openai_tool_names,
     .budget_field = "max_completion_tokens",
-    .books_budget = true,
     .context_window = 131072,
     .max_output_tokens = 40960,
     .temperature_max = 2,
@@ -197,7 +195,6 @@ static const struct provider_rules cerebras_gemma = {
     .call_function_keys = cerebras_call_function,
     .tool_names = &openai_tool_names,
     .budget_field = "max_completion_tokens",
-    .books_budget = true,
     .max_output_tokens = 131072,
     .temperature_max = 2,
     .sampling_with_thinking = true,
@@ -219,7 +216,6 @@ static const struct provider_rules cerebras_glm46 = {
     .call_function_keys = cerebras_call_function,
     .tool_names = &openai_tool_names,
     .budget_field = "max_completion_tokens",
-    .books_budget = true,
     .context_window = 131072,
     .max_output_tokens = 40960,
     .temperature_max = 2,
@@ -245,7 +241,6 @@ static const struct provider_rules cerebras_glm = {
     .call_function_keys = cerebras_call_function,
     .tool_names = &openai_tool_names,
     .budget_field = "max_completion_tokens",
-    .books_budget = true,
     .context_window = 131072,
     .max_output_tokens = 40960,
     .temperature_max = 2,

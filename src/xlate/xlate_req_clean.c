@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/limitcode.h"
 #include "xlate_internal.h"
 
 static bool is_str(const char *a, const char *b)
@@ -163,7 +164,9 @@ static bool clean_strict(cJSON *out, const cJSON *req, const struct provider_rul
      * large one when none is sent, so the (capped) budget always goes. */
     bool has_budget = cJSON_GetObjectItemCaseSensitive(out, "max_completion_tokens") ||
                       cJSON_GetObjectItemCaseSensitive(out, "max_tokens");
-    if (r->books_budget && !has_budget && cap > 0)
+    struct limit_booking lb;
+    limitcode_booking(r->kind, &lb);
+    if (lb.books_output && !has_budget && cap > 0)
         ok = xlate_add(out, r->budget_field, cJSON_CreateNumber((double)cap)) && ok;
     return ok;
 }

@@ -178,6 +178,7 @@ void xstream_get_stats(const struct xstream *x, struct xstream_stats *st)
 {
     *st = x->st;
     st->tokens_in = xstream_tokens_in(x);
+    st->tokens_cached = x->st.got_usage ? x->u_cache_read : 0;
     st->tokens_out = xstream_tokens_out(x);
 }
 

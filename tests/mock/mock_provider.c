@@ -16,8 +16,10 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: mock_provider --dialect openai|anthropic --port N (0 = free)\n"
                "         [--name NAME] [--key KEY] [--rpm N] [--window S] [--tpm N] [--tps N]\n"
+               "         [--rph N] [--rpd N] [--tph N] [--tpd N] [--msl N]\n"
+               "         [--concurrency N] [--plan-prompts N] [--plan-window S]\n"
                "         [--first-byte-ms N] [--reply-tokens N] [--fault MODE]\n"
-               "         [--models a,b,...] [--port-file PATH] [--threads N] [--day-requests N]\n"
+               "         [--models a,b,...] [--port-file PATH] [--threads N]\n"
                "  --models: the lineup served (default: today's, see simprov_lineup.h)\n");
 }
 
@@ -41,6 +43,39 @@ static int parse_dialect(const char *s, struct simprov_opts *o)
     else
         return -EINVAL;
     return 0;
+}
+
+/* The limits of simprov_limits.h: hour and day buckets, sequence length, Z.AI's. */
+static int set_limit(int c, double v, struct simprov_opts *o)
+{
+    switch (c) {
+    case 1:
+        o->rph = (long)v;
+        return 0;
+    case 2:
+        o->rpd = (long)v;
+        return 0;
+    case 3:
+        o->tph = (long)v;
+        return 0;
+    case 4:
+        o->tpd = (long)v;
+        return 0;
+    case 5:
+        o->msl = (long)v;
+        return 0;
+    case 6:
+        o->concurrency = (int)v;
+        return 0;
+    case 7:
+        o->plan_prompts = (long)v;
+        return 0;
+    case 8:
+        o->plan_window_s = v;
+        return 0;
+    default:
+        return -EINVAL;
+    }
 }
 
 /* Applies one numeric option; returns -EINVAL when the value is out of range. */
@@ -72,11 +107,8 @@ static int set_number(int c, const char *arg, struct simprov_opts *o)
         return 0;
     case 'j':
         return v <= 4096 ? (o->threads = (int)v, 0) : -EINVAL; /* bench holds 1024 streams */
-    case 'D':
-        o->day_limit = (long)v; /* make stress sends millions of requests in a day */
-        return 0;
     default:
-        return -EINVAL;
+        return set_limit(c, v, o);
     }
 }
 
@@ -94,7 +126,14 @@ static const struct option longs[] = {{"dialect", required_argument, NULL, 'd'},
                                       {"models", required_argument, NULL, 'm'},
                                       {"port-file", required_argument, NULL, 'P'},
                                       {"threads", required_argument, NULL, 'j'},
-                                      {"day-requests", required_argument, NULL, 'D'},
+                                      {"rph", required_argument, NULL, 1},
+                                      {"rpd", required_argument, NULL, 2},
+                                      {"tph", required_argument, NULL, 3},
+                                      {"tpd", required_argument, NULL, 4},
+                                      {"msl", required_argument, NULL, 5},
+                                      {"concurrency", required_argument, NULL, 6},
+                                      {"plan-prompts", required_argument, NULL, 7},
+                                      {"plan-window", required_argument, NULL, 8},
                                       {"help", no_argument, NULL, 'h'},
                                       {NULL, 0, NULL, 0}};
 

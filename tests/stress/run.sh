@@ -62,7 +62,7 @@ start_mock() {
     local name=$1
     shift
     "$TOOLS/tests/mock_provider" --dialect openai --name "$name" --port 0 --port-file "$T/$name.port" \
-        --tpm 1000000000 --day-requests 1000000000 --threads "$MOCK_THREADS" "$@" \
+        --tpm 1000000000 --rpd 1000000000 --threads "$MOCK_THREADS" "$@" \
         >"$T/mock-$name.log" 2>&1 &
     PIDS+=($!)
     wait_file "$T/$name.port" || fail "mock $name did not start"

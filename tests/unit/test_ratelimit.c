@@ -18,7 +18,7 @@ static void test_ratelimit_init_all_absent(void **state)
     assert_true(rl.retry_after_s < 0);
     assert_true(rl.remaining_tokens_minute < 0);
     assert_true(rl.limit_tokens_day < 0);
-    assert_true(ratelimit_reset_hint_s(&rl) < 0);
+    assert_true(rl.remaining_requests_hour < 0);
 }
 
 static void test_ratelimit_cerebras_headers(void **state)
@@ -49,8 +49,68 @@ static void test_ratelimit_cerebras_headers(void **state)
     assert_float_equal(rl.limit_tokens_day, 1000000, 1e-9);
     assert_float_equal(rl.remaining_tokens_day, 999000, 1e-9);
     assert_float_equal(rl.reset_tokens_day_s, 33011.38, 1e-9);
-    /* no retry-after: a rate-limited answer resets with the later minute window */
-    assert_float_equal(ratelimit_reset_hint_s(&rl), 41.2, 1e-9);
+    /* the same numbers, bucket by bucket */
+    struct rl_bucket b;
+    ratelimit_bucket(&rl, RL_REQUESTS, RL_MINUTE, &b);
+    assert_float_equal(b.limit, 10, 1e-9);
+    assert_float_equal(b.remaining, 0, 1e-9);
+    assert_float_equal(b.reset_s, 41.2, 1e-9);
+    ratelimit_bucket(&rl, RL_TOKENS, RL_DAY, &b);
+    assert_float_equal(b.limit, 1000000, 1e-9);
+    assert_float_equal(b.remaining, 999000, 1e-9);
+    ratelimit_bucket(&rl, RL_TOKENS, RL_HOUR, &b);
+    assert_true(b.limit < 0 && b.remaining < 0 && b.reset_s < 0);
+}
+
+/* Hourly names are not documented by Cerebras; read when a provider sends them. */
+static void test_ratelimit_hour_headers(void **state)
+{
+    struct ratelimit_info rl;
+    ratelimit_init(&rl);
+    assert_true(ratelimit_header(&rl, "x-ratelimit-limit-requests-hour", "100", 0));
+    assert_true(ratelimit_header(&rl, "x-ratelimit-remaining-tokens-hour", "5000", 0));
+    assert_true(ratelimit_header(&rl, "x-ratelimit-reset-tokens-hour", "120.5", 0));
+    assert_false(ratelimit_header(&rl, "x-ratelimit-limit-requests-week", "1", 0));
+    struct rl_bucket b;
+    ratelimit_bucket(&rl, RL_REQUESTS, RL_HOUR, &b);
+    assert_float_equal(b.limit, 100, 1e-9);
+    ratelimit_bucket(&rl, RL_TOKENS, RL_HOUR, &b);
+    assert_float_equal(b.remaining, 5000, 1e-9);
+    assert_float_equal(b.reset_s, 120.5, 1e-9);
+    assert_float_equal(ratelimit_window_s(RL_HOUR), 3600, 1e-9);
+    assert_string_equal(ratelimit_window_name(RL_DAY), "day");
+}
+
+/* Cerebras names the window in its refusal text (protocol.md §4). */
+static void test_ratelimit_window_in_text(void **state)
+{
+    assert_int_equal(
+        ratelimit_window_in_text("Requests per minute limit exceeded - too many requests sent."),
+        RL_MINUTE);
+    assert_int_equal(
+        ratelimit_window_in_text("Tokens per day limit exceeded - too many tokens processed."),
+        RL_DAY);
+    assert_int_equal(ratelimit_window_in_text("Requests per hour limit exceeded"), RL_HOUR);
+    assert_int_equal(ratelimit_window_in_text("We're experiencing high traffic right now!"), -1);
+    assert_int_equal(ratelimit_window_in_text(NULL), -1);
+}
+
+/* Z.AI quotes its plan reset in Beijing time (UTC+8). */
+static void test_ratelimit_zai_reset_at(void **state)
+{
+    double t = 0;
+    /* 2026-09-09 05:38:28 +08:00 = 2026-09-08 21:38:28Z = 1788903508 */
+    assert_true(ratelimit_reset_at(
+        "Usage limit reached for 5 hour. Your limit will reset at 2026-09-09 05:38:28", &t));
+    assert_float_equal(t, 1788903508.0, 1e-6);
+    assert_true(ratelimit_reset_at("[1310][Weekly/Monthly Limit Exhausted. Your limit will reset "
+                                   "at 2026-07-14 07:49:08]",
+                                   &t));
+    assert_float_equal(t, 1783986548.0, 1e-6);
+    assert_false(ratelimit_reset_at("Your limit will reset soon", &t));
+    assert_false(ratelimit_reset_at("reset at 2026-13-01 00:00:00", &t));
+    assert_false(ratelimit_reset_at("reset at 2026-01-01", &t));
+    assert_false(ratelimit_reset_at(NULL, &t));
 }
 
 static void test_ratelimit_openai_durations(void **state)
@@ -75,7 +135,6 @@ static void test_ratelimit_openai_durations(void **state)
     assert_float_equal(rl.reset_requests_minute_s, 3723, 1e-9);
     assert_true(ratelimit_header(&rl, "x-ratelimit-reset-requests", "2m30.5s", 0));
     assert_float_equal(rl.reset_requests_minute_s, 150.5, 1e-9);
-    assert_float_equal(ratelimit_reset_hint_s(&rl), 150.5, 1e-9);
 }
 
 static void test_ratelimit_retry_after_forms(void **state)
@@ -84,7 +143,6 @@ static void test_ratelimit_retry_after_forms(void **state)
     ratelimit_init(&rl);
     assert_true(ratelimit_header(&rl, "Retry-After", "23", 0));
     assert_float_equal(rl.retry_after_s, 23, 1e-9);
-    assert_float_equal(ratelimit_reset_hint_s(&rl), 23, 1e-9);
 
     ratelimit_init(&rl);
     assert_true(ratelimit_header(&rl, "retry-after", "Wed, 21 Oct 2026 07:28:00 GMT",
@@ -107,9 +165,6 @@ static void test_ratelimit_retry_after_forms(void **state)
     assert_true(ratelimit_header(&rl, "retry-after", "2", 0));
     assert_true(ratelimit_header(&rl, "RETRY-AFTER-MS", "250", 0));
     assert_float_equal(rl.retry_after_s, 0.25, 1e-9);
-    /* retry-after beats the reset headers in the hint */
-    assert_true(ratelimit_header(&rl, "x-ratelimit-reset-tokens-minute", "50", 0));
-    assert_float_equal(ratelimit_reset_hint_s(&rl), 0.25, 1e-9);
 }
 
 static void test_ratelimit_http_date_leap_day(void **state)
@@ -148,7 +203,7 @@ static void test_ratelimit_unknown_headers(void **state)
     struct ratelimit_info rl;
     ratelimit_init(&rl);
     assert_false(ratelimit_header(&rl, "content-type", "application/json", 0));
-    assert_false(ratelimit_header(&rl, "x-ratelimit-remaining-tokens-hour", "5", 0));
+    assert_false(ratelimit_header(&rl, "x-ratelimit-remaining-tokens-week", "5", 0));
     assert_false(ratelimit_header(&rl, "x-ratelimit-foo-tokens", "5", 0));
     assert_false(ratelimit_header(&rl, "x-ratelimit-", "5", 0));
     assert_false(ratelimit_header(&rl, "cerebras-request-id", "abc", 0));
@@ -162,6 +217,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ratelimit_init_all_absent),
         cmocka_unit_test(test_ratelimit_cerebras_headers),
+        cmocka_unit_test(test_ratelimit_hour_headers),
+        cmocka_unit_test(test_ratelimit_window_in_text),
+        cmocka_unit_test(test_ratelimit_zai_reset_at),
         cmocka_unit_test(test_ratelimit_openai_durations),
         cmocka_unit_test(test_ratelimit_retry_after_forms),
         cmocka_unit_test(test_ratelimit_http_date_leap_day),

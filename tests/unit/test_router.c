@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -505,6 +506,31 @@ static void test_router_inherit_on_reload(void **state)
     router_free(old);
 }
 
+/* The router takes as many deployments as a config may hold (CONFIG_MAX_DEPLOYMENTS), every
+ * one of them routable, and no more: one limit, the config's, not a number of its own. */
+static void test_router_takes_the_config_limit_of_deployments(void **state)
+{
+    enum { N = CONFIG_MAX_DEPLOYMENTS + 1 };
+    static char names[N][16];
+    static struct deployment_cfg deps[N];
+    struct config cfg = {.refs = 1, .deps = deps, .num_retries = 2, .allowed_fails = 3};
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "g%d", i);
+        deps[i] = (struct deployment_cfg){
+            .group = names[i], .name = names[i], .id = names[i], .dialect = API_OPENAI};
+    }
+    cfg.n_deps = CONFIG_MAX_DEPLOYMENTS;
+    struct router *r = router_new(&cfg);
+    assert_non_null(r);
+    struct route_plan p;
+    assert_int_equal(router_plan(r, names[CONFIG_MAX_DEPLOYMENTS - 1], &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_int_equal(p.dep[0], CONFIG_MAX_DEPLOYMENTS - 1);
+    router_free(r);
+    cfg.n_deps = N;
+    assert_null(router_new(&cfg));
+}
+
 static void test_router_bad_arguments(void **state)
 {
     struct fixture f;
@@ -561,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_router_earliest_ready, fx_setup, fx_teardown),
         cmocka_unit_test(test_router_inherit_on_reload),
         cmocka_unit_test(test_router_bad_arguments),
+        cmocka_unit_test(test_router_takes_the_config_limit_of_deployments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

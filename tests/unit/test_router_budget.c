@@ -1,5 +1,6 @@
-/* Unit tests for the router's windows and budgets: the local rpm window, the proactive token
- * budget from config and provider headers, daily quotas from headers. Time is a parameter. */
+/* Unit tests for the router's buckets: every request and token bucket the config or the
+ * provider's headers reveal (minute, hour, day), refilled continuously; what the headers say
+ * wins over our own count; a day bucket out of room is a QUOTA. Time is a parameter. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,138 +11,177 @@
 
 #include "fixture_router.h"
 
-static void test_router_rpm_window_frees_at_oldest_plus_60s(void **state)
+/* rpm 10 is one request every 6 s once the burst of 10 is spent, not a fixed minute. */
+static void test_router_rpm_bucket_refills_continuously(void **state)
 {
-    struct router *r = fx_router(state);
+    struct fixture f;
+    two_groups(&f);
+    struct router *r = router_new(&f.cfg);
     struct route_plan p;
     router_plan(r, "fast", &p);
     for (int k = 0; k < 10; k++)
-        admit_ok(r, &p, 0, 10, T0 + k * 1000, false);
-    admit_skip(r, &p, 0, 10, T0 + 10000);
+        admit_ok(r, &p, 0, 10, T0, false);
+    admit_skip(r, &p, 0, 10, T0 + 1);
     int64_t until;
-    assert_int_equal(status_of(r, 0, T0 + 10000, &until), DEP_RPM_FULL);
-    assert_int_equal(until, T0 + 60000);
+    assert_int_equal(status_of(r, 0, T0 + 1, &until), DEP_RPM_FULL);
+    assert_int_equal(until, T0 + 6000);
     struct router_dep_view v;
-    router_view(r, 0, T0 + 10000, &v);
-    assert_string_equal(v.reason, "rpm 10/10 (local window)");
+    router_view(r, 0, T0 + 1, &v);
+    assert_string_equal(v.reason, "requests per minute: 0 of 10 left (config)");
     assert_int_equal(v.rpm_used, 10);
     assert_int_equal(v.in_flight, 10);
-    assert_true(router_plan_rate_limited(r, &p, T0 + 10000));
-    admit_skip(r, &p, 0, 10, T0 + 59999);
-    /* exactly 60 s after the oldest start the slot is free (no off-by-one) */
-    admit_ok(r, &p, 0, 10, T0 + 60000, false);
-    admit_skip(r, &p, 0, 10, T0 + 60000);
-    assert_int_equal(status_of(r, 0, T0 + 60000, &until), DEP_RPM_FULL);
-    assert_int_equal(until, T0 + 61000);
-    admit_ok(r, &p, 0, 10, T0 + 61000, false);
-    struct attempt_outcome o = ok_outcome(false);
-    router_finish(r, 0, &o, T0 + 61001);
-    router_view(r, 0, T0 + 61001, &v);
-    assert_int_equal(v.in_flight, 11);
+    assert_float_equal(v.buckets[RL_REQUESTS][RL_MINUTE].limit, 10, 1e-9);
+    assert_true(router_plan_rate_limited(r, &p, T0 + 1));
+    admit_skip(r, &p, 0, 10, T0 + 5999);
+    admit_ok(r, &p, 0, 10, T0 + 6000, false);
+    admit_skip(r, &p, 0, 10, T0 + 6001);
+    /* a quiet minute refills it to the brim, never beyond */
+    for (int k = 0; k < 10; k++)
+        admit_ok(r, &p, 0, 10, T0 + 600000, false);
+    admit_skip(r, &p, 0, 10, T0 + 600000);
+    router_free(r);
 }
 
-/* Recorded Cerebras answer: 20000 tokens left this minute, full again in 12.5 s. */
-static void test_router_proactive_token_budget(void **state)
+/* Configured hour and day limits are buckets too; an empty day bucket is a QUOTA. */
+static void test_router_hour_and_day_buckets_from_config(void **state)
 {
-    struct fixture *f = fx_two_groups(state);
-    f->deps[0].rpm = 0;
-    struct router *r = fx_router(state);
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    f.deps[0].rph = 3;
+    f.deps[0].rpd = 5;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    for (int k = 0; k < 3; k++)
+        admit_ok(r, &p, 0, 10, T0, false);
+    int64_t until;
+    assert_int_equal(status_of(r, 0, T0, &until), DEP_RPM_FULL);
+    assert_int_equal(until, T0 + 1200000); /* one request per 20 min */
+    struct router_dep_view v;
+    router_view(r, 0, T0, &v);
+    assert_string_equal(v.reason, "requests per hour: 0 of 3 left (config)");
+    admit_ok(r, &p, 0, 10, T0 + 1200000, false);
+    admit_ok(r, &p, 0, 10, T0 + 2400000, false);
+    /* 5 a day: the day bucket is empty now, and QUOTA until it refills one (86400/5 s) */
+    admit_skip(r, &p, 0, 10, T0 + 3600000);
+    assert_int_equal(status_of(r, 0, T0 + 3600000, &until), DEP_QUOTA);
+    assert_true(until > T0 + 3600000);
+    router_view(r, 0, T0 + 3600000, &v);
+    assert_non_null(strstr(v.reason, "requests per day"));
+    assert_true(router_plan_rate_limited(r, &p, T0 + 3600000));
+    router_free(r);
+}
+
+/* tpm from the config: 60000 a minute refill at 1000 a second. */
+static void test_router_token_bucket_from_config(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    f.deps[0].tpm = 60000;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    admit_ok(r, &p, 0, 50000, T0, false);
+    admit_skip(r, &p, 0, 30000, T0 + 1);
+    int64_t until;
+    /* a view asks for one token, but shows the skip that just happened */
+    assert_int_equal(status_of(r, 0, T0 + 1, &until), DEP_TPM_LOW);
+    assert_int_equal(until, T0 + 20000);
+    struct router_dep_view v;
+    router_view(r, 0, T0 + 1, &v);
+    assert_int_equal(v.tpm_budget_left, 10001); /* 1 ms of refill */
+    admit_skip(r, &p, 0, 30000, T0 + 19999);
+    admit_ok(r, &p, 0, 30000, T0 + 20000, false);
+    /* a request larger than the whole bucket never fits */
+    admit_skip(r, &p, 0, 70000, T0 + 600000);
+    router_free(r);
+}
+
+/* The provider's numbers win: after an answer says 20000 of 150000 tokens are left, what we
+ * admitted since is booked on top of that, and the bucket refills at 2500 a second. */
+static void test_router_headers_set_the_bucket(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 1000, T0, false);
+    admit_ok(r, &p, 0, 4000, T0 + 600, false); /* after the headers below were written */
     struct attempt_outcome o = ok_outcome(false);
-    o.rl.limit_tokens_minute = 60000;
+    o.rl.limit_tokens_minute = 150000;
     o.rl.remaining_tokens_minute = 20000;
-    o.rl.reset_tokens_minute_s = 12.5;
-    o.rl.limit_requests_day = 14400;
-    o.rl.remaining_requests_day = 14000;
-    o.rl.reset_requests_day_s = 33011.38;
+    o.rl.reset_tokens_minute_s = 0.0004;
+    o.rl.limit_requests_day = 100;
+    o.rl.remaining_requests_day = 60;
+    o.rl.reset_requests_day_s = 300;
     router_finish(r, 0, &o, T0 + 500);
-    admit_skip(r, &p, 0, 32000, T0 + 600);
-    int64_t until;
-    assert_int_equal(status_of(r, 0, T0 + 600, &until), DEP_TPM_LOW);
-    assert_int_equal(until, T0 + 500 + 12500);
-    assert_true(router_plan_rate_limited(r, &p, T0 + 600));
-    assert_int_equal(router_earliest_ready(r, &p, T0 + 600), T0 + 13000);
     struct router_dep_view v;
     router_view(r, 0, T0 + 600, &v);
-    assert_int_equal(v.tpm_budget_left, 20000);
-    assert_int_equal(v.rl_seen_ms, T0 + 500);
-    assert_float_equal(v.rl.remaining_tokens_minute, 20000, 1e-9);
-    /* a small request still fits, and counts against what is left */
-    admit_ok(r, &p, 0, 12000, T0 + 700, false);
-    router_view(r, 0, T0 + 700, &v);
-    assert_int_equal(v.tpm_budget_left, 8000);
-    admit_skip(r, &p, 0, 9000, T0 + 800);
-    admit_ok(r, &p, 0, 8000, T0 + 800, false);
-    admit_skip(r, &p, 0, 32000, T0 + 12999);
-    /* after the reset the bucket is full again */
-    admit_ok(r, &p, 0, 32000, T0 + 13000, false);
-    /* a request larger than the whole minute limit would be refused */
-    admit_skip(r, &p, 0, 70000, T0 + 13001);
+    /* 20000 + 100 ms of refill (250) - 4000 booked after the headers */
+    assert_int_equal(v.tpm_budget_left, 16250);
+    assert_true(v.buckets[RL_TOKENS][RL_MINUTE].from_headers);
+    /* 60 left and the next one back in 300 s of 864: 0.65 of it is; less the late one */
+    assert_float_equal(v.buckets[RL_REQUESTS][RL_DAY].left, 59.65, 0.01);
+    admit_skip(r, &p, 0, 20000, T0 + 600);
+    int64_t until;
+    assert_int_equal(status_of(r, 0, T0 + 600, &until), DEP_TPM_LOW);
+    assert_int_equal(until, T0 + 600 + 1500); /* 3750 more at 2.5 per ms */
+    admit_ok(r, &p, 0, 20000, T0 + 2100, false);
+    router_free(r);
+}
+
+/* An older answer that ends after a newer one must not set the buckets back. */
+static void test_router_stale_headers_ignored(void **state)
+{
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
+    struct route_plan p;
+    router_plan(r, "fast", &p);
+    admit_ok(r, &p, 0, 1000, T0, false);
+    admit_ok(r, &p, 0, 1000, T0, false);
+    struct attempt_outcome o = ok_outcome(false);
+    o.rl.limit_tokens_minute = 150000;
+    o.rl.remaining_tokens_minute = 1000;
+    router_finish(r, 0, &o, T0 + 2000);
+    o.rl.remaining_tokens_minute = 149000;
+    router_finish(r, 0, &o, T0 + 1000);
+    struct router_dep_view v;
+    router_view(r, 0, T0 + 2000, &v);
+    assert_int_equal(v.tpm_budget_left, 1000);
+    router_free(r);
 }
 
 static void test_router_token_budget_unknown_never_skips(void **state)
 {
-    struct fixture *f = fx_two_groups(state);
-    f->deps[0].rpm = 0;
-    struct router *r = fx_router(state);
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 500000, T0, false);
     struct attempt_outcome o = ok_outcome(false);
-    o.rl.remaining_requests_day = 100; /* headers without token numbers */
+    o.rl.remaining_requests_day = 100; /* a count without a limit says nothing about refill */
     router_finish(r, 0, &o, T0 + 1);
     admit_ok(r, &p, 0, 500000, T0 + 2, false);
     struct router_dep_view v;
     router_view(r, 0, T0 + 2, &v);
     assert_int_equal(v.tpm_budget_left, -1);
-}
-
-static void test_router_local_tpm_window(void **state)
-{
-    struct fixture *f = fx_two_groups(state);
-    f->deps[0].rpm = 0;
-    f->deps[0].tpm = 50000;
-    struct router *r = fx_router(state);
-    struct route_plan p;
-    router_plan(r, "fast", &p);
-    admit_ok(r, &p, 0, 30000, T0, false);
-    admit_ok(r, &p, 0, 10000, T0 + 5000, false);
-    admit_skip(r, &p, 0, 30000, T0 + 6000);
-    int64_t until;
-    assert_int_equal(status_of(r, 0, T0 + 6000, &until), DEP_TPM_LOW);
-    assert_int_equal(until, T0 + 60000);
-    admit_ok(r, &p, 0, 10000, T0 + 6000, false);
-    admit_skip(r, &p, 0, 30000, T0 + 59999);
-    /* 30000 left the window, 20000 are still in it */
-    admit_ok(r, &p, 0, 30000, T0 + 60000, false);
-}
-
-static void test_router_daily_requests_from_headers(void **state)
-{
-    struct router *r = fx_router(state);
-    struct route_plan p;
-    router_plan(r, "fast", &p);
-    admit_ok(r, &p, 0, 10, T0, false);
-    struct attempt_outcome o = ok_outcome(false);
-    o.rl.remaining_requests_day = 1;
-    o.rl.reset_requests_day_s = 100;
-    router_finish(r, 0, &o, T0);
-    admit_ok(r, &p, 0, 10, T0 + 1, false); /* the last one of the day */
-    admit_skip(r, &p, 0, 10, T0 + 2);
-    int64_t until;
-    assert_int_equal(status_of(r, 0, T0 + 2, &until), DEP_QUOTA);
-    assert_int_equal(until, T0 + 100000);
-    assert_true(router_plan_rate_limited(r, &p, T0 + 2));
-    admit_ok(r, &p, 0, 10, T0 + 100000, false);
+    router_free(r);
 }
 
 static void test_router_zeroed_outcome_is_not_headers(void **state)
 {
-    struct fixture *f = fx_two_groups(state);
-    f->deps[0].rpm = 0;
-    struct router *r = fx_router(state);
+    struct fixture f;
+    two_groups(&f);
+    f.deps[0].rpm = 0;
+    struct router *r = router_new(&f.cfg);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -158,21 +198,19 @@ static void test_router_zeroed_outcome_is_not_headers(void **state)
     router_view(r, 0, T0 + 2, &v);
     assert_int_equal(v.tpm_budget_left, -1);
     assert_int_equal(v.rl_seen_ms, 0);
+    router_free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_router_rpm_window_frees_at_oldest_plus_60s, fx_setup,
-                                        fx_teardown),
-        cmocka_unit_test_setup_teardown(test_router_proactive_token_budget, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_router_token_budget_unknown_never_skips, fx_setup,
-                                        fx_teardown),
-        cmocka_unit_test_setup_teardown(test_router_local_tpm_window, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_router_daily_requests_from_headers, fx_setup,
-                                        fx_teardown),
-        cmocka_unit_test_setup_teardown(test_router_zeroed_outcome_is_not_headers, fx_setup,
-                                        fx_teardown),
+        cmocka_unit_test(test_router_rpm_bucket_refills_continuously),
+        cmocka_unit_test(test_router_hour_and_day_buckets_from_config),
+        cmocka_unit_test(test_router_token_bucket_from_config),
+        cmocka_unit_test(test_router_headers_set_the_bucket),
+        cmocka_unit_test(test_router_stale_headers_ignored),
+        cmocka_unit_test(test_router_token_budget_unknown_never_skips),
+        cmocka_unit_test(test_router_zeroed_outcome_is_not_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
