@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 ARGS ?=
 
-.PHONY: all build deps test test-tsan run bench bench-proactive bench-share fuzz fuzz-smoke fuzz-build soak stress format lint e2e-claude clean
+.PHONY: all build deps install uninstall deb test test-tsan run bench bench-proactive bench-share fuzz fuzz-smoke fuzz-build soak stress format lint e2e-claude clean
 
 all: build
 
@@ -14,6 +14,45 @@ build:
 
 deps:
 	@bash .ci/deps.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=] : the binary, switchboard(1), example configs in
+# share/switchboard/, bash completion, README, and the systemd user unit in
+# SYSTEMD_USER_DIR (its ExecStart names PREFIX/bin/switchboard). For a per-user install:
+#   make install PREFIX=$$HOME/.local SYSTEMD_USER_DIR=$$HOME/.local/share/systemd/user
+# BUILD_DIR picks the build to install (default: build/, which `make` builds first).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD_DIR ?= build
+SYSTEMD_USER_DIR ?= $(PREFIX)/lib/systemd/user
+install:
+	@if [ "$(BUILD_DIR)" = build ]; then $(MAKE) --no-print-directory build; \
+	else $(CMAKE) --build $(BUILD_DIR) -j $(JOBS) --target switchboard; fi
+	@DESTDIR="$(DESTDIR)" SB_SYSTEMD_USER_DIR="$(SYSTEMD_USER_DIR)" \
+	    $(CMAKE) --install $(BUILD_DIR) --prefix "$(PREFIX)"
+
+# Removes exactly what install put there (the same PREFIX, DESTDIR and SYSTEMD_USER_DIR), and
+# the directories that leaves empty; never a file switchboard did not install.
+INSTALLED = bin/switchboard share/man/man1/switchboard.1 \
+    share/switchboard/config.yaml share/switchboard/config.example.yaml \
+    share/switchboard/config.litellm-minimal.yaml share/switchboard/env.example \
+    share/bash-completion/completions/switchboard share/doc/switchboard/README.md \
+    share/doc/switchboard/README-RU.md
+uninstall:
+	@for f in $(INSTALLED); do rm -fv "$(DESTDIR)$(PREFIX)/$$f"; done
+	@rm -fv "$(DESTDIR)$(SYSTEMD_USER_DIR)/switchboard.service"
+	@for d in share/switchboard share/doc/switchboard; do \
+	    rmdir "$(DESTDIR)$(PREFIX)/$$d" 2>/dev/null || true; done
+
+# make deb: a Debian package (build-deb/switchboard_VERSION_ARCH.deb) with make install's
+# layout under /usr, built with Debian's hardening flags (dpkg-buildflags) and dpkg-deb;
+# its Depends come from dpkg-shlibdeps. sudo apt install ./build-deb/switchboard_*.deb
+deb:
+	@bash .ci/deps.sh --deb
+	@CFLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	    LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" \
+	    $(CMAKE) -S . -B build-deb -DCMAKE_BUILD_TYPE=None >/dev/null
+	@$(CMAKE) --build build-deb -j $(JOBS) --target switchboard
+	@bash packaging/mkdeb.sh build-deb build-deb
 
 test:
 	@bash .ci/deps.sh --test
@@ -128,4 +167,4 @@ lint:
 	@bash tests/lint/layers.sh
 
 clean:
-	@rm -rf build build-asan build-tsan build-release build-fuzz
+	@rm -rf build build-asan build-tsan build-release build-fuzz build-deb

@@ -4,9 +4,15 @@
 set -eu
 pkgs="cmake make gcc pkg-config libcivetweb-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
 libncurses-dev libcmocka-dev"
+# make deb: dpkg-dev (dpkg-shlibdeps names the dependencies, dpkg-buildflags the hardening
+# flags); dpkg-deb itself is part of dpkg.
+deb_pkgs="dpkg-dev"
 if [ "${1:-}" = "--test" ]; then
     # chromium: tests/integration/test_browser.sh attacks switchboard from a real browser.
-    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format chromium"
+    # groff-base: test_docs.sh renders the man page and fails on any groff warning.
+    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format chromium groff-base $deb_pkgs"
+elif [ "${1:-}" = "--deb" ]; then
+    pkgs="$pkgs $deb_pkgs"
 fi
 missing=""
 for p in $pkgs; do

@@ -12,10 +12,12 @@
 #include "route/state.h"
 
 struct app_opts {
-    const char *config_path; /* default ./config.yaml */
-    const char *env_path;    /* default ./.env */
-    const char *host;        /* overrides the config; NULL = config */
-    int port;                /* overrides the config; -1 = config, 0 = any free port */
+    const char *config_path; /* --config, else found by cfgpath_resolve (main.c) */
+    const char *env_path;    /* --env-file, else the .env beside the config */
+    const char *config_from; /* where config_path came from, for --check (cfgpath.h) */
+    const char *env_from;
+    const char *host; /* overrides the config; NULL = config */
+    int port;         /* overrides the config; -1 = config, 0 = any free port */
     bool headless;
     bool demo;
     const char *log_file; /* JSON lines, one per request; NULL = default when the TUI runs */

@@ -11,6 +11,8 @@
 int userdirs_home(char *out, size_t len);
 /* $XDG_STATE_HOME (when absolute), else <home>/.local/state. 0 or -ENOENT. */
 int userdirs_state(char *out, size_t len);
+/* $XDG_CONFIG_HOME (when absolute), else <home>/.config. 0 or -ENOENT. */
+int userdirs_config(char *out, size_t len);
 /* $XDG_RUNTIME_DIR when it is absolute, a directory, owned by this user and writable by no
  * one else (the XDG spec asks for 0700); -ENOENT otherwise (the caller then uses the state
  * directory: never /tmp). */

@@ -3,6 +3,7 @@
 #include "app/app.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -153,6 +154,28 @@ static struct config *load_config(struct app *app, char *err, size_t len)
     if (!cfg)
         snprintf(err, len, "%s", cerr);
     return cfg;
+}
+
+/* --check names the files it read, by absolute path, and why those: a user with a config in
+ * two places sees which one counted. */
+static void describe_file(const char *what, const char *path, const char *from, FILE *out)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX], joined[PATH_MAX * 2];
+    bool there = access(path, F_OK) == 0;
+    const char *shown = path;
+    if (there && realpath(path, abs))
+        shown = abs;
+    else if (path[0] != '/' && getcwd(cwd, sizeof cwd))
+        shown = (snprintf(joined, sizeof joined, "%s/%s", cwd, path), joined);
+    fprintf(out, "  %-7s %s (%s)%s\n", what, shown, from ? from : "",
+            there ? "" : ": not there; keys come from the environment only");
+}
+
+static void describe_files(const struct app_opts *o, FILE *out)
+{
+    fprintf(out, "files read:\n");
+    describe_file("config", o->config_path, o->config_from, out);
+    describe_file(".env", o->env_path, o->env_from, out);
 }
 
 /* --check: what the config amounts to, without listening. Warnings and missing keys have
@@ -447,8 +470,10 @@ static bool checked_only(struct app *app, struct config *cfg, int *status)
     report_providers(cfg, stderr);
     bool refused = exposure_refused(app, cfg, listen_host(app, cfg), err, sizeof err);
     int online = 0;
-    if (app->opts.check)
+    if (app->opts.check) {
+        describe_files(&app->opts, stdout);
         describe_config(cfg, stdout);
+    }
     if (app->opts.check && app->opts.online)
         online = check_online(cfg, stdout);
     if (refused)
@@ -523,7 +548,8 @@ int app_main(const struct app_opts *o)
     app->env.reload = o->demo ? NULL : reload_cb;
     app->env.set_model = o->demo ? NULL : set_model_cb;
     app->env.reload_ud = app;
-    snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
+    if (o->config_path)
+        snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
     raise_fd_limit();
     if (!o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
         ui_locale_init(); /* before any thread: see ui.h */

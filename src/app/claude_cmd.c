@@ -21,6 +21,7 @@
 #include "app/claude_settings.h"
 #include "app/statefile.h"
 #include "config/config.h"
+#include "app/cfgpath.h"
 #include "config/env.h"
 #include "core/buf.h"
 #include "core/json.h"
@@ -74,14 +75,12 @@ static void pick_models(const struct config *c, struct setup *s)
  * resolved os.environ/ references the same way). The environment is not touched: the
  * provider keys a .env holds must not reach Claude Code, whose tools run with its
  * environment. */
-static void read_config(struct setup *s, const char *path, const char *env_dir, bool quiet)
+static void read_config(struct setup *s, const char *path, bool quiet)
 {
-    char env_path[PATH_MAX + 8], err[CONFIG_ERR_LEN];
+    char env_path[PATH_MAX * 2 + 8], err[CONFIG_ERR_LEN];
     struct env_vars *dotenv = NULL;
-    if (env_dir && *env_dir) {
-        snprintf(env_path, sizeof env_path, "%s/.env", env_dir);
+    if (cfgpath_env_beside(path, env_path, sizeof env_path) == 0)
         dotenv = env_vars_read(env_path, NULL);
-    }
     struct config *c = config_load_env(path, dotenv, NULL, NULL, err);
     const char *k = env_lookup(dotenv, "LITELLM_MASTER_KEY");
     if (c)
@@ -120,7 +119,7 @@ static int find_instance(struct setup *s, bool quiet)
         snprintf(path, sizeof path, "%s", sf.config);
     else
         snprintf(path, sizeof path, "%s/%s", cwd, sf.config);
-    read_config(s, path, cwd, quiet);
+    read_config(s, path, quiet);
     return 0;
 }
 
@@ -336,17 +335,20 @@ static void take_argv_key(char *arg, char *key, size_t len)
           stderr);
 }
 
-/* The setup to write: the running instance's, else ./config.yaml's, then the options. */
+/* The setup to write: the running instance's, else the config switchboard would start with
+ * (./config.yaml, else the user's: cfgpath.h), then the options. */
 static void configure_setup(struct setup *s, const char *url, const char *key)
 {
+    struct cfgpath paths;
+    char err[CFGPATH_MAX + 200];
     if (find_instance(s, false) == 0) {
         printf("found switchboard running at %s%s\n", s->url,
                s->demo ? " (the demo: run this again once your own instance runs)" : "");
-    } else if (access("config.yaml", R_OK) == 0) {
-        printf("switchboard is not running: using ./config.yaml and %s\n", url ? url : s->url);
-        read_config(s, "config.yaml", ".", false);
+    } else if (cfgpath_resolve(NULL, NULL, &paths, err, sizeof err) == 0) {
+        printf("switchboard is not running: using %s and %s\n", paths.config, url ? url : s->url);
+        read_config(s, paths.config, false);
     } else {
-        printf("switchboard is not running and there is no ./config.yaml: using the defaults\n");
+        printf("switchboard is not running and there is no config file: using the defaults\n");
         const char *k = getenv("LITELLM_MASTER_KEY");
         snprintf(s->token, sizeof s->token, "%s", k ? k : "");
     }

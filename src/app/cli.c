@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "app/claude_cmd.h"
+#include "app/init_cmd.h"
 
 static const char help_text[] =
     "usage: switchboard [options]\n"
+    "       switchboard init [--dir DIR] [--force]\n"
     "       switchboard claude [claude args...]\n"
     "       switchboard configure-claude [--undo] [--url URL] [--key-file FILE]\n"
     "       switchboard statusline\n"
@@ -17,9 +19,11 @@ static const char help_text[] =
     "OpenAI APIs, with a live dashboard. The config is LiteLLM's config.yaml.\n"
     "\n"
     "options:\n"
-    "  -c, --config FILE    LiteLLM-format config (default ./config.yaml)\n"
-    "      --env-file FILE  load provider keys from FILE first (default ./.env); variables\n"
-    "                       already in the environment win\n"
+    "  -c, --config FILE    LiteLLM-format config (default: ./config.yaml when it exists,\n"
+    "                       else $XDG_CONFIG_HOME/switchboard/config.yaml, i.e.\n"
+    "                       ~/.config/switchboard/config.yaml)\n"
+    "      --env-file FILE  load provider keys from FILE (default: the .env beside the\n"
+    "                       config); variables already in the environment win\n"
     "      --host HOST      listen address (default: switchboard_settings.host, 127.0.0.1)\n"
     "  -p, --port N         listen port (default: switchboard_settings.port, 4000; the next\n"
     "                       free port if it is taken)\n"
@@ -33,8 +37,8 @@ static const char help_text[] =
     "      --grace SECONDS  at shutdown, how long open streams may finish (default 10)\n"
     "      --insecure       listen on a non-loopback address without a master key, or with\n"
     "                       a weak one (sk-1234, under 16 characters); refused otherwise\n"
-    "      --check          validate the config (and .env), print what it sets up and exit:\n"
-    "                       0 when valid, 2 with file:line:col when not\n"
+    "      --check          validate the config (and .env), name the files read, print what\n"
+    "                       it sets up and exit: 0 when valid, 2 with file:line:col when not\n"
     "      --online         with --check: ask each provider which models its key may use (no\n"
     "                       request spent) and show each deployment as offered or gone, with\n"
     "                       the line to write; exit 1 when a primary's model is gone\n"
@@ -42,6 +46,10 @@ static const char help_text[] =
     "  -V, --version        print the version and exit\n"
     "\n"
     "commands:\n"
+    "  init                 first-run setup: asks for the Cerebras and Z.AI keys (hidden),\n"
+    "                       checks each against the provider's model list (no quota spent),\n"
+    "                       writes .env (0600) and a config.yaml using the models they may use\n"
+    "                       to ~/.config/switchboard/; asks before replacing a file (--help)\n"
     "  claude [args...]     run Claude Code against the running switchboard (sets\n"
     "                       ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN and the model variables\n"
     "                       for that process only; your settings files are not touched)\n"
@@ -62,6 +70,7 @@ static const char help_text[] =
     "environment:\n"
     "  CEREBRAS_API_KEY, ZAI_API_KEY   provider keys named by the shipped config.yaml\n"
     "  LITELLM_MASTER_KEY              the key clients must send; overrides master_key\n"
+    "  XDG_CONFIG_HOME                 where the per-user config is looked for (~/.config)\n"
     "\n"
     "signals: SIGHUP reloads the config (so do `R` in the dashboard and POST /admin/reload);\n"
     "SIGINT or SIGTERM stops after open streams finish, a second Ctrl-C stops at once.\n"
@@ -82,6 +91,8 @@ void cli_print_help(FILE *out)
 int cli_subcommand(int argc, char **argv)
 {
     const char *cmd = argv[0];
+    if (strcmp(cmd, "init") == 0)
+        return init_cmd_run(argc, argv);
     if (strcmp(cmd, "claude") == 0)
         return claude_cmd_run(argc, argv);
     if (strcmp(cmd, "configure-claude") == 0)

@@ -1,10 +1,12 @@
 /* main: reads the command line and hands over to the app or a subcommand. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "app/cfgpath.h"
 #include "app/cli.h"
 
 static const struct option long_opts[] = {
@@ -32,12 +34,28 @@ static int parse_port(const char *s)
     return (*end || v < 0 || v > 65535) ? -1 : (int)v;
 }
 
+/* Finds the config and .env (cfgpath.h) and runs. The demo needs neither. */
+static int run_with_config(struct app_opts *o)
+{
+    static struct cfgpath paths; /* o points into it until app_main returns */
+    char err[CFGPATH_MAX + 200];
+    int rc = cfgpath_resolve(o->config_path, o->env_path, &paths, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "error: %s\n", rc == -ENOENT ? err : "the config or .env path is too long");
+        return 2;
+    }
+    o->config_path = paths.config;
+    o->env_path = paths.env;
+    o->config_from = paths.config_from;
+    o->env_from = paths.env_from;
+    return app_main(o);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && argv[1][0] != '-')
         return cli_subcommand(argc - 1, argv + 1);
-    struct app_opts o = {
-        .config_path = "config.yaml", .env_path = ".env", .port = -1, .grace_s = 10};
+    struct app_opts o = {.port = -1, .grace_s = 10};
     int c;
     while ((c = getopt_long(argc, argv, "c:p:hV", long_opts, NULL)) != -1) {
         switch (c) {
@@ -99,5 +117,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "error: unexpected argument '%s' (see --help)\n", argv[optind]);
         return 2;
     }
-    return app_main(&o);
+    return o.demo ? app_main(&o) : run_with_config(&o);
 }

@@ -37,6 +37,16 @@ int userdirs_state(char *out, size_t len)
     return rc ? rc : copy_path(out, len, home, "/.local/state");
 }
 
+int userdirs_config(char *out, size_t len)
+{
+    const char *cfg = getenv("XDG_CONFIG_HOME");
+    if (cfg && cfg[0] == '/')
+        return copy_path(out, len, cfg, "");
+    char home[4096];
+    int rc = userdirs_home(home, sizeof home);
+    return rc ? rc : copy_path(out, len, home, "/.config");
+}
+
 int userdirs_runtime(char *out, size_t len)
 {
     const char *rt = getenv("XDG_RUNTIME_DIR");
