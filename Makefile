@@ -52,7 +52,7 @@ deb:
 	    LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" \
 	    $(CMAKE) -S . -B build-deb -DCMAKE_BUILD_TYPE=None >/dev/null
 	@$(CMAKE) --build build-deb -j $(JOBS) --target switchboard
-	@bash packaging/mkdeb.sh build-deb build-deb
+	@bash assets/packaging/mkdeb.sh build-deb build-deb
 
 test:
 	@bash .ci/deps.sh --test

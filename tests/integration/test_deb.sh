@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Debian package (issue 15): packaging/mkdeb.sh (what `make deb` runs) packages the build
+# The Debian package (issue 15): assets/packaging/mkdeb.sh (what `make deb` runs) packages the build
 # under test; the package is installed with dpkg into a scratch root whose database holds the
 # packages it depends on, exactly as this machine has them (so its Depends must name real,
 # installed Debian packages at versions that satisfy it: no --force-depends); the installed
@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 command -v dpkg-shlibdeps >/dev/null || fail "dpkg-shlibdeps missing: bash .ci/deps.sh --test installs dpkg-dev"
 BUILD=$(dirname "$SB_BIN")
 
-deb=$(bash "$SB_SRC/packaging/mkdeb.sh" "$BUILD" "$T/out" 2>"$T/mkdeb.log" | tail -1) ||
+deb=$(bash "$SB_SRC/assets/packaging/mkdeb.sh" "$BUILD" "$T/out" 2>"$T/mkdeb.log" | tail -1) ||
     fail "mkdeb.sh failed: $(cat "$T/mkdeb.log")"
 [ -f "$deb" ] || fail "no package: '$deb' $(cat "$T/mkdeb.log")"
 version=$("$SB_BIN" --version | awk '{print $2}')

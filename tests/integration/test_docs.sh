@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The manual (issue 15): doc/switchboard.1 renders without a single groff warning, has the
+# The manual (issue 15): assets/man/switchboard.1 renders without a single groff warning, has the
 # sections a man page is expected to have, and names every option and command `--help` lists
 # (and every option the parser accepts, as test_startup.sh checks for --help itself), the
 # options of `configure-claude --help`, and the environment variables --help names.
 source "$(dirname "$0")/lib.sh"
-MAN=$SB_SRC/doc/switchboard.1
+MAN=$SB_SRC/assets/man/switchboard.1
 command -v groff >/dev/null || fail "groff missing: bash .ci/deps.sh --test installs groff-base"
 
 groff -man -ww -z "$MAN" 2>"$T/groff.log" || fail "groff failed: $(cat "$T/groff.log")"

@@ -23,7 +23,7 @@ string(REPLACE "%h/.local/bin/switchboard" "${prefix}/bin/switchboard" unit "${u
 file(WRITE "${work}/switchboard.service" "${unit}")
 file(INSTALL DESTINATION "${unit_dir}" TYPE FILE FILES "${work}/switchboard.service")
 
-file(READ "${SB_SRC}/doc/switchboard.1" man)
+file(READ "${SB_SRC}/assets/man/switchboard.1" man)
 string(REPLACE "@VERSION@" "${SB_VERSION}" man "${man}")
 string(REPLACE "@PREFIX@" "${prefix}" man "${man}")
 file(WRITE "${work}/switchboard.1" "${man}")

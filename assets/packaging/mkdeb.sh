@@ -4,14 +4,14 @@
 # the runtime dependencies by their Debian package names (and minimum versions) from the
 # libraries the binary links, dpkg-deb builds the .deb with root-owned files (no fakeroot).
 #
-#   packaging/mkdeb.sh BUILD_DIR OUT_DIR      (make deb: BUILD_DIR=build-deb, OUT_DIR=.)
+#   assets/packaging/mkdeb.sh BUILD_DIR OUT_DIR      (make deb: BUILD_DIR=build-deb, OUT_DIR=.)
 #
 # Prints the path of the .deb on its last line. DEB_COMPRESS (xz, gzip, none) picks the
 # compression; DEB_MAINTAINER the Maintainer field (default: the last commit's author).
 set -euo pipefail
 build=$(cd "$1" && pwd)
 out=$(mkdir -p "$2" && cd "$2" && pwd)
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 
 version=$(sed -n 's/^project(switchboard VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
 [ -n "$version" ] || { echo "mkdeb: no version in CMakeLists.txt" >&2; exit 1; }
@@ -36,7 +36,7 @@ strip --remove-section=.comment --remove-section=.note --strip-unneeded "$root/u
 gzip -9n "$root/usr/share/man/man1/switchboard.1"
 doc=$root/usr/share/doc/switchboard
 gzip -9n "$doc"/README*.md # policy 12.3: documentation over 4 KB is compressed
-install -m 0644 "$src/packaging/copyright" "$doc/copyright"
+install -m 0644 "$src/assets/packaging/copyright" "$doc/copyright"
 {
     printf 'switchboard (%s) unstable; urgency=medium\n\n' "$version"
     printf '  * Built from %s.\n\n' "$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo 'a source tree')"
