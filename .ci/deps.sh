@@ -3,9 +3,9 @@
 # As root it installs what is missing; otherwise it prints the exact command.
 set -eu
 pkgs="cmake make gcc pkg-config libcivetweb-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
-libncurses-dev libcmocka-dev"
+libncurses-dev libcmocka-dev libhiredis-dev libssl-dev"
 if [ "${1:-}" = "--test" ]; then
-    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format"
+    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format redis-server"
 fi
 missing=""
 for p in $pkgs; do

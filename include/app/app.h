@@ -25,12 +25,14 @@ struct app_opts {
 
 struct http_front;
 struct demo;
+struct shared;
 
 struct app {
     struct app_opts opts;
     struct front_env env; /* state, request log, URL, shutdown flags: what the front sees */
     struct http_front *front;
     struct demo *demo;
+    struct shared *shared; /* limits shared with other instances through Redis; NULL = off */
     volatile sig_atomic_t stop;
 };
 

@@ -5,6 +5,7 @@
 #define SB_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config/config.h"
@@ -98,6 +99,29 @@ struct dep_snapshot {
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
 };
 
+#define SNAP_PEERS 8
+
+/* Another switchboard sharing the limits (or this one, `self`). */
+struct snap_peer {
+    char name[96]; /* "host:pid" */
+    double rpm;    /* its client requests in the last minute */
+    bool self;
+};
+
+/* Sharing the limits with other instances through Redis (src/shared). */
+struct snap_shared {
+    bool configured;  /* a redis_* key or REDIS_* variable was given */
+    bool up;          /* SHARED now; false = LOCAL ONLY */
+    int instances;    /* instances heard from recently, this one included (0 while down) */
+    char where[96];   /* "host:port/db", no password */
+    char error[160];  /* why it is LOCAL ONLY, when it is */
+    uint64_t calls;   /* store calls on the request path */
+    uint64_t fallbacks; /* of those, answered locally (down or slower than the timeout) */
+    uint64_t outages; /* times the connection was lost */
+    int n_peers;
+    struct snap_peer peers[SNAP_PEERS];
+};
+
 struct snapshot {
     int64_t now_ms;     /* monotonic */
     int64_t wall_ms;    /* Unix time */
@@ -116,6 +140,7 @@ struct snapshot {
     struct dep_snapshot deps[SNAP_MAX_DEPS]; /* config order */
     int n_unserved;
     struct snap_code unserved[SNAP_CODES]; /* client requests no deployment served, by status */
+    struct snap_shared shared;
     int n_log;
     struct request_rec log[SNAP_LOG]; /* newest first */
 };
@@ -187,6 +212,24 @@ bool state_dep_view(struct state *st, const struct config *cfg, int dep,
 /* The same for one request's ask (router_ask_view). */
 bool state_ask_view(struct state *st, const struct config *cfg, int dep,
                     const struct admit_ask *ask, struct router_dep_view *out, int64_t *now_ms);
+
+/* ---- sharing with other instances (src/shared) ---- */
+struct store_ops;
+struct store_mark;
+/* Routes bookings and marks through a store from now on (NULL: local only again). When it
+ * returns, no call into the old store is running or will start. */
+void state_set_store(struct state *st, const struct store_ops *ops, void *ctx);
+/* Marks other instances published for the deployments of cfg (ignored after a reload). */
+void state_take_marks(struct state *st, const struct config *cfg, const struct store_mark *marks,
+                      int n);
+/* Publishes the marks that changed while the store was down. */
+void state_share_resync(struct state *st);
+/* What the dashboard and /metrics say about sharing. */
+void state_set_shared(struct state *st, const struct snap_shared *s);
+/* Client requests in the last 60 s. */
+int state_client_rpm(struct state *st);
+/* Who a reset or toggle reaches: "for all 3 instances" while shared, else "this instance". */
+void state_command_scope(struct state *st, char *out, size_t cap);
 
 /* Consistent copy of everything the views show. */
 void state_snapshot(struct state *st, struct snapshot *out);

@@ -18,6 +18,7 @@
 #include "front/http_front.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
+#include "shared/shared.h"
 #include "sim/demo.h"
 #include "ui/ui.h"
 
@@ -348,12 +349,29 @@ int app_main(const struct app_opts *o)
         free(app);
         return 0;
     }
+    struct shared_settings share;
+    if (shared_settings_from(o->demo ? NULL : cfg, NULL, &share, err, sizeof err) != 0) {
+        fprintf(stderr, "error: %s\n", err);
+        config_free(cfg);
+        demo_stop(app->demo);
+        upstream_global_cleanup();
+        free(app);
+        return 2;
+    }
     int status = 1;
     the_app = app;
     install_signals();
     app->env.st = state_new(cfg, NULL);
     if (!app->env.st)
         goto out_curl;
+    if (share.on) {
+        app->shared = shared_new(&share, app->env.st);
+        if (app->shared)
+            printf("sharing limits with other instances through Redis at %s\n", share.where);
+        else
+            fprintf(stderr, "warning: cannot start sharing through Redis; limits are local\n");
+    }
+    memset(share.password, 0, sizeof share.password);
     char log_path[1024] = "";
     if (start(app, cfg, log_path, sizeof log_path) != 0)
         goto out_state;
@@ -370,6 +388,7 @@ int app_main(const struct app_opts *o)
     http_front_stop(app->front);
     statefile_remove(app);
 out_state:
+    shared_free(app->shared);
     reqlog_close(app->env.reqlog);
     state_free(app->env.st);
 out_curl:

@@ -105,6 +105,33 @@ static cJSON *dep_json(const struct dep_snapshot *d)
     return o;
 }
 
+/* "shared": SHARED / LOCAL ONLY, where (never the password) and the other instances. */
+static void add_shared(cJSON *o, const struct snap_shared *sh)
+{
+    cJSON *j = cJSON_AddObjectToObject(o, "shared");
+    cJSON_AddBoolToObject(j, "configured", sh->configured);
+    if (!sh->configured) {
+        cJSON_AddStringToObject(j, "mode", "LOCAL ONLY");
+        return;
+    }
+    cJSON_AddStringToObject(j, "mode", sh->up ? "SHARED" : "LOCAL ONLY");
+    cJSON_AddStringToObject(j, "redis", sh->where);
+    cJSON_AddNumberToObject(j, "instances", sh->up ? sh->instances : 0);
+    if (!sh->up)
+        cJSON_AddStringToObject(j, "error", sh->error);
+    cJSON_AddNumberToObject(j, "calls", (double)sh->calls);
+    cJSON_AddNumberToObject(j, "fallbacks", (double)sh->fallbacks);
+    cJSON_AddNumberToObject(j, "outages", (double)sh->outages);
+    cJSON *peers = cJSON_AddArrayToObject(j, "peers");
+    for (int i = 0; sh->up && i < sh->n_peers; i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "instance", sh->peers[i].name);
+        cJSON_AddNumberToObject(p, "rpm", sh->peers[i].rpm);
+        cJSON_AddBoolToObject(p, "self", sh->peers[i].self);
+        cJSON_AddItemToArray(peers, p);
+    }
+}
+
 static int get_state(struct front_env *env, struct mg_connection *c)
 {
     struct snapshot *s = malloc(sizeof *s);
@@ -131,6 +158,7 @@ static int get_state(struct front_env *env, struct mg_connection *c)
     cJSON_AddNumberToObject(w, "client_left", (double)s->wait_left);
     cJSON_AddNumberToObject(w, "seconds", s->wait_s_total);
     config_free(cfg);
+    add_shared(o, &s->shared);
     cJSON *deps = cJSON_AddArrayToObject(o, "providers");
     for (int i = 0; i < s->n_deps; i++)
         cJSON_AddItemToArray(deps, dep_json(&s->deps[i]));
@@ -158,9 +186,12 @@ static int read_small_body(struct mg_connection *c, char *out, size_t len)
 
 static int ok_result(struct mg_connection *c, struct front_env *env, const char *what)
 {
+    char scope[48];
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "ok", 1);
     cJSON_AddStringToObject(o, "done", what);
+    state_command_scope(env->st, scope, sizeof scope);
+    cJSON_AddStringToObject(o, "scope", scope); /* resets and toggles reach every instance */
     cJSON_AddBoolToObject(o, "force_fallback", state_force_fallback(env->st));
     if (env->reqlog)
         reqlog_event(env->reqlog, "admin", what);

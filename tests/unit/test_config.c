@@ -472,7 +472,7 @@ static void test_config_warnings(void **st)
         "t.yaml:7: key 'api_version' in model_list[0].litellm_params is not supported by "
         "switchboard (ignored)",
         "t.yaml:8: unknown key 'frobnicate' in model_list[0].litellm_params (ignored)",
-        "t.yaml:10: key 'redis_host' in router_settings is not supported by switchboard "
+        "t.yaml:10: key 'cache_responses' in router_settings is not supported by switchboard "
         "(ignored)",
         "t.yaml:11: unknown key 'colour' in router_settings (ignored)",
         "t.yaml:13: key 'success_callback' in litellm_settings is not supported by switchboard "
@@ -494,7 +494,7 @@ static void test_config_warnings(void **st)
               "      api_version: \"2024\"\n"
               "      frobnicate: 1\n"
               "router_settings:\n"
-              "  redis_host: localhost\n"
+              "  cache_responses: true\n"
               "  colour: blue\n"
               "litellm_settings:\n"
               "  success_callback: [\"langfuse\"]\n"
