@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config/config.h"
 #include "route/state.h"
@@ -57,5 +58,8 @@ void shared_free(struct shared *sh);
 struct shared *shared_open_store(const struct shared_settings *s);
 /* Its operations (ctx = the shared). */
 const struct store_ops *shared_store_ops(void);
+/* Request-path calls so far, how many were answered locally, and whether the request
+ * context is connected now. */
+void shared_counts(struct shared *sh, uint64_t *calls, uint64_t *fallbacks, bool *up);
 
 #endif

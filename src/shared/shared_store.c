@@ -201,3 +201,12 @@ const struct store_ops *shared_store_ops(void)
 {
     return &ops;
 }
+
+void shared_counts(struct shared *sh, uint64_t *calls, uint64_t *fallbacks, bool *up)
+{
+    pthread_mutex_lock(&sh->mu);
+    *calls = sh->calls;
+    *fallbacks = sh->fallbacks;
+    *up = sh->req != NULL;
+    pthread_mutex_unlock(&sh->mu);
+}
