@@ -108,8 +108,30 @@ static void print_changes(const struct snapshot *s, enum dep_status *prev, FILE 
     }
 }
 
+/* SHARED / LOCAL ONLY and the instance count, when they change (Redis configured only). */
+static void print_shared(const struct snapshot *s, int *prev, FILE *out, struct reqlog *log)
+{
+    char t[16], line[300];
+    const struct snap_shared *sh = &s->shared;
+    int now = !sh->configured ? -2 : sh->up ? sh->instances : -1;
+    if (now == *prev || now == -2 || (now == -1 && strcmp(sh->error, "connecting") == 0))
+        return; /* no news, not configured, or the first connection still under way */
+    *prev = now;
+    clock_text(s->wall_ms, t, sizeof t);
+    if (now >= 0)
+        snprintf(line, sizeof line, "%s limits SHARED through Redis at %s: %d instance%s", t,
+                 sh->where, now, now == 1 ? "" : "s");
+    else
+        snprintf(line, sizeof line, "%s limits LOCAL ONLY: %s", t,
+                 sh->error[0] ? sh->error : "Redis unreachable");
+    fprintf(out, "%s\n", line);
+    if (log)
+        reqlog_event(log, "shared", line + strlen(t) + 1);
+}
+
 int headless_run(struct app *app, FILE *out)
 {
+    int shared_prev = -3;
     struct snapshot *s = malloc(sizeof *s);
     if (!s)
         return -1;
@@ -127,6 +149,7 @@ int headless_run(struct app *app, FILE *out)
         state_snapshot(app->env.st, s);
         print_requests(s, &newest, out);
         print_changes(s, prev, out, app->env.reqlog);
+        print_shared(s, &shared_prev, out, app->env.reqlog);
         fflush(out);
     }
     free(s);
