@@ -5,7 +5,9 @@ set -eu
 pkgs="cmake make gcc pkg-config libcivetweb-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
 libncurses-dev libcmocka-dev libhiredis-dev libssl-dev"
 if [ "${1:-}" = "--test" ]; then
-    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format redis-server"
+    # chromium: tests/integration/test_browser.sh attacks switchboard from a real browser;
+    # redis-server: the shared-limits tests run a real one.
+    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format chromium redis-server"
 fi
 missing=""
 for p in $pkgs; do

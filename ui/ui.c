@@ -202,6 +202,13 @@ static void stderr_back(int saved, const char *path)
         unlink(path);
 }
 
+/* The locale rules cJSON needs under threads: https://github.com/DaveGamble/cJSON#thread-safety */
+void ui_locale_init(void)
+{
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+}
+
 int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
 {
     struct ui_ctx *c;
@@ -211,7 +218,6 @@ int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop)
 
     if (!h || !h->st || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term_known())
         return -1;
-    setlocale(LC_ALL, "");
     c = ctx_new(h);
     if (!c)
         return -1;

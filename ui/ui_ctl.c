@@ -17,6 +17,48 @@ void ui_ctl_msg(struct ui_ctx *c, enum ui_tone tone, const char *fmt, ...)
     va_end(ap);
     c->msg_tone = tone;
     c->msg_until_ms = c->snap->now_ms + UI_MSG_MS;
+    c->msg_fresh = true;
+}
+
+/* The file name without its directories: the status line has one row for a result and the
+ * warning it raised (the header shows the whole path). */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/* A warning raised since the last frame (a reload's config warnings, a log file that cannot
+ * be opened, a refused browser request) takes the status line for UI_WARN_MS, after the
+ * result of the command that caused it when there is one; when several came at once it says
+ * how many more there were and where their full text went. */
+static void take_notice(struct ui_ctx *c)
+{
+    const struct snapshot *s = c->snap;
+    char more[160] = "", cmd[sizeof c->msg + 2] = "", shown[SNAP_NOTICE];
+    const char *text = s->notice;
+    uint64_t extra;
+    size_t cl;
+
+    if (s->notice_seq == c->notice_seen)
+        return;
+    extra = s->notice_seq - c->notice_seen - 1;
+    c->notice_seen = s->notice_seq;
+    if (extra)
+        snprintf(more, sizeof more, " (+%llu more%s%s)", (unsigned long long)extra,
+                 c->h->log_path && c->h->log_path[0] ? " in " : "",
+                 c->h->log_path ? c->h->log_path : "");
+    if (c->msg_fresh && c->msg[0])
+        snprintf(cmd, sizeof cmd, "%s; ", c->msg); /* a copy: c->msg is rewritten below */
+    /* Config warnings start with the config's path: its name says as much here. */
+    cl = c->h->config_path ? strlen(c->h->config_path) : 0;
+    if (cl && strncmp(text, c->h->config_path, cl) == 0 && text[cl] == ':')
+        snprintf(shown, sizeof shown, "%s%s", base_name(c->h->config_path), text + cl);
+    else
+        snprintf(shown, sizeof shown, "%s", text);
+    ui_ctl_msg(c, UI_TONE_WARN, "%swarning: %s%s", cmd, shown, more);
+    c->msg_until_ms = s->now_ms + UI_WARN_MS;
 }
 
 unsigned ui_ctl_pane(const struct ui_ctx *c)
@@ -159,8 +201,10 @@ void ui_ctl_frame(struct ui_ctx *c, int rows, int cols)
     sync_log_cursor(c);
     help_max = ui_ctl_help_lines(c) - (ui_ctl_help_box(c).h - 2);
     c->help_top = clamp(c->help_top, 0, help_max);
+    take_notice(c);
     if (c->msg[0] && s->now_ms >= c->msg_until_ms)
         c->msg[0] = '\0';
+    c->msg_fresh = false;
 }
 
 /* " for all 3 instances" while the limits are shared with others, else "". */
@@ -244,7 +288,7 @@ static void cmd_reload(struct ui_ctx *c)
     }
     if (c->h->reload(c->h->ud, err, sizeof err) == 0)
         ui_ctl_msg(c, UI_TONE_OK, "config reloaded from %s",
-                   c->h->config_path ? c->h->config_path : "its file");
+                   c->h->config_path ? base_name(c->h->config_path) : "its file");
     else
         ui_ctl_msg(c, UI_TONE_BAD, "reload failed: %s", err[0] ? err : "unknown error");
 }

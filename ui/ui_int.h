@@ -12,7 +12,8 @@
 #include "ui/ui_keys.h"
 #include "ui/ui_layout.h"
 
-#define UI_MSG_MS     5000 /* how long a command's result stays in the status line */
+#define UI_MSG_MS     5000  /* how long a command's result stays in the status line */
+#define UI_WARN_MS    20000 /* how long a warning from the program stays there */
 #define UI_FILTER_MAX 64
 #define UI_TICK_MS    200 /* redraw period: about 5 frames a second */
 #define UI_HELP_HEAD  3   /* lines of the help overlay above the key table */
@@ -40,9 +41,11 @@ struct ui_ctx {
     uint64_t log_sel_id;
     int log_top; /* first filtered request shown */
 
-    char msg[256];
+    char msg[512];
     enum ui_tone msg_tone;
     int64_t msg_until_ms; /* monotonic, snapshot clock */
+    bool msg_fresh;       /* set by the last key's command: a warning it raised joins it */
+    uint64_t notice_seen; /* snap->notice_seq already shown */
 
     /* Derived each frame by ui_ctl_frame. */
     int rows, cols;

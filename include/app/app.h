@@ -21,11 +21,15 @@ struct app_opts {
     bool log_bodies;
     double grace_s; /* shutdown grace period for open streams */
     bool check;     /* validate the config, describe it and exit */
+    bool insecure;  /* serve other machines without a real master key (exposure.h) */
 };
 
 struct http_front;
 struct demo;
 struct shared;
+
+/* What holds the terminal, for where warnings go (app.c app_warn). */
+enum app_view { APP_VIEW_NONE, APP_VIEW_TUI, APP_VIEW_HEADLESS };
 
 struct app {
     struct app_opts opts;
@@ -34,6 +38,11 @@ struct app {
     struct demo *demo;
     struct shared *shared; /* limits shared with other instances through Redis; NULL = off */
     volatile sig_atomic_t stop;
+    int view; /* enum app_view; set by the main thread, read by any: __atomic builtins only */
+    /* Warnings from loading the config, kept until the state exists to show them. */
+#define APP_EARLY_WARNINGS 8
+    char early[APP_EARLY_WARNINGS][256];
+    int n_early;
 };
 
 /* Runs switchboard with these options until a signal or the user stops it. Returns the

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "config/env.h"
 
 enum cfgnode_type { CFGNODE_SCALAR, CFGNODE_SEQ, CFGNODE_MAP };
 
@@ -27,7 +28,8 @@ struct cfgctx {
     const char *name; /* file name for messages */
     config_warn_fn warn;
     void *ud;
-    char *err; /* CONFIG_ERR_LEN bytes */
+    char *err;                     /* CONFIG_ERR_LEN bytes */
+    const struct env_vars *dotenv; /* consulted after the environment for os.environ/ (or NULL) */
     struct config *c;
     long merge_budget;   /* pairs still allowed through "<<" merges */
     bool router_retries; /* set by router_settings, which beats litellm_settings */

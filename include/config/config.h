@@ -9,6 +9,10 @@
 #include "core/api.h"
 
 #define CONFIG_ERR_LEN 512
+/* The most model_list entries a config may hold, refused with file:line where the config is
+ * read. The router, the snapshots (state.h SNAP_MAX_DEPS), /admin/state and the dashboard are
+ * sized by it, so every deployment a config names is routed and shown. */
+#define CONFIG_MAX_DEPLOYMENTS 64
 
 struct deployment_cfg {
     char *group;      /* model_list[].model_name: the model group clients ask for */
@@ -91,17 +95,35 @@ struct config {
     long min_output_tokens;
     /* [5] a shared-state Redis call that takes longer falls back to local accounting */
     double redis_timeout_ms;
+    /* [none] Host names a request may address switchboard by besides 127.0.0.1, localhost,
+     * [::1] and `host` (normalized: lower case, no brackets, no port) ... */
+    char **allowed_hosts;
+    size_t n_allowed_hosts;
+    /* [none] ... and web origins whose requests it serves ("https://chat.example.com"; a
+     * same-origin web UI behind a reverse proxy). No CORS header is ever sent either way. */
+    char **allowed_origins;
+    size_t n_allowed_origins;
 };
 
 /* Warning sink: called with "file:line: message" for each unknown key. */
 typedef void (*config_warn_fn)(void *ud, const char *msg);
 
+struct env_vars;
+
 /* Loads and validates path. Returns the config (free with config_free) or NULL with err set to
- * "file:line:col: what is wrong". Resolves os.environ/VAR from the environment (so load .env
- * first). Never aborts on bad input. */
+ * "file:line:col: what is wrong". Resolves os.environ/VAR (and LITELLM_MASTER_KEY) from the
+ * process environment, then from dotenv (a .env file's pairs; NULL for none), once: the
+ * config holds the resolved values. Never aborts on bad input; never modifies the
+ * environment, so it may run on any thread. */
+struct config *config_load_env(const char *path, const struct env_vars *dotenv, config_warn_fn warn,
+                               void *ud, char err[CONFIG_ERR_LEN]);
+/* config_load_env without a .env. */
 struct config *config_load(const char *path, config_warn_fn warn, void *ud,
                            char err[CONFIG_ERR_LEN]);
 /* Same, from a YAML string; name is used in messages. */
+struct config *config_parse_env(const char *yaml, size_t len, const char *name,
+                                const struct env_vars *dotenv, config_warn_fn warn, void *ud,
+                                char err[CONFIG_ERR_LEN]);
 struct config *config_parse(const char *yaml, size_t len, const char *name, config_warn_fn warn,
                             void *ud, char err[CONFIG_ERR_LEN]);
 /* Reference counting lets a live reload swap configs while requests still use the old one.

@@ -7,11 +7,12 @@ enum api {
     API_ANTHROPIC = 1, /* Messages: /v1/messages */
 };
 
-/* Which real service sits behind a deployment; drives per-provider field rules. */
+/* Which real service sits behind a deployment. With the model id it picks the deployment's
+ * row of the provider table (xlate/provider_rules.h), where every per-provider rule lives. */
 enum provider_kind {
     PROVIDER_GENERIC_OPENAI = 0, /* openai/ prefix: permissive OpenAI-compatible */
-    PROVIDER_CEREBRAS,           /* cerebras/: strict whitelist, `reasoning` field */
-    PROVIDER_ZAI,                /* anthropic/ at *.z.ai or bigmodel: Z.AI quirks */
+    PROVIDER_CEREBRAS,           /* cerebras/: strict whitelist */
+    PROVIDER_ZAI,                /* anthropic/ at *.z.ai or bigmodel, or a glm model */
     PROVIDER_ANTHROPIC,          /* anthropic/ elsewhere: real Anthropic */
 };
 

@@ -1,6 +1,10 @@
 /* limitcode: what each provider's limit refusal asks of a router, one row per code, and what
- * each provider does with the output budget of a request. The router reads these tables;
- * nothing here keeps state. Pure; thread-safe. */
+ * each provider does with the output budget of a request. The one place these facts are
+ * written: the router budgets and cools down by them, the translators (xlate_req_clean) send a
+ * budget to a provider that books one, and the simulated providers book the same sequence
+ * length. They live here, not in the provider table (xlate/provider_rules.h), because the
+ * router may not include xlate. How a code is classified (rate limit, quota) stays in
+ * core/errmap.c. Nothing here keeps state. Pure; thread-safe. */
 #ifndef SB_LIMITCODE_H
 #define SB_LIMITCODE_H
 

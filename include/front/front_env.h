@@ -18,7 +18,8 @@ struct front_env {
     struct reqlog *reqlog; /* NULL when not logging; thread-safe */
     bool log_bodies;       /* set before the front starts, then read-only */
     bool demo;
-    char url[160]; /* http://host:port clients should use; written before the first request */
+    char url[160];  /* http://host:port clients should use; written before the first request */
+    char host[128]; /* the address listened on (config host or --host); written before start */
     char config_path[512];
     int port; /* bound port, written by http_front_start */
     /* Written by the main thread during shutdown, read by every worker: accessed only
@@ -27,6 +28,10 @@ struct front_env {
     volatile int draining;       /* new requests get 503 */
     front_reload_fn reload;      /* NULL: this instance cannot reload (the demo) */
     void *reload_ud;
+    /* Refused browser requests are told (dashboard, log) at most every few seconds: the
+     * time of the last telling and how many went untold since. __atomic builtins only. */
+    long long refusal_told_ms;
+    unsigned long refusals_untold;
 };
 
 #endif

@@ -30,7 +30,19 @@ int http_send_error(struct mg_connection *c, enum api client, int status, const 
 int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs,
                       const char *first, size_t first_len);
 int http_stream_write(struct mg_connection *c, const char *p, size_t n);
-int http_stream_end(struct mg_connection *c);
+
+/* The same responses built into out (appended) instead of written, for a caller that sends
+ * them later with http_write: proxy holds a response's last bytes back until the request is
+ * in the log. 0, or -1 when out of memory. */
+int http_format(struct mg_connection *c, int status, const char *content_type, const char *body,
+                size_t len, const struct http_hdr *hdrs, int n_hdrs, struct buf *out);
+int http_format_error(struct mg_connection *c, enum api client, int status, const char *message,
+                      const char *code, int retry_after_s, const struct http_hdr *hdrs, int n_hdrs,
+                      struct buf *out);
+/* A stream's last chunk (n bytes at p; none when n is 0) and the end of the chunked body. */
+int http_format_stream_end(const char *p, size_t n, struct buf *out);
+/* Writes n raw bytes. 0, or -1 when the client is gone. */
+int http_write(struct mg_connection *c, const char *p, size_t n);
 
 /* The client's socket, found once per connection (for hang-up detection), or -1. */
 int http_client_fd(struct mg_connection *c);

@@ -1,5 +1,8 @@
 /* reqlog: the request log file, one JSON object per line with the full attempt trail. Never
- * request bodies unless asked, never keys. Thread-safe (one write per line). */
+ * request bodies unless asked, never keys. Thread-safe. Each line reaches the file in one
+ * write(2), unbuffered, before the request's last bytes go to its client: a process that dies
+ * loses no finished request, at most tears the line being written (the next open ends it with
+ * a newline). The file is created 0600. */
 #ifndef SB_REQLOG_H
 #define SB_REQLOG_H
 
@@ -9,8 +12,11 @@
 
 struct reqlog;
 
-/* Opens path for appending (creating its directory). NULL with errno set on failure. */
-struct reqlog *reqlog_open(const char *path);
+/* Opens path for appending, creating it (and its directory, 0700) with mode 0600 whatever
+ * the umask; an existing file readable by others is made 0600. note (note_len bytes) gets a
+ * sentence for the user when the file's mode was changed or could not be, else "". NULL with
+ * errno set on failure. Lines are JSON with every control byte escaped. */
+struct reqlog *reqlog_open(const char *path, char *note, size_t note_len);
 void reqlog_close(struct reqlog *l);
 /* Appends one line for a finished request. */
 void reqlog_write(struct reqlog *l, const struct request_rec *rec);

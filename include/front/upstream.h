@@ -1,5 +1,7 @@
-/* upstream: one HTTP exchange with a provider over libcurl. Connections are pooled across
- * threads (keep-alive); each worker thread reuses its own handles. Body bytes are handed to
+/* upstream: one HTTP exchange with a provider over libcurl. Connections to providers are kept
+ * alive between exchanges and reused by whichever thread runs the next one (a pool of libcurl
+ * handles, each used by one thread at a time); DNS answers and TLS sessions are shared.
+ * upstream_perform may be called from any number of threads at once. Body bytes are handed to
  * the caller as they arrive, so streams are relayed, never buffered whole. The client's socket
  * is watched during the exchange so a client that hangs up aborts the transfer at once. */
 #ifndef SB_UPSTREAM_H
@@ -49,14 +51,14 @@ struct upstream_result {
     bool client_gone;
     double ttfb_ms; /* request sent to first response byte */
     double total_ms;
-    char request_id[64]; /* provider's request id header, if any */
+    char request_id[64];  /* provider's request id header, if any */
+    long new_connections; /* connections opened for this exchange (0: a kept-alive one) */
 };
 
-/* Once, before any thread starts. */
+/* Once, before any thread starts; cleanup once after every exchange has ended (it closes the
+ * kept-alive connections). */
 int upstream_global_init(void);
 void upstream_global_cleanup(void);
-/* Frees this thread's cached handles (call when a worker thread exits; optional). */
-void upstream_thread_cleanup(void);
 
 /* Performs the exchange. Always fills res (release res->error_body afterwards). Returns 0 when
  * a 2xx answer completed, or -1 with res->err describing why not. */

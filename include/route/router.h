@@ -71,9 +71,10 @@ struct attempt_outcome {
     long tokens_cached;        /* of which the provider read from its prompt cache */
     long tokens_out;
     bool was_probe;
-    long booked;       /* admit_grant.booked of this attempt */
-    double reset_in_s; /* a plan limit's reset time named in the error text, seconds from the
-                          answer; 0 when none (the state works it out from the wall clock) */
+    long booked;          /* admit_grant.booked of this attempt */
+    double reset_in_s;    /* a plan limit's reset time named in the error text, seconds from the
+                             answer; 0 when none (the state works it out from the wall clock) */
+    long new_connections; /* connections opened for the attempt (0: a kept-alive one reused) */
 };
 
 /* Events router_finish reports, for logs and the headless view. */
@@ -86,7 +87,8 @@ struct attempt_outcome {
 
 struct router;
 
-/* New router over cfg (borrowed; must outlive the router). NULL on OOM. */
+/* New router over cfg (borrowed; must outlive the router). NULL on OOM or when cfg holds more
+ * than CONFIG_MAX_DEPLOYMENTS (the config loader refuses those already). */
 struct router *router_new(const struct config *cfg);
 void router_free(struct router *r);
 /* Carries runtime state (cooldowns, windows, toggles, counters) of deployments with the same

@@ -12,13 +12,14 @@
 #include "core/api.h"
 #include "route/router.h"
 
-#define SNAP_MAX_DEPS    16
+#define SNAP_MAX_DEPS    CONFIG_MAX_DEPLOYMENTS /* every deployment of a config */
 #define SNAP_LOG         200 /* requests kept for the log pane and /admin/state */
 #define SNAP_SPARK       30  /* sparkline buckets ... */
 #define SNAP_SPARK_SECS  20  /* ... of this many seconds each: the last 10 minutes */
 #define REC_MAX_ATTEMPTS 6
 #define SNAP_HIST        14 /* histogram buckets (stats.h STATS_HIST); bounds: stats_hist_bound_s */
 #define SNAP_CODES       12 /* status codes counted per table (stats.h STATS_CODES) */
+#define SNAP_NOTICE      256 /* bytes of the newest warning kept (longer ones are cut) */
 
 struct attempt_rec {
     char dep[48]; /* deployment id */
@@ -37,7 +38,8 @@ struct request_rec {
     char group[64];     /* resolved model group */
     char served_by[48]; /* deployment id, "" if none served */
     int status;         /* what the client got */
-    double latency_ms;  /* arrival to last byte */
+    double latency_ms;  /* arrival until the answer is complete (its last bytes are written
+                         * right after the request is recorded) */
     double ttft_ms;     /* arrival to first byte sent to the client; -1 if none */
     double overhead_ms; /* time spent in switchboard itself */
     long tokens_in;
@@ -96,6 +98,7 @@ struct dep_snapshot {
     int n_served;
     struct snap_code served[SNAP_CODES]; /* client requests it served, by client status */
     uint64_t fallbacks;                  /* of those, not the request's first candidate */
+    uint64_t connects;                   /* connections opened to it (stats.h) */
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
 };
 
@@ -141,6 +144,8 @@ struct snapshot {
     int n_unserved;
     struct snap_code unserved[SNAP_CODES]; /* client requests no deployment served, by status */
     struct snap_shared shared;
+    uint64_t notice_seq;                   /* warnings raised so far (state_notice) */
+    char notice[SNAP_NOTICE];              /* the newest one, "" before the first */
     int n_log;
     struct request_rec log[SNAP_LOG]; /* newest first */
 };
@@ -212,6 +217,10 @@ bool state_dep_view(struct state *st, const struct config *cfg, int dep,
 /* The same for one request's ask (router_ask_view). */
 bool state_ask_view(struct state *st, const struct config *cfg, int dep,
                     const struct admit_ask *ask, struct router_dep_view *out, int64_t *now_ms);
+/* A warning for whoever watches (a reload's config warnings, a log file that cannot be
+ * opened, a refused browser request): the views show the newest one and count the rest, so
+ * nothing is printed under a screen. Thread-safe; copies msg (cut to SNAP_NOTICE - 1 bytes). */
+void state_notice(struct state *st, const char *msg);
 
 /* ---- sharing with other instances (src/shared) ---- */
 struct store_ops;

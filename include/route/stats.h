@@ -63,6 +63,7 @@ struct dep_stats {
     struct stats_codes codes;    /* attempts by upstream status */
     struct stats_codes served;   /* client requests this deployment served, by client status */
     uint64_t fallbacks;          /* of those, requests whose first candidate was another one */
+    uint64_t connects;           /* connections opened to it (the rest of n_total reused one) */
     /* provider's input tokens / our estimate, on recent answers (see stats_token_ratio) */
     float calib[STATS_CALIB];
     int calib_n, calib_pos;

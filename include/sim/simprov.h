@@ -55,6 +55,8 @@ struct simprov_stats {
     long cached_tokens; /* prompt tokens answered from the prompt cache */
     long booked_tokens; /* tokens booked by admitted requests (input + budget) */
     long out_tokens;    /* completion tokens answered */
+    long connections;   /* TCP connections accepted, the control requests' own included: how
+                         * often a client opened a connection rather than reusing one */
 };
 
 struct simprov;

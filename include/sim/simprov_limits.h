@@ -35,7 +35,8 @@ struct simlim_opts {
     long rpm, rph, rpd;   /* requests per minute / hour / day; 0 = none */
     long tpm, tph, tpd;   /* tokens per minute / hour / day; 0 = none */
     double minute_s;      /* length of the "minute" window (tests shorten it); default 60 */
-    long msl;             /* max sequence length booked when no budget is sent; default 131072 */
+    long msl;             /* max sequence length booked when no budget is sent; default:
+                           * Cerebras' in core/limitcode (131072) */
     int concurrency;      /* Z.AI: requests at once before 1302; 0 = none */
     long plan_prompts;    /* Z.AI Coding Plan: prompts per plan window before 1308; 0 = none */
     double plan_window_s; /* default 5 hours */

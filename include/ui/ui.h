@@ -22,6 +22,12 @@ struct ui_host {
     void *ud;
 };
 
+/* The terminal's locale for the dashboard (its character set: UTF-8 line drawing), numbers
+ * kept in the "C" format so JSON, metrics, logs and config numbers never get a decimal comma.
+ * Call before any thread starts: setlocale is unsafe while other threads read the locale
+ * (cJSON's number parsing and printing, strtod, printf), and ui_run no longer calls it. */
+void ui_locale_init(void);
+
 /* Runs the dashboard until the user quits or *stop becomes nonzero. Returns 0, or -1 when the
  * terminal cannot be used (the caller then falls back to headless). */
 int ui_run(const struct ui_host *h, volatile sig_atomic_t *stop);

@@ -1,7 +1,8 @@
 /* xlate: request and non-streamed response translation between the Anthropic Messages and
- * OpenAI Chat Completions dialects, plus per-provider cleaning (Cerebras' strict field
- * whitelist, Z.AI's quirks). Pure functions: const cJSON in, a new tree out (caller frees with
- * cJSON_Delete); they never keep pointers into their arguments. Thread-safe. */
+ * OpenAI Chat Completions dialects, plus per-provider cleaning by the provider table
+ * (provider_rules.h: Cerebras' strict field whitelist, Z.AI's quirks). Pure functions: const cJSON
+ * in, a new tree out (caller frees with cJSON_Delete); they never keep pointers into their
+ * arguments. Thread-safe. */
 #ifndef SB_XLATE_H
 #define SB_XLATE_H
 
@@ -9,11 +10,12 @@
 #include <cJSON.h>
 
 #include "core/api.h"
+#include "xlate/provider_rules.h"
 
 #define XLATE_ERR_LEN 256
 
 struct xlate_opts {
-    enum provider_kind provider; /* target provider's rules */
+    enum provider_kind provider; /* target provider: with model, picks its provider_rules row */
     const char *model;           /* upstream model id to put in the request */
     long max_tokens_cap;         /* clamp for the output budget; 0 = none */
     bool stream;                 /* request a stream upstream */
@@ -47,10 +49,11 @@ cJSON *xlate_resp_o2o(const cJSON *openai_resp, const char *model, long *tokens_
 cJSON *xlate_resp_a2a(const cJSON *anthropic_resp, const char *model, long *tokens_in,
                       long *tokens_out);
 
-/* OpenAI-dialect providers take tool names of at most 64 characters; Anthropic clients may
- * send longer ones (Claude Code's mcp__server__tool names). A longer name travels as its
- * first 55 characters, '_' and 8 hex digits of its hash, and answers are mapped back. */
-#define XLATE_TOOL_NAME_MAX 64
+/* OpenAI-dialect providers take tool names of at most 64 characters (provider_rules.h);
+ * Anthropic clients may send longer ones (Claude Code's mcp__server__tool names). A longer
+ * name travels as its first 55 characters, '_' and 8 hex digits of its hash, and answers are
+ * mapped back. */
+#define XLATE_TOOL_NAME_MAX PROVIDER_TOOL_NAME_MAX
 void xlate_tool_name_short(const char *name, char out[XLATE_TOOL_NAME_MAX + 1]);
 /* The client's own name for `name` as a provider answered it: the tool of client_tools (an
  * Anthropic tools array) whose name shortens to it, else name itself. */

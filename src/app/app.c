@@ -12,9 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/exposure.h"
 #include "app/headless.h"
 #include "app/statefile.h"
+#include "app/userdirs.h"
 #include "config/env.h"
+#include "core/strutil.h"
 #include "front/http_front.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
@@ -22,16 +25,19 @@
 #include "sim/demo.h"
 #include "ui/ui.h"
 
-static struct app *the_app; /* for signal handlers only */
+/* For the signal handlers, which run on whatever thread the signal reaches (civetweb's,
+ * libcurl's resolver threads): every access to these three is atomic. */
+static struct app *the_app;
 static volatile sig_atomic_t reload_requested;
 static volatile sig_atomic_t interrupts;
 
 static void on_stop_signal(int sig)
 {
-    if (sig == SIGINT && ++interrupts >= 2)
+    if (sig == SIGINT && __atomic_add_fetch(&interrupts, 1, __ATOMIC_ACQ_REL) >= 2)
         _exit(130); /* a second Ctrl-C means now */
-    if (the_app)
-        __atomic_store_n(&the_app->stop, 1, __ATOMIC_RELEASE);
+    struct app *app = __atomic_load_n(&the_app, __ATOMIC_ACQUIRE);
+    if (app)
+        __atomic_store_n(&app->stop, 1, __ATOMIC_RELEASE);
 }
 
 static void on_hup(int sig)
@@ -69,16 +75,27 @@ static void install_signals(void)
     sigaction(SIGPIPE, &sa, NULL);
 }
 
-static void print_warning(void *ud, const char *msg)
+/* Where a warning goes depends on what holds the terminal: before any view, stderr (and the
+ * state, so the dashboard shows it on its first frame); under the dashboard, the state only
+ * (its status line shows it; printing would scribble over the screen or vanish); under the
+ * headless view, stderr only. The log file records every one. Thread-safe: reloads warn
+ * from worker threads. */
+static void app_warn(struct app *app, const char *msg)
 {
-    (void)ud;
-    fprintf(stderr, "warning: %s\n", msg);
+    int view = __atomic_load_n(&app->view, __ATOMIC_ACQUIRE);
+    if (view != APP_VIEW_TUI)
+        fprintf(stderr, "warning: %s\n", msg);
+    if (view != APP_VIEW_HEADLESS && app->env.st)
+        state_notice(app->env.st, msg);
+    else if (!app->env.st && app->n_early < APP_EARLY_WARNINGS) /* the config's, before the state */
+        snprintf(app->early[app->n_early++], sizeof app->early[0], "%s", msg);
+    if (app->env.reqlog)
+        reqlog_event(app->env.reqlog, "warning", msg);
 }
 
-static bool is_loopback(const char *host)
+static void print_warning(void *ud, const char *msg)
 {
-    return strcmp(host, "127.0.0.1") == 0 || strcmp(host, "localhost") == 0 ||
-           strcmp(host, "::1") == 0 || strncmp(host, "127.", 4) == 0;
+    app_warn(ud, msg);
 }
 
 static void report_providers(const struct config *cfg, FILE *out)
@@ -95,10 +112,42 @@ static void report_providers(const struct config *cfg, FILE *out)
     }
 }
 
-static struct config *load_config(const struct app_opts *o, char *err, size_t len)
+/* Reads .env (never into the environment: a reload runs beside threads that call getenv)
+ * and the config, whose keys are resolved once, there. */
+static const char *listen_host(const struct app *app, const struct config *cfg)
+{
+    return app->opts.host ? app->opts.host : cfg->host;
+}
+
+/* A config that would serve other machines without a real master key is refused (at start
+ * and on reload) unless --insecure says the user means it; with --insecure it is a warning. */
+static bool exposure_refused(struct app *app, const struct config *cfg, const char *host, char *err,
+                             size_t len)
+{
+    char why[700];
+    if (app->opts.demo || !exposure_problem(host, cfg->master_key, why, sizeof why))
+        return false;
+    if (app->opts.insecure) {
+        char msg[760];
+        snprintf(msg, sizeof msg, "--insecure: %s", why);
+        app_warn(app, msg);
+        return false;
+    }
+    str_copy(err, len, why); /* err is the caller's CONFIG_ERR_LEN: cut, never overrun */
+    return true;
+}
+
+static struct config *load_config(struct app *app, char *err, size_t len)
 {
     char cerr[CONFIG_ERR_LEN];
-    struct config *cfg = config_load(o->config_path, print_warning, NULL, cerr);
+    int rc;
+    struct env_vars *dotenv = env_vars_read(app->opts.env_path, &rc);
+    if (!dotenv) {
+        snprintf(err, len, "%s: cannot read: %s", app->opts.env_path, strerror(rc ? -rc : ENOMEM));
+        return NULL;
+    }
+    struct config *cfg = config_load_env(app->opts.config_path, dotenv, print_warning, app, cerr);
+    env_vars_free(dotenv);
     if (!cfg)
         snprintf(err, len, "%s", cerr);
     return cfg;
@@ -142,8 +191,11 @@ int app_reload(struct app *app, char *err, size_t errlen)
         snprintf(err, errlen, "the demo has no config file to reload");
         return -1;
     }
-    env_load_file(app->opts.env_path);
-    struct config *cfg = load_config(&app->opts, err, errlen);
+    struct config *cfg = load_config(app, err, errlen);
+    if (cfg && exposure_refused(app, cfg, app->env.host, err, errlen)) {
+        config_free(cfg);
+        cfg = NULL;
+    }
     if (!cfg) {
         if (app->env.reqlog)
             reqlog_event(app->env.reqlog, "reload_failed", err);
@@ -185,28 +237,32 @@ static void *reload_watcher(void *ud)
     while (!__atomic_load_n(&app->stop, __ATOMIC_ACQUIRE)) {
         /* Taken and cleared in one step: a SIGHUP between a read and a clear would be lost. */
         if (__atomic_exchange_n(&reload_requested, 0, __ATOMIC_ACQ_REL)) {
-            char err[600];
-            if (app_reload(app, err, sizeof err) != 0 && app->opts.headless)
+            char err[600], msg[700];
+            bool tui = __atomic_load_n(&app->view, __ATOMIC_ACQUIRE) == APP_VIEW_TUI;
+            bool ok = app_reload(app, err, sizeof err) == 0;
+            if (!ok && tui) {
+                snprintf(msg, sizeof msg, "reload failed, keeping the running config: %s", err);
+                state_notice(app->env.st, msg); /* app_reload logged it already */
+            } else if (!ok) {
                 fprintf(stderr, "reload failed, keeping the running config: %s\n", err);
-            else if (app->opts.headless)
+            } else if (!tui) {
                 fprintf(stdout, "config reloaded from %s\n", app->env.config_path);
+            }
         }
         nanosleep(&t, NULL);
     }
     return NULL;
 }
 
-static const char *default_log_path(char *buf, size_t len)
+/* The dashboard's log: <state dir>/switchboard/switchboard.log; none ("") when there is no
+ * home to keep it in, never /tmp, where another user could plant or read it. */
+static void default_log_path(char *buf, size_t len)
 {
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (state && *state)
-        snprintf(buf, len, "%s/switchboard/switchboard.log", state);
-    else if (home && *home)
-        snprintf(buf, len, "%s/.local/state/switchboard/switchboard.log", home);
-    else
-        snprintf(buf, len, "/tmp/switchboard-%d.log", (int)getuid());
-    return buf;
+    char dir[4096];
+    buf[0] = '\0';
+    if (userdirs_state(dir, sizeof dir) == 0 &&
+        snprintf(buf, len, "%s/switchboard/switchboard.log", dir) >= (int)len)
+        buf[0] = '\0';
 }
 
 static int run_view(struct app *app, const char *log_path)
@@ -227,11 +283,17 @@ static int run_view(struct app *app, const char *log_path)
             .ud = app,
         };
         config_free(cfg);
-        if (ui_run(&h, &app->stop) == 0)
+        __atomic_store_n(&app->view, APP_VIEW_TUI, __ATOMIC_RELEASE);
+        int rc = ui_run(&h, &app->stop);
+        __atomic_store_n(&app->view, APP_VIEW_NONE, __ATOMIC_RELEASE);
+        if (rc == 0)
             return 0;
         fprintf(stderr, "the dashboard cannot use this terminal; running headless\n");
     }
-    return headless_run(app, stdout);
+    __atomic_store_n(&app->view, APP_VIEW_HEADLESS, __ATOMIC_RELEASE);
+    int rc = headless_run(app->env.st, app->env.reqlog, &app->stop, stdout);
+    __atomic_store_n(&app->view, APP_VIEW_NONE, __ATOMIC_RELEASE);
+    return rc;
 }
 
 /* How long aborted requests get to tell their clients, after the grace period. */
@@ -269,38 +331,72 @@ static void drain(struct app *app)
     free(s);
 }
 
+/* A state file whose process is gone means the last instance crashed or was killed: say so
+ * before the file is replaced, on stdout (the journal keeps it), in the state (the dashboard's
+ * status line shows it on its first frame) and in the log. Runs before any view. */
+static void note_unclean_exit(struct app *app)
+{
+    struct statefile_info prev;
+    char msg[200];
+    if (statefile_read(&prev) != -ESRCH || prev.pid <= 0)
+        return;
+    snprintf(msg, sizeof msg, "the previous switchboard (pid %d) did not exit cleanly", prev.pid);
+    printf("note: %s; its state file is replaced\n", msg);
+    if (app->env.st)
+        state_notice(app->env.st, msg);
+    if (app->env.reqlog)
+        reqlog_event(app->env.reqlog, "unclean_exit", msg);
+}
+
+/* The request log: --log-file, else under the dashboard the default one. */
+static void open_log(struct app *app, char *log_path, size_t log_len)
+{
+    /* Written straight into log_path: copying a path into the buffer it came from is an
+     * overlapping snprintf, which glibc answers with an empty string. */
+    log_path[0] = '\0';
+    if (app->opts.log_file)
+        snprintf(log_path, log_len, "%s", app->opts.log_file);
+    else if (!app->opts.headless && isatty(STDOUT_FILENO) &&
+             (default_log_path(log_path, log_len), !log_path[0]))
+        app_warn(app, "no log file: there is no home directory to keep it in (use --log-file)");
+    if (log_path[0]) {
+        char note[1200];
+        app->env.reqlog = reqlog_open(log_path, note, sizeof note);
+        if (!app->env.reqlog) {
+            snprintf(note, sizeof note, "cannot open log file %s: %s", log_path, strerror(errno));
+            app_warn(app, note);
+        } else if (note[0]) {
+            app_warn(app, note);
+        }
+    }
+}
+
 static int start(struct app *app, struct config *cfg, char *log_path, size_t log_len)
 {
-    const char *host = app->opts.host ? app->opts.host : cfg->host;
+    const char *host = listen_host(app, cfg);
     int port = app->opts.port >= 0 ? app->opts.port : cfg->port;
-    if (!cfg->master_key && !is_loopback(host))
-        fprintf(stderr,
-                "warning: no master key is set and switchboard listens on %s: anyone "
-                "who can reach it can use your providers\n",
-                host);
     char err[HTTP_ERR_LEN];
+    snprintf(app->env.host, sizeof app->env.host, "%s", host);
+    open_log(app, log_path, log_len); /* before the front serves: workers read env.reqlog */
     app->front = http_front_start(&app->env, host, port, cfg->num_threads, true, err);
     if (!app->front) {
         fprintf(stderr, "error: cannot listen on %s:%d: %s\n", host, port, err);
         return 1;
     }
-    bool v6 = strchr(host, ':') != NULL;
-    snprintf(app->env.url, sizeof app->env.url, v6 ? "http://[%s]:%d" : "http://%s:%d", host,
-             app->env.port);
     if (app->env.port != port && port != 0)
         printf("port %d is in use; listening on %s instead\n", port, app->env.url);
     printf("switchboard %s listening on %s%s\n", SB_VERSION, app->env.url,
            app->opts.demo ? " (DEMO: simulated providers, nothing leaves this machine)" : "");
-    const char *lp = app->opts.log_file;
-    if (!lp && !app->opts.headless && isatty(STDOUT_FILENO))
-        lp = default_log_path(log_path, log_len);
-    if (lp) {
-        snprintf(log_path, log_len, "%s", lp);
-        app->env.reqlog = reqlog_open(log_path);
-        if (!app->env.reqlog)
-            fprintf(stderr, "warning: cannot open log file %s: %s\n", log_path, strerror(errno));
+    note_unclean_exit(app);
+    int rc = statefile_write(app->env.url, app->env.config_path, app->opts.demo);
+    if (rc) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "no state file (%s): `switchboard claude` and `switchboard statusline` will "
+                 "not find this instance",
+                 rc == -ENOENT ? "no home directory to keep it in" : strerror(-rc));
+        app_warn(app, msg);
     }
-    statefile_write(app);
     fflush(stdout);
     return 0;
 }
@@ -316,8 +412,9 @@ int app_main(const struct app_opts *o)
     app->env.reload = o->demo ? NULL : reload_cb;
     app->env.reload_ud = app;
     snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
-    env_load_file(o->env_path);
     raise_fd_limit();
+    if (!o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+        ui_locale_init(); /* before any thread: see ui.h */
     /* Before any thread exists (the demo's simulated providers start threads). */
     if (upstream_global_init() != 0) {
         fprintf(stderr, "error: cannot initialise libcurl\n");
@@ -331,7 +428,7 @@ int app_main(const struct app_opts *o)
         cfg = app->demo ? demo_config(app->demo, err, sizeof err) : NULL;
         snprintf(app->env.config_path, sizeof app->env.config_path, "(built-in demo)");
     } else {
-        cfg = load_config(o, err, sizeof err);
+        cfg = load_config(app, err, sizeof err);
     }
     if (!cfg) {
         fprintf(stderr, "error: %s\n", err);
@@ -341,13 +438,20 @@ int app_main(const struct app_opts *o)
         return 2;
     }
     report_providers(cfg, stderr);
-    if (o->check) {
+    bool refused = exposure_refused(app, cfg, listen_host(app, cfg), err, sizeof err);
+    if (o->check)
         describe_config(cfg, stdout);
+    if (refused)
+        fprintf(stderr, "error: %s\n", err);
+    else if (!cfg->master_key && !o->demo)
+        fprintf(stderr, "note: no master key: every program on this machine can use switchboard "
+                        "and its admin API (set general_settings.master_key)\n");
+    if (o->check || refused) {
         config_free(cfg);
         demo_stop(app->demo);
         upstream_global_cleanup();
         free(app);
-        return 0;
+        return refused ? 2 : 0;
     }
     struct shared_settings share;
     if (shared_settings_from(o->demo ? NULL : cfg, NULL, &share, err, sizeof err) != 0) {
@@ -359,7 +463,7 @@ int app_main(const struct app_opts *o)
         return 2;
     }
     int status = 1;
-    the_app = app;
+    __atomic_store_n(&the_app, app, __ATOMIC_RELEASE);
     install_signals();
     app->env.st = state_new(cfg, NULL);
     if (!app->env.st)
@@ -372,6 +476,8 @@ int app_main(const struct app_opts *o)
             fprintf(stderr, "warning: cannot start sharing through Redis; limits are local\n");
     }
     memset(share.password, 0, sizeof share.password);
+    for (int i = 0; i < app->n_early; i++)
+        state_notice(app->env.st, app->early[i]);
     char log_path[1024] = "";
     if (start(app, cfg, log_path, sizeof log_path) != 0)
         goto out_state;
@@ -386,7 +492,7 @@ int app_main(const struct app_opts *o)
     demo_traffic_stop(app->demo);
     drain(app);
     http_front_stop(app->front);
-    statefile_remove(app);
+    statefile_remove();
 out_state:
     shared_free(app->shared);
     reqlog_close(app->env.reqlog);
@@ -395,7 +501,7 @@ out_curl:
     config_free(cfg);
     demo_stop(app->demo);
     upstream_global_cleanup();
-    the_app = NULL;
+    __atomic_store_n(&the_app, NULL, __ATOMIC_RELEASE);
     free(app);
     return status;
 }

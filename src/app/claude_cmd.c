@@ -69,52 +69,20 @@ static void pick_models(const struct config *c, struct setup *s)
     snprintf(s->haiku, sizeof s->haiku, "%s", small ? small : "");
 }
 
-/* Names of the variables set now (caller frees with free_names). NULL on OOM. */
-static char **env_names(void)
-{
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    char **names = calloc(n + 1, sizeof *names);
-    for (size_t i = 0; names && i < n; i++)
-        names[i] = strndup(environ[i], strcspn(environ[i], "="));
-    return names;
-}
-
-static void free_names(char **names)
-{
-    for (size_t i = 0; names && names[i]; i++)
-        free(names[i]);
-    free(names);
-}
-
-/* Unsets every variable that is not in before: the provider keys a .env brought in must not
- * reach Claude Code, whose tools run with its environment. */
-static void env_restore(char **before)
-{
-    char **now = env_names();
-    for (size_t i = 0; before && now && now[i]; i++) {
-        bool known = false;
-        for (size_t k = 0; !known && before[k]; k++)
-            known = strcmp(before[k], now[i]) == 0;
-        if (!known)
-            unsetenv(now[i]);
-    }
-    free_names(now);
-}
-
-/* Reads the master key and models from a config file, after the .env beside it (the
- * instance resolved os.environ/ references the same way). Leaves the environment as it was. */
+/* Reads the master key and models from a config file, with the .env beside it (the instance
+ * resolved os.environ/ references the same way). The environment is not touched: the
+ * provider keys a .env holds must not reach Claude Code, whose tools run with its
+ * environment. */
 static void read_config(struct setup *s, const char *path, const char *env_dir, bool quiet)
 {
     char env_path[PATH_MAX + 8], err[CONFIG_ERR_LEN];
-    char **before = env_names();
-    if (env_dir && *env_dir && before) {
+    struct env_vars *dotenv = NULL;
+    if (env_dir && *env_dir) {
         snprintf(env_path, sizeof env_path, "%s/.env", env_dir);
-        env_load_file(env_path);
+        dotenv = env_vars_read(env_path, NULL);
     }
-    struct config *c = config_load(path, NULL, NULL, err);
-    const char *k = getenv("LITELLM_MASTER_KEY");
+    struct config *c = config_load_env(path, dotenv, NULL, NULL, err);
+    const char *k = env_lookup(dotenv, "LITELLM_MASTER_KEY");
     if (c)
         snprintf(s->token, sizeof s->token, "%s", c->master_key ? c->master_key : "");
     else
@@ -125,8 +93,7 @@ static void read_config(struct setup *s, const char *path, const char *env_dir, 
         fprintf(stderr, "warning: cannot read the config (%s); using the default model names\n",
                 err);
     config_free(c);
-    env_restore(before);
-    free_names(before);
+    env_vars_free(dotenv);
 }
 
 /* The running instance's setup. Its config path may be relative to its own working
@@ -135,7 +102,10 @@ static int find_instance(struct setup *s, bool quiet)
 {
     struct statefile_info sf;
     setup_defaults(s);
-    if (statefile_read(&sf) != 0 || !sf.url[0])
+    int rc = statefile_read(&sf);
+    if (rc == -EPERM && !quiet)
+        fprintf(stderr, "warning: not trusting the state file: %s\n", sf.problem);
+    if (rc != 0 || !sf.url[0])
         return -ENOENT;
     snprintf(s->url, sizeof s->url, "%s", sf.url);
     s->demo = sf.demo;
@@ -276,15 +246,51 @@ int claude_cmd_run(int argc, char **argv)
 
 static void configure_usage(FILE *out)
 {
-    fputs("usage: switchboard configure-claude [--undo] [--url URL] [--key KEY]\n"
+    fputs("usage: switchboard configure-claude [--undo] [--url URL] [--key-file FILE]\n"
           "Points Claude Code at switchboard for every session by merging an env block into\n"
           "~/.claude/settings.json and setting hasCompletedOnboarding in ~/.claude.json. Other\n"
-          "keys are kept; each file is backed up once (*.switchboard-backup).\n"
-          "  --url URL  switchboard's address (default: the running instance's, else " DEFAULT_URL
-          ")\n"
-          "  --key KEY  the token Claude Code sends (default: the master key from the config)\n"
-          "  --undo     put the backed-up files back\n",
+          "keys are kept; each file is backed up once (*.switchboard-backup). settings.json\n"
+          "then holds a token, so it is made readable by you alone (0600).\n"
+          "  --url URL        switchboard's address (default: the running instance's, "
+          "else " DEFAULT_URL ")\n"
+          "  --key-file FILE  read the token Claude Code sends from FILE's first line ('-':\n"
+          "                   standard input). Default: the master key from the config, or\n"
+          "                   LITELLM_MASTER_KEY\n"
+          "  --key KEY        the same on the command line, where every user's `ps` and your\n"
+          "                   shell history can see it (still accepted, with a warning)\n"
+          "  --undo           put the backed-up files back\n",
           out);
+}
+
+/* The first line of path ("-": standard input), without its line end, into key. 0 or -1
+ * with a message on stderr. */
+static int read_key_file(const char *path, char *key, size_t len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "error: cannot read --key-file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    bool got = fgets(key, (int)len, f) != NULL;
+    if (f != stdin)
+        fclose(f);
+    key[got ? strcspn(key, "\r\n") : 0] = '\0';
+    if (!key[0]) {
+        fprintf(stderr, "error: --key-file %s holds no key on its first line\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* A key given on the command line: kept, then starred out of argv so that `ps` from now on
+ * shows stars (it could see it until here: hence the warning). */
+static void take_argv_key(char *arg, char *key, size_t len)
+{
+    snprintf(key, len, "%s", arg);
+    memset(arg, '*', strlen(arg));
+    fputs("warning: --key puts the key where every user's `ps` and your shell history can see "
+          "it; use --key-file FILE (or '-' for standard input) or LITELLM_MASTER_KEY instead\n",
+          stderr);
 }
 
 /* The setup to write: the running instance's, else ./config.yaml's, then the options. */
@@ -298,6 +304,8 @@ static void configure_setup(struct setup *s, const char *url, const char *key)
         read_config(s, "config.yaml", ".", false);
     } else {
         printf("switchboard is not running and there is no ./config.yaml: using the defaults\n");
+        const char *k = getenv("LITELLM_MASTER_KEY");
+        snprintf(s->token, sizeof s->token, "%s", k ? k : "");
     }
     if (url)
         snprintf(s->url, sizeof s->url, "%s", url);
@@ -307,12 +315,12 @@ static void configure_setup(struct setup *s, const char *url, const char *key)
 
 int claude_cmd_configure(int argc, char **argv)
 {
-    static const struct option opts[] = {{"undo", no_argument, NULL, 'u'},
-                                         {"url", required_argument, NULL, 'U'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"undo", no_argument, NULL, 'u'},      {"url", required_argument, NULL, 'U'},
+        {"key", required_argument, NULL, 'k'}, {"key-file", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     const char *url = NULL, *key = NULL, *home = getenv("HOME");
+    char keybuf[256];
     bool undo = false;
     int c;
     optind = 1;
@@ -322,7 +330,11 @@ int claude_cmd_configure(int argc, char **argv)
         else if (c == 'U')
             url = optarg;
         else if (c == 'k')
-            key = optarg;
+            take_argv_key(optarg, keybuf, sizeof keybuf), key = keybuf;
+        else if (c == 'K' && read_key_file(optarg, keybuf, sizeof keybuf) != 0)
+            return 2;
+        else if (c == 'K')
+            key = keybuf;
         else
             return configure_usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
     }

@@ -368,20 +368,42 @@ static void parent_dir(const char *path, char *dir, size_t len)
         *slash = '\0';
 }
 
+static bool holds_secret(const struct target *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->items[i].secret)
+            return true;
+    return false;
+}
+
+/* The mode to write: the file's own, except that a file holding a token is readable by its
+ * owner alone whatever it was (other users could otherwise read the key to switchboard). */
+static mode_t install_mode(const struct target *t)
+{
+    mode_t m = t->text ? t->mode : 0600;
+    return holds_secret(t) ? m & 07700 : m;
+}
+
 static int commit_install(struct target *t, FILE *out, FILE *err)
 {
     char dir[PATH_MAX];
     bool made;
     parent_dir(t->real, dir, sizeof dir);
     mkdir(dir, 0700);
+    mode_t mode = install_mode(t);
     int rc = backup_once(t, &made);
     if (rc == 0)
-        rc = write_atomic(t->real, t->next, t->text ? t->mode : 0600);
+        rc = write_atomic(t->real, t->next, mode);
     if (rc) {
         fprintf(err, "error: cannot write %s: %s\n", t->path, strerror(-rc));
         return rc;
     }
     report(t, made, out);
+    if (t->text && mode != t->mode)
+        fprintf(out,
+                "  %s was readable by other users (mode %03o); it now holds a token, so it is "
+                "%03o (readable by you alone)\n",
+                t->path, (unsigned)(t->mode & 0777), (unsigned)(mode & 0777));
     return 0;
 }
 

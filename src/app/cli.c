@@ -9,7 +9,7 @@
 static const char help_text[] =
     "usage: switchboard [options]\n"
     "       switchboard claude [claude args...]\n"
-    "       switchboard configure-claude [--undo] [--url URL] [--key KEY]\n"
+    "       switchboard configure-claude [--undo] [--url URL] [--key-file FILE]\n"
     "       switchboard statusline\n"
     "\n"
     "An LLM proxy for Claude Code and OpenAI clients: requests go to Cerebras first and to\n"
@@ -31,6 +31,8 @@ static const char help_text[] =
     "                       default is ~/.local/state/switchboard/switchboard.log)\n"
     "      --log-bodies     include request and response bodies in the log file\n"
     "      --grace SECONDS  at shutdown, how long open streams may finish (default 10)\n"
+    "      --insecure       listen on a non-loopback address without a master key, or with\n"
+    "                       a weak one (sk-1234, under 16 characters); refused otherwise\n"
     "      --check          validate the config (and .env), print what it sets up and exit:\n"
     "                       0 when valid, 2 with file:line:col when not\n"
     "  -h, --help           this text\n"
@@ -45,7 +47,9 @@ static const char help_text[] =
     "                       in ~/.claude.json, keeping other keys and backing both up first\n"
     "      --url URL        address to write (default: the running instance's, else\n"
     "                       http://127.0.0.1:4000)\n"
-    "      --key KEY        token to write (default: the config's master key)\n"
+    "      --key-file FILE  read the token to write from FILE ('-': stdin; default: the\n"
+    "                       config's master key, or LITELLM_MASTER_KEY)\n"
+    "      --key KEY        the same, visible to `ps` and shell history (warns)\n"
     "      --undo           restore the files as they were before\n"
     "  statusline           one line for Claude Code's statusLine setting: who served the\n"
     "                       last request, cooldowns, requests per minute; prints nothing\n"
@@ -62,8 +66,9 @@ static const char help_text[] =
     "endpoints: POST /v1/messages, POST /v1/chat/completions, GET /v1/models, GET /health,\n"
     "GET /metrics, GET /admin/state, POST /admin/providers/{id}/enable|disable|reset,\n"
     "POST /admin/fallback {\"force\":bool}, POST /admin/reload. All but /health need the\n"
-    "master key when one is set. A request with x-switchboard-force-fallback: 1 skips the\n"
-    "primaries for itself only.\n";
+    "master key when one is set; POSTs need Content-Type: application/json; requests from\n"
+    "web pages (a foreign Origin or Host) are refused. A request with\n"
+    "x-switchboard-force-fallback: 1 skips the primaries for itself only.\n";
 
 void cli_print_help(FILE *out)
 {

@@ -1,12 +1,14 @@
-/* headless: the screenless view. It is just another reader of snapshots: new requests and
- * provider state changes become one line each. */
+/* headless: the screenless view. It is just another reader of snapshots: new requests,
+ * provider state changes and warnings become one line each, with every control byte a client
+ * or provider put in them (model names, error texts) made visible, never sent to the
+ * terminal as is. */
 #include "app/headless.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "app/app.h"
+#include "core/termsafe.h"
 #include "front/reqlog.h"
 
 #define TICK_MS 100
@@ -71,6 +73,13 @@ void headless_format_request(const struct request_rec *r, char *line, size_t len
 /* The log is in completion order, newest first, and requests finish out of id order (a long
  * stream ends after many short requests that began later): what is new is everything above
  * the entry that was the newest last time, not every id above some number. */
+/* One line, escaped. */
+static void put_line(FILE *out, const char *line)
+{
+    char safe[2048];
+    fprintf(out, "%s\n", termsafe_line(line, safe, sizeof safe));
+}
+
 static void print_requests(const struct snapshot *s, uint64_t *newest, FILE *out)
 {
     char line[768];
@@ -79,7 +88,7 @@ static void print_requests(const struct snapshot *s, uint64_t *newest, FILE *out
         fresh++;
     for (int i = fresh - 1; i >= 0; i--) {
         headless_format_request(&s->log[i], line, sizeof line);
-        fprintf(out, "%s\n", line);
+        put_line(out, line);
     }
     if (s->n_log > 0)
         *newest = s->log[0].id;
@@ -102,7 +111,7 @@ static void print_changes(const struct snapshot *s, enum dep_status *prev, FILE 
                           (long long)((d->remaining_ms + 999) / 1000));
         if (d->view.reason[0] && n > 0 && (size_t)n < sizeof line)
             snprintf(line + n, sizeof line - (size_t)n, ": %s", d->view.reason);
-        fprintf(out, "%s\n", line);
+        put_line(out, line);
         if (log)
             reqlog_event(log, "state", line + strlen(t) + 1);
     }
@@ -124,12 +133,31 @@ static void print_shared(const struct snapshot *s, int *prev, FILE *out, struct 
     else
         snprintf(line, sizeof line, "%s limits LOCAL ONLY: %s", t,
                  sh->error[0] ? sh->error : "Redis unreachable");
-    fprintf(out, "%s\n", line);
+    put_line(out, line);
     if (log)
         reqlog_event(log, "shared", line + strlen(t) + 1);
 }
 
-int headless_run(struct app *app, FILE *out)
+
+/* Warnings the front raised (refused browser requests); how many were skipped when several
+ * came within one tick. The app prints its own warnings to stderr itself. */
+static void print_notices(const struct snapshot *s, uint64_t *seen, FILE *out)
+{
+    char t[16], line[SNAP_NOTICE + 64];
+    if (s->notice_seq == *seen)
+        return;
+    clock_text(s->wall_ms, t, sizeof t);
+    uint64_t more = s->notice_seq - *seen - 1;
+    if (more)
+        snprintf(line, sizeof line, "%s warning: %s (+%llu more)", t, s->notice,
+                 (unsigned long long)more);
+    else
+        snprintf(line, sizeof line, "%s warning: %s", t, s->notice);
+    put_line(out, line);
+    *seen = s->notice_seq;
+}
+
+int headless_run(struct state *st, struct reqlog *log, const volatile sig_atomic_t *stop, FILE *out)
 {
     int shared_prev = -3;
     struct snapshot *s = malloc(sizeof *s);
@@ -138,18 +166,21 @@ int headless_run(struct app *app, FILE *out)
     enum dep_status prev[SNAP_MAX_DEPS];
     for (int i = 0; i < SNAP_MAX_DEPS; i++)
         prev[i] = DEP_READY;
-    state_snapshot(app->env.st, s);
+    state_snapshot(st, s);
     uint64_t newest = s->n_log > 0 ? s->log[0].id : 0;
+    uint64_t notices = s->notice_seq; /* the ones before now went to stderr already */
     /* Report at start only the providers that are not ready (no key, disabled). */
     print_changes(s, prev, out, NULL);
     fflush(out);
     struct timespec tick = {.tv_sec = 0, .tv_nsec = TICK_MS * 1000000L};
-    while (!app->stop) {
+    /* stop is set by a signal handler on any thread: read atomically, like every reader */
+    while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
         nanosleep(&tick, NULL);
-        state_snapshot(app->env.st, s);
+        state_snapshot(st, s);
         print_requests(s, &newest, out);
-        print_changes(s, prev, out, app->env.reqlog);
-        print_shared(s, &shared_prev, out, app->env.reqlog);
+        print_changes(s, prev, out, log);
+        print_notices(s, &notices, out);
+        print_shared(s, &shared_prev, out, log);
         fflush(out);
     }
     free(s);

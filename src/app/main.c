@@ -8,19 +8,13 @@
 #include "app/cli.h"
 
 static const struct option long_opts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"env-file", required_argument, NULL, 'e'},
-    {"host", required_argument, NULL, 'H'},
-    {"port", required_argument, NULL, 'p'},
-    {"headless", no_argument, NULL, 'n'},
-    {"demo", no_argument, NULL, 'd'},
-    {"log-file", required_argument, NULL, 'l'},
-    {"log-bodies", no_argument, NULL, 'B'},
-    {"grace", required_argument, NULL, 'g'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {"check", no_argument, NULL, 'k'},
-    {NULL, 0, NULL, 0},
+    {"config", required_argument, NULL, 'c'},   {"env-file", required_argument, NULL, 'e'},
+    {"host", required_argument, NULL, 'H'},     {"port", required_argument, NULL, 'p'},
+    {"headless", no_argument, NULL, 'n'},       {"demo", no_argument, NULL, 'd'},
+    {"log-file", required_argument, NULL, 'l'}, {"log-bodies", no_argument, NULL, 'B'},
+    {"grace", required_argument, NULL, 'g'},    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},        {"check", no_argument, NULL, 'k'},
+    {"insecure", no_argument, NULL, 'I'},       {NULL, 0, NULL, 0},
 };
 
 static int parse_port(const char *s)
@@ -71,6 +65,9 @@ int main(int argc, char **argv)
             break;
         case 'k':
             o.check = true;
+            break;
+        case 'I':
+            o.insecure = true;
             break;
         case 'h':
             cli_print_help(stdout);

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "config/cfgutil.h"
+#include "core/netname.h"
 
 #define PATH_LEN       192
 #define VAR_LEN        128
@@ -19,6 +20,31 @@
     {                                                                                              \
         k, NITEMS(k), u                                                                            \
     }
+
+/* path.key into out; a shortened path only shortens a message. */
+static void key_path(char out[PATH_LEN], const char *path, const char *key)
+{
+    if (snprintf(out, PATH_LEN, "%s.%s", path, key) >= PATH_LEN)
+        out[PATH_LEN - 1] = '\0';
+}
+
+/* An optional string that may name an environment variable (os.environ/VAR, ${VAR} or $VAR).
+ * Returns 1 when v is null (nothing set), 0 with *s the text as written and *ref 1 when it
+ * names the variable now in var, else the error (reported at v; tail ends the message for a
+ * bad name, so a secret is never quoted back). */
+static int env_str(struct cfgctx *x, struct cfgnode *v, const char *path, bool secret,
+                   const char *tail, char var[VAR_LEN], const char **s, int *ref)
+{
+    if (cfgtree_is_null(v))
+        return 1;
+    if (cfgtree_str(x, v, path, secret, s))
+        return -EINVAL;
+    *ref = cfgutil_env_ref(*s, var, VAR_LEN);
+    if (*ref < 0)
+        return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name%s", path,
+                            tail);
+    return 0;
+}
 
 /* ---- model groups, fallbacks, aliases -------------------------------------- */
 
@@ -88,8 +114,7 @@ static int fallback_map(struct cfgctx *x, struct cfgnode *m, const char *path)
     int rc = cfgtree_pairs(x, m, path, &ps);
 
     for (size_t i = 0; !rc && i < ps.n; i++) {
-        if (snprintf(at, sizeof(at), "%s.%s", path, ps.v[i].k) >= (int)sizeof(at))
-            at[sizeof(at) - 1] = '\0'; /* a shortened path only shortens a message */
+        key_path(at, path, ps.v[i].k);
         rc = need_group(x, ps.v[i].key, path, true, &from);
         if (!rc && ps.v[i].val->type == CFGNODE_MAP)
             rc = cfgtree_fail(x, ps.v[i].val, "%s: expected a list of model groups", at);
@@ -162,8 +187,7 @@ static int alias_target(struct cfgctx *x, struct cfgnode *v, const char *path, c
     rc = cfgtree_pairs(x, v, path, &ps);
     for (size_t i = 0; !rc && i < ps.n; i++) {
         struct cfgnode *val = ps.v[i].val;
-        if (snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k) >= (int)sizeof(sub))
-            sub[sizeof(sub) - 1] = '\0'; /* a shortened path only shortens a message */
+        key_path(sub, path, ps.v[i].k);
         if (!strcmp(ps.v[i].k, "model"))
             rc = need_group(x, val, sub, false, target);
         else if (!strcmp(ps.v[i].k, "hidden") && !cfgtree_is_null(val))
@@ -186,8 +210,7 @@ static int fn_aliases(struct cfgctx *x, struct cfgnode *v, const char *path, voi
     int rc = cfgtree_pairs(x, v, path, &ps);
 
     for (size_t i = 0; !rc && i < ps.n; i++) {
-        if (snprintf(sub, sizeof(sub), "%s.%s", path, ps.v[i].k) >= (int)sizeof(sub))
-            sub[sizeof(sub) - 1] = '\0'; /* a shortened path only shortens a message */
+        key_path(sub, path, ps.v[i].k);
         if (!ps.v[i].k[0])
             rc = cfgtree_fail(x, ps.v[i].key, "%s: empty alias", path);
         else if (!(rc = alias_target(x, ps.v[i].val, sub, &target)))
@@ -357,17 +380,12 @@ static const char litellm_unsup[] =
 static int fn_master_key(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
 {
     char var[VAR_LEN];
-    const char *s, *val, *env = getenv("LITELLM_MASTER_KEY");
-    int ref;
+    const char *s, *val, *env = env_lookup(x->dotenv, "LITELLM_MASTER_KEY");
+    int ref, rc = env_str(x, v, path, true, "", var, &s, &ref);
 
-    if (cfgtree_is_null(v))
-        return 0;
-    if (cfgtree_str(x, v, path, true, &s))
-        return -EINVAL;
-    ref = cfgutil_env_ref(s, var, sizeof(var));
-    if (ref < 0)
-        return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
-    val = ref ? getenv(var) : s;
+    if (rc)
+        return rc > 0 ? 0 : rc;
+    val = ref ? env_lookup(x->dotenv, var) : s;
     if (val && *val)
         return cfgtree_set_str(x, v, &x->c->master_key, val);
     if (!ref || (env && *env))
@@ -414,6 +432,79 @@ static int fn_default_model(struct cfgctx *x, struct cfgnode *v, const char *pat
     return cfgtree_set_str(x, v, &x->c->default_model, g);
 }
 
+/* Reads one item of a string list into *out (a copy), or fails naming path. */
+typedef int (*list_item_fn)(struct cfgctx *x, struct cfgnode *v, const char *path, char **out);
+
+/* A list of strings, or one string standing for a one-item list, into *items and *n. */
+static int str_list(struct cfgctx *x, struct cfgnode *v, const char *path, list_item_fn item,
+                    char ***items, size_t *n)
+{
+    bool one = v->type == CFGNODE_SCALAR;
+    char sub[PATH_LEN], vb[64];
+
+    if (cfgtree_is_null(v))
+        return 0;
+    if (v->type == CFGNODE_MAP)
+        return cfgtree_fail(x, v, "%s: expected a list, got %s", path, cfgtree_shown(v, false, vb));
+    size_t count = one ? 1 : v->n;
+    char **list = calloc(count ? count : 1, sizeof *list);
+    if (!list)
+        return cfgtree_oom(x, v);
+    for (size_t i = 0; i < *n; i++)
+        free((*items)[i]); /* a repeated key through "<<": the last one wins */
+    free(*items);
+    *items = list;
+    *n = 0;
+    for (size_t i = 0; i < count; i++) {
+        snprintf(sub, sizeof sub, one ? "%s" : "%s[%zu]", path, i);
+        if (item(x, one ? v : v->kids[i], sub, &list[i]))
+            return -EINVAL;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int host_item(struct cfgctx *x, struct cfgnode *v, const char *path, char **out)
+{
+    char host[NETNAME_HOST_MAX], vb[64];
+    const char *s;
+
+    if (cfgtree_str(x, v, path, false, &s))
+        return -EINVAL;
+    if (netname_norm_host(s, host) != 0)
+        return cfgtree_fail(x, v, "%s: expected a host name or IP address without a port, got %s",
+                            path, cfgtree_shown(v, false, vb));
+    return (*out = strdup(host)) ? 0 : cfgtree_oom(x, v);
+}
+
+static int origin_item(struct cfgctx *x, struct cfgnode *v, const char *path, char **out)
+{
+    struct netname o;
+    char vb[64];
+    const char *s;
+
+    if (cfgtree_str(x, v, path, false, &s))
+        return -EINVAL;
+    if (netname_origin(s, &o) != 0)
+        return cfgtree_fail(x, v,
+                            "%s: expected an origin such as https://chat.example.com or "
+                            "http://127.0.0.1:3000 (scheme, host and port only), got %s",
+                            path, cfgtree_shown(v, false, vb));
+    return (*out = strdup(s)) ? 0 : cfgtree_oom(x, v);
+}
+
+static int fn_allowed_hosts(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    (void)obj;
+    return str_list(x, v, path, host_item, &x->c->allowed_hosts, &x->c->n_allowed_hosts);
+}
+
+static int fn_allowed_origins(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    (void)obj;
+    return str_list(x, v, path, origin_item, &x->c->allowed_origins, &x->c->n_allowed_origins);
+}
+
 static const struct cfgkey switchboard_keys[] = {
     FN("host", fn_host),
     INT("port", struct config, port, 1, 65535, "an integer from 1 to 65535"),
@@ -431,6 +522,8 @@ static const struct cfgkey switchboard_keys[] = {
      "a non-negative integer", NULL},
     NUM("redis_timeout_ms", struct config, redis_timeout_ms, 0, 10000, true,
         "a number of milliseconds from 0 to 10000"),
+    FN("allowed_hosts", fn_allowed_hosts),
+    FN("allowed_origins", fn_allowed_origins),
 };
 
 /* ---- model_list ------------------------------------------------------------ */
@@ -466,21 +559,13 @@ static int fn_api_key(struct cfgctx *x, struct cfgnode *v, const char *path, voi
     struct deployment_cfg *d = obj;
     char var[VAR_LEN];
     const char *s, *val;
-    int ref;
+    int ref, rc = env_str(x, v, path, true, ", got '<redacted>'", var, &s, &ref);
 
-    if (cfgtree_is_null(v))
-        return 0;
-    if (cfgtree_str(x, v, path, true, &s))
-        return -EINVAL;
-    ref = cfgutil_env_ref(s, var, sizeof(var));
-    if (ref < 0)
-        return cfgtree_fail(x, v,
-                            "%s: expected os.environ/NAME with a valid variable name, "
-                            "got '<redacted>'",
-                            path);
+    if (rc)
+        return rc > 0 ? 0 : rc;
     if (ref && cfgtree_set_str(x, v, &d->api_key_env, var))
         return -ENOMEM;
-    val = ref ? getenv(var) : s;
+    val = ref ? env_lookup(x->dotenv, var) : s;
     return val && *val ? cfgtree_set_str(x, v, &d->api_key, val) : 0;
 }
 
@@ -489,16 +574,11 @@ static int fn_api_base(struct cfgctx *x, struct cfgnode *v, const char *path, vo
     struct deployment_cfg *d = obj;
     char var[VAR_LEN], host[256], vb[64];
     const char *s;
-    int ref;
+    int ref, rc = env_str(x, v, path, false, "", var, &s, &ref);
 
-    if (cfgtree_is_null(v))
-        return 0;
-    if (cfgtree_str(x, v, path, false, &s))
-        return -EINVAL;
-    ref = cfgutil_env_ref(s, var, sizeof(var));
-    if (ref < 0)
-        return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
-    if (ref && !(s = getenv(var)))
+    if (rc)
+        return rc > 0 ? 0 : rc;
+    if (ref && !(s = env_lookup(x->dotenv, var)))
         return cfgtree_fail(x, v, "%s: environment variable %s is not set", path, var);
     if (cfgutil_url_host(s, host, sizeof(host)))
         return cfgtree_fail(x, v, "%s: expected an http:// or https:// URL, got %s", path,
@@ -650,6 +730,11 @@ static int load_model_list(struct cfgctx *x, struct cfgnode *v, struct cfgnode *
                             cfgtree_shown(v, false, vb));
     if (v->n == 0)
         return cfgtree_fail(x, v, "model_list is empty: nothing to serve");
+    if (v->n > CONFIG_MAX_DEPLOYMENTS)
+        return cfgtree_fail(x, v->kids[CONFIG_MAX_DEPLOYMENTS],
+                            "model_list: %zu deployments, switchboard serves at most %d (this "
+                            "is entry %d)",
+                            v->n, CONFIG_MAX_DEPLOYMENTS, CONFIG_MAX_DEPLOYMENTS + 1);
     if (!(x->c->deps = calloc(v->n, sizeof(*x->c->deps))))
         return cfgtree_oom(x, v);
     for (size_t i = 0; i < v->n; i++) {
@@ -757,7 +842,7 @@ static int assign_ids(struct config *c)
 int cfgkeys_load(struct cfgctx *x, struct cfgnode *root)
 {
     int rc = load_root(x, root);
-    const char *env = getenv("LITELLM_MASTER_KEY");
+    const char *env = env_lookup(x->dotenv, "LITELLM_MASTER_KEY");
 
     free(x->provider);
     x->provider = NULL;
@@ -838,5 +923,11 @@ void cfgkeys_destroy(struct config *c)
     free(c->redis_host);
     free(c->redis_password);
     free(c->redis_url);
+    for (size_t i = 0; i < c->n_allowed_hosts; i++)
+        free(c->allowed_hosts[i]);
+    free(c->allowed_hosts);
+    for (size_t i = 0; i < c->n_allowed_origins; i++)
+        free(c->allowed_origins[i]);
+    free(c->allowed_origins);
     free(c);
 }

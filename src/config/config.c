@@ -151,7 +151,15 @@ static int load_doc(struct cfgctx *x, yaml_parser_t *p, const char *src, size_t 
 struct config *config_parse(const char *yaml, size_t len, const char *name, config_warn_fn warn,
                             void *ud, char err[CONFIG_ERR_LEN])
 {
-    struct cfgctx x = {.name = name ? name : "<config>", .warn = warn, .ud = ud, .err = err};
+    return config_parse_env(yaml, len, name, NULL, warn, ud, err);
+}
+
+struct config *config_parse_env(const char *yaml, size_t len, const char *name,
+                                const struct env_vars *dotenv, config_warn_fn warn, void *ud,
+                                char err[CONFIG_ERR_LEN])
+{
+    struct cfgctx x = {
+        .name = name ? name : "<config>", .warn = warn, .ud = ud, .err = err, .dotenv = dotenv};
     yaml_parser_t p;
     int rc;
 
@@ -175,6 +183,12 @@ struct config *config_parse(const char *yaml, size_t len, const char *name, conf
 struct config *config_load(const char *path, config_warn_fn warn, void *ud,
                            char err[CONFIG_ERR_LEN])
 {
+    return config_load_env(path, NULL, warn, ud, err);
+}
+
+struct config *config_load_env(const char *path, const struct env_vars *dotenv, config_warn_fn warn,
+                               void *ud, char err[CONFIG_ERR_LEN])
+{
     struct config *c = NULL;
     char chunk[8192];
     struct buf b;
@@ -196,7 +210,7 @@ struct config *config_load(const char *path, config_warn_fn warn, void *ud,
         snprintf(err, CONFIG_ERR_LEN, "%s: cannot read: %s", path,
                  rc == -E2BIG ? "larger than 4 MiB" : strerror(-rc));
     else
-        c = config_parse(buf_cstr(&b), b.len, path, warn, ud, err);
+        c = config_parse_env(buf_cstr(&b), b.len, path, dotenv, warn, ud, err);
     buf_release(&b);
     return c;
 }

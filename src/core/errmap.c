@@ -67,25 +67,33 @@ static enum err_class class_by_status(int status)
     return ERRC_PROTOCOL;
 }
 
-/* Z.AI business codes (docs.z.ai api-code); ERRC_NONE for codes we do not know. */
+/* Z.AI business codes, one row per code or range; the first row that holds a code wins.
+ * Source: docs.z.ai/api-reference/api-code (protocol.md §5; the plan limits 1302-1313: §8.3). */
+static const struct {
+    int lo, hi;
+    enum err_class cls;
+} zai_codes[] = {
+    {1000, 1004, ERRC_AUTH},        /* authentication failed, token missing, invalid, expired */
+    {1110, 1121, ERRC_QUOTA},       /* account: 1113 balance or plan; inactive, locked, arrears */
+    {1211, 1211, ERRC_NOT_FOUND},   /* the model does not exist */
+    {1210, 1215, ERRC_BAD_REQUEST}, /* invalid parameters */
+    {1220, 1222, ERRC_BAD_REQUEST}, /* no permission for the API, offline, not found */
+    {1230, 1230, ERRC_SERVER},      /* API call process error */
+    {1234, 1234, ERRC_SERVER},      /* network error */
+    {1300, 1301, ERRC_BAD_REQUEST}, /* blocked by policy; unsafe content */
+    {1302, 1303, ERRC_RATE_LIMIT},  /* too many concurrent requests; too frequent */
+    {1305, 1305, ERRC_RATE_LIMIT},  /* rate limit triggered, service overloaded */
+    {1304, 1304, ERRC_QUOTA},       /* daily call limit */
+    {1308, 1310, ERRC_QUOTA},       /* 5-hour limit, plan expired, weekly limit */
+    {1313, 1313, ERRC_QUOTA},       /* fair-use violation */
+};
+
+/* ERRC_NONE for codes we do not know. */
 static enum err_class class_by_zai(int code)
 {
-    if (code >= 1000 && code <= 1004)
-        return ERRC_AUTH;
-    if (code >= 1110 && code <= 1121)
-        return ERRC_QUOTA; /* 1113 balance/plan; the rest: account inactive, locked, in arrears */
-    if (code == 1211)
-        return ERRC_NOT_FOUND;
-    if ((code >= 1210 && code <= 1215) || (code >= 1220 && code <= 1222))
-        return ERRC_BAD_REQUEST;
-    if (code == 1230 || code == 1234)
-        return ERRC_SERVER;
-    if (code == 1300 || code == 1301)
-        return ERRC_BAD_REQUEST;
-    if (code == 1302 || code == 1303 || code == 1305)
-        return ERRC_RATE_LIMIT;
-    if (code == 1304 || code == 1308 || code == 1309 || code == 1310 || code == 1313)
-        return ERRC_QUOTA;
+    for (size_t i = 0; i < sizeof zai_codes / sizeof zai_codes[0]; i++)
+        if (code >= zai_codes[i].lo && code <= zai_codes[i].hi)
+            return zai_codes[i].cls;
     return ERRC_NONE;
 }
 

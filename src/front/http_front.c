@@ -1,5 +1,5 @@
-/* http_front: civetweb server, path routing and master-key auth. Responses go out through
- * http_reply. Handlers never hold locks across I/O. */
+/* http_front: civetweb server, path routing, the Host/Origin/Content-Type guard and
+ * master-key auth. Responses go out through http_reply. Handlers never hold locks across I/O. */
 #include "front/http_front.h"
 
 #include <errno.h>
@@ -12,11 +12,14 @@
 #include <civetweb.h>
 
 #include "config/config.h"
+#include "core/clock.h"
 #include "front/admin.h"
+#include "front/civet_opts.h"
 #include "front/front_env.h"
+#include "front/guard.h"
 #include "front/http_reply.h"
 #include "front/proxy.h"
-#include "front/upstream.h"
+#include "front/reqlog.h"
 #include "route/state.h"
 
 struct http_front {
@@ -28,12 +31,6 @@ static int log_message(const struct mg_connection *c, const char *msg)
 {
     (void)c, (void)msg;
     return 1; /* civetweb must never write to the terminal under the dashboard */
-}
-
-static void exit_thread(const struct mg_context *ctx, int type, void *ptr)
-{
-    (void)ctx, (void)type, (void)ptr;
-    upstream_thread_cleanup();
 }
 
 /* Constant-time comparison so the key cannot be guessed byte by byte from timings. */
@@ -153,6 +150,104 @@ static int too_many_headers(struct mg_connection *c, enum api api)
     return 431;
 }
 
+/* How often a refused browser request is told to the dashboard and the log: a page can send
+ * thousands a second, and each telling would be a log line. */
+#define REFUSAL_TELL_MS 5000
+
+/* Tells the user (status line, headless output, log file) that a request was refused,
+ * at most once per REFUSAL_TELL_MS, counting the ones in between. */
+static void tell_refusal(struct front_env *env, const char *what)
+{
+    long long now = (long long)clock_mono_ms();
+    long long last = __atomic_load_n(&env->refusal_told_ms, __ATOMIC_ACQUIRE);
+    if ((last && now - last < REFUSAL_TELL_MS) ||
+        !__atomic_compare_exchange_n(&env->refusal_told_ms, &last, now, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        __atomic_fetch_add(&env->refusals_untold, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    unsigned long more = __atomic_exchange_n(&env->refusals_untold, 0, __ATOMIC_ACQ_REL);
+    char msg[400];
+    if (more)
+        snprintf(msg, sizeof msg, "refused %s (and %lu more refused since)", what, more);
+    else
+        snprintf(msg, sizeof msg, "refused %s", what);
+    state_notice(env->st, msg);
+    if (env->reqlog)
+        reqlog_event(env->reqlog, "refused", msg);
+}
+
+/* Host, Origin and preflight checks, before anything else reads the request (see guard.h).
+ * Returns the status sent, or 0 when the request may go on. */
+static int guard_request(struct mg_connection *c, struct front_env *env, enum api api,
+                         const struct mg_request_info *ri)
+{
+    const char *host = mg_get_header(c, "Host"), *origin = mg_get_header(c, "Origin");
+    const char *path = ri->local_uri ? ri->local_uri : "/";
+    struct guard_listener l = {env->host, env->port};
+    struct config *cfg = state_config(env->st);
+    bool host_ok = guard_host_ok(cfg, &l, host), origin_ok = guard_origin_ok(cfg, &l, origin);
+    config_free(cfg);
+    char msg[512], what[300];
+    if (!host_ok) {
+        snprintf(msg, sizeof msg,
+                 "Host '%.100s' does not name this switchboard: address it as 127.0.0.1, "
+                 "localhost or [::1] (a name a proxy or container network uses goes in "
+                 "switchboard_settings.allowed_hosts)",
+                 host);
+        snprintf(what, sizeof what, "%.10s %.60s addressed to Host '%.100s' (DNS rebinding?)",
+                 ri->request_method, path, host);
+        tell_refusal(env, what);
+        http_send_error(c, api, 421, msg, "misdirected_request", 0, NULL, 0);
+        return 421;
+    }
+    if (!origin_ok) {
+        snprintf(msg, sizeof msg,
+                 "requests from web pages are refused (Origin '%.100s'): switchboard serves API "
+                 "clients, not browsers; a web UI served on its own origin through a proxy goes "
+                 "in switchboard_settings.allowed_origins",
+                 origin);
+        snprintf(what, sizeof what, "%.10s %.60s from a web page (Origin '%.100s')",
+                 ri->request_method, path, origin);
+        tell_refusal(env, what);
+        http_send_error(c, api, 403, msg, "origin_not_allowed", 0, NULL, 0);
+        return 403;
+    }
+    if (strcmp(ri->request_method, "OPTIONS") == 0) {
+        /* CORS preflights included: no Access-Control-* header is ever sent, so a browser
+         * never lets a page send what a preflight guards (JSON bodies, Authorization). */
+        struct http_hdr allow = {"Allow", "GET, HEAD, POST"};
+        http_send_error(c, api, 405,
+                        "OPTIONS is not served: switchboard answers no CORS preflight, so web "
+                        "pages on other origins cannot call it",
+                        "method_not_allowed", 0, &allow, 1);
+        return 405;
+    }
+    return 0;
+}
+
+/* POST bodies must be JSON: a browser sends text/plain, form and multipart bodies cross-origin
+ * without a preflight, but never application/json. Returns 415 when refused, else 0. */
+static int require_json(struct mg_connection *c, struct front_env *env, enum api api,
+                        const char *path)
+{
+    const char *ct = mg_get_header(c, "Content-Type");
+    if (guard_is_json(ct))
+        return 0;
+    char msg[256], what[200];
+    snprintf(msg, sizeof msg, "Content-Type must be application/json (got %s%.80s%s)",
+             ct ? "'" : "", ct ? ct : "none", ct ? "'" : "");
+    if (ct && (strncasecmp(ct, "text/plain", 10) == 0 ||
+               strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+               strncasecmp(ct, "multipart/form-data", 19) == 0)) {
+        snprintf(what, sizeof what, "POST %.60s with a browser form's Content-Type '%.60s'", path,
+                 ct);
+        tell_refusal(env, what);
+    }
+    http_send_error(c, api, 415, msg, "unsupported_media_type", 0, NULL, 0);
+    return 415;
+}
+
 static int serve_body_route(struct mg_connection *c, struct front_env *env, enum route r,
                             enum api api)
 {
@@ -193,6 +288,9 @@ static int route_request(struct mg_connection *c, void *ud)
 
     if (ri->num_headers >= MG_MAX_HEADERS)
         return too_many_headers(c, api);
+    int refused = guard_request(c, env, api, ri);
+    if (refused)
+        return refused;
     if (r == R_PROBE)
         return get ? (send_root(c, env, true), 200) : method_not_allowed(c, api, "GET");
     if (r == R_ROOT && head)
@@ -212,11 +310,17 @@ static int route_request(struct mg_connection *c, void *ud)
                         "invalid_api_key", 0, NULL, 0);
         return 401;
     }
+    bool post = strcmp(m, "POST") == 0;
+    bool json_route = r == R_MESSAGES || r == R_COUNT_TOKENS || r == R_CHAT ||
+                      (r == R_ADMIN && strcmp(path, "/admin/state") != 0);
+    int bad_type = post && json_route ? require_json(c, env, api, path) : 0;
+    if (bad_type)
+        return bad_type;
     switch (r) {
     case R_MESSAGES:
     case R_COUNT_TOKENS:
     case R_CHAT:
-        if (strcmp(m, "POST") != 0)
+        if (!post)
             return method_not_allowed(c, api, "POST");
         if (draining(env)) {
             http_send_error(c, api, 503, "switchboard is shutting down", NULL, 1, NULL, 0);
@@ -273,34 +377,14 @@ static int civetweb_error(struct mg_connection *c, int status, const char *errms
 static struct mg_context *try_start(struct http_front *f, const char *host, int port, int threads,
                                     char err[HTTP_ERR_LEN])
 {
-    char listen[128], nthreads[16];
-    bool v6 = strchr(host, ':') != NULL;
-    snprintf(listen, sizeof listen, v6 ? "[%s]:%d" : "%s:%d", host, port);
-    snprintf(nthreads, sizeof nthreads, "%d", threads);
-    const char *options[] = {
-        "listening_ports",
-        listen,
-        "num_threads",
-        nthreads,
-        "enable_keep_alive",
-        "yes",
-        "keep_alive_timeout_ms",
-        "5000",
-        "request_timeout_ms",
-        "60000",
-        "tcp_nodelay",
-        "1",
-        "linger_timeout_ms",
-        "0",
-        NULL,
-    };
+    struct civet_opts opts;
+    civet_opts_init(&opts, host, port, threads, true);
     struct mg_callbacks cb = {0};
     cb.log_message = log_message;
-    cb.exit_thread = exit_thread;
     cb.http_error = civetweb_error;
     unsigned code = 0;
     struct mg_error_data ed = {.code = &code, .text = err, .text_buffer_size = HTTP_ERR_LEN};
-    struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = options};
+    struct mg_init_data init = {.callbacks = &cb, .user_data = f, .configuration_options = opts.v};
     err[0] = '\0';
     return mg_start2(&init, &ed);
 }
@@ -329,6 +413,10 @@ struct http_front *http_front_start(struct front_env *env, const char *host, int
     struct mg_server_port ports[4];
     int n = mg_get_server_ports(f->ctx, 4, ports);
     env->port = n > 0 ? ports[0].port : port;
+    snprintf(env->url, sizeof env->url, strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d", host,
+             env->port);
+    /* Requests reach a handler only from here on (civetweb takes its context lock for both),
+     * so every handler sees port and url as written above. */
     mg_set_request_handler(f->ctx, "/", dispatch, env);
     return f;
 }

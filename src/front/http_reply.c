@@ -124,6 +124,21 @@ static int write_all(struct mg_connection *c, const char *p, size_t n)
     return n == 0 || mg_write(c, p, n) == (int)n ? 0 : -1;
 }
 
+int http_write(struct mg_connection *c, const char *p, size_t n)
+{
+    return write_all(c, p, n);
+}
+
+int http_format(struct mg_connection *c, int status, const char *content_type, const char *body,
+                size_t len, const struct http_hdr *hdrs, int n_hdrs, struct buf *out)
+{
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len);
+    struct http_hdr fixed[] = {{"Content-Type", content_type}, {"Content-Length", clen}};
+    int rc = put_head(out, c, status, fixed, 2, hdrs, n_hdrs);
+    return rc || buf_append(out, body, len) ? -1 : 0;
+}
+
 int http_send(struct mg_connection *c, int status, const char *content_type, const char *body,
               size_t len, const struct http_hdr *hdrs, int n_hdrs)
 {
@@ -147,11 +162,12 @@ int http_send(struct mg_connection *c, int status, const char *content_type, con
 static bool is_terminal_status(int status)
 {
     return status == 400 || status == 401 || status == 403 || status == 404 || status == 405 ||
-           status == 413 || status == 422 || status == 431;
+           status == 413 || status == 415 || status == 421 || status == 422 || status == 431;
 }
 
-int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,
-                    const char *code, int retry_after_s, const struct http_hdr *hdrs, int n_hdrs)
+int http_format_error(struct mg_connection *c, enum api client, int status, const char *message,
+                      const char *code, int retry_after_s, const struct http_hdr *hdrs, int n_hdrs,
+                      struct buf *out)
 {
     struct buf b;
     buf_init(&b, 0);
@@ -167,9 +183,21 @@ int http_send_error(struct mg_connection *c, enum api client, int status, const 
         all[n++] = (struct http_hdr){"x-should-retry", "false"};
     for (int i = 0; i < n_hdrs && n < 16; i++)
         all[n++] = hdrs[i];
-    int rc = http_send(c, status, "application/json", buf_cstr(&b), b.len, all, n);
+    int rc = http_format(c, status, "application/json", buf_cstr(&b), b.len, all, n, out);
     buf_release(&b);
     return rc;
+}
+
+int http_send_error(struct mg_connection *c, enum api client, int status, const char *message,
+                    const char *code, int retry_after_s, const struct http_hdr *hdrs, int n_hdrs)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    int rc = http_format_error(c, client, status, message, code, retry_after_s, hdrs, n_hdrs, &b);
+    if (!rc)
+        rc = write_all(c, b.data, b.len);
+    buf_release(&b);
+    return rc ? -1 : 0;
 }
 
 int http_stream_begin(struct mg_connection *c, const struct http_hdr *hdrs, int n_hdrs,
@@ -207,9 +235,12 @@ int http_stream_write(struct mg_connection *c, const char *p, size_t n)
     return 0;
 }
 
-int http_stream_end(struct mg_connection *c)
+int http_format_stream_end(const char *p, size_t n, struct buf *out)
 {
-    return write_all(c, "0\r\n\r\n", 5);
+    int rc =
+        n ? buf_printf(out, "%zx\r\n", n) || buf_append(out, p, n) || buf_append(out, "\r\n", 2)
+          : 0;
+    return rc || buf_append(out, "0\r\n\r\n", 5) ? -1 : 0;
 }
 
 const char *http_header(const struct mg_connection *c, const char *name)

@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/secret.h"
 #include "core/strutil.h"
 #include "core/tokest.h"
 #include "front/front_env.h"
@@ -25,6 +26,7 @@
 #include "route/state.h"
 #include "route/waitq.h"
 #include "xlate/xlate.h"
+#include "xlate/xlate_pair.h"
 #include "xlate/xstream.h"
 
 #define MAX_RESPONSE_BYTES (64u << 20) /* a non-streamed answer larger than this is broken */
@@ -78,6 +80,7 @@ struct exchange {
     long want;                /* output budget asked of this deployment (client's within cap) */
     long tokens_cached;       /* of the answer's input, read from the provider's cache */
     char stop_reason[32];     /* the answer's, in the client's vocabulary */
+    const struct xlate_pair *pair; /* the client's dialect and dep's: the translators */
     struct xstream *xs;
     struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
     bool committed;
@@ -90,6 +93,11 @@ struct exchange {
     const char *body;
     size_t body_len;
     struct buf answer;
+
+    /* The response's last bytes (a whole answer or error, or a stream's end), held back until
+     * the request is in the log: a client that has its complete answer finds its line there
+     * even when the process dies right after. */
+    struct buf tail;
 };
 
 static int client_fd_cb(void *ud)
@@ -146,13 +154,7 @@ static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
                            .max_tokens_cap =
                                ex->grant.budget > 0 ? ex->grant.budget : d->max_tokens,
                            .stream = ex->stream};
-    cJSON *out;
-    if (ex->client == API_ANTHROPIC)
-        out = d->dialect == API_OPENAI ? xlate_req_a2o(ex->req, &o, err)
-                                       : xlate_req_a2a(ex->req, &o, err);
-    else
-        out = d->dialect == API_OPENAI ? xlate_req_o2o(ex->req, &o, err)
-                                       : xlate_req_o2a(ex->req, &o, err);
+    cJSON *out = ex->pair->request(ex->req, &o, err);
     if (!out)
         return NULL;
     char *s = json_print(out);
@@ -169,66 +171,56 @@ static double waited_ms(const struct exchange *ex)
     return (w > 0 ? w : 0) + ex->rec.wait_ms;
 }
 
-/* Headers of a served answer. scratch holds their formatted values (SERVED_SCRATCH). */
-#define SERVED_MAX     8
-#define SERVED_SCRATCH 160
-static void served_headers(struct exchange *ex, struct http_hdr *h, int *n,
-                           char scratch[4][SERVED_SCRATCH])
+/* The head of a served answer: who served, the trail, the overhead, the request id, how long
+ * it was held and the output budget when switchboard lowered it. */
+struct served_head {
+    struct http_hdr h[6];
+    int n;
+    char overhead[32], rid[48], wait[32], budget[64];
+};
+
+/* The answer's head is about to go out: from here the client has this attempt's answer
+ * (ex->committed), and its time to first byte is now. */
+static void commit_head(struct exchange *ex, struct served_head *sh)
 {
     double wait = waited_ms(ex);
     double spent = clock_mono_ms() - ex->t0 - ex->upstream_ms - wait;
-    snprintf(scratch[0], SERVED_SCRATCH, "%.3f", spent < 0 ? 0 : spent);
-    snprintf(scratch[1], SERVED_SCRATCH, "req_sb%llu", (unsigned long long)ex->rec.id);
+    snprintf(sh->overhead, sizeof sh->overhead, "%.3f", spent < 0 ? 0 : spent);
+    snprintf(sh->rid, sizeof sh->rid, "req_sb%llu", (unsigned long long)ex->rec.id);
     /* The header goes out before the attempt is recorded, so the serving entry is added here. */
     if (ex->dep)
         trail_add(ex, ex->dep->id, 200, NULL);
     int k = 0;
-    h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
-    h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
-    h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", scratch[0]};
-    h[k++] =
-        (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", scratch[1]};
+    sh->h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
+    sh->h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
+    sh->h[k++] = (struct http_hdr){"x-switchboard-overhead-ms", sh->overhead};
+    sh->h[k++] =
+        (struct http_hdr){ex->client == API_ANTHROPIC ? "request-id" : "x-request-id", sh->rid};
     if (wait > 0) {
-        snprintf(scratch[2], SERVED_SCRATCH, "%.0f", wait);
-        h[k++] = (struct http_hdr){"x-switchboard-wait-ms", scratch[2]};
+        snprintf(sh->wait, sizeof sh->wait, "%.0f", wait);
+        sh->h[k++] = (struct http_hdr){"x-switchboard-wait-ms", sh->wait};
     }
     if (ex->grant.lowered) {
         /* the client may see a max_tokens stop it did not ask for: say why */
-        snprintf(scratch[3], SERVED_SCRATCH, "%ld (lowered from %ld)", ex->grant.budget, ex->want);
-        h[k++] = (struct http_hdr){"x-switchboard-output-budget", scratch[3]};
+        snprintf(sh->budget, sizeof sh->budget, "%ld (lowered from %ld)", ex->grant.budget,
+                 ex->want);
+        sh->h[k++] = (struct http_hdr){"x-switchboard-output-budget", sh->budget};
     }
-    *n = k;
+    sh->n = k;
+    ex->committed = true;
+    double now = clock_mono_ms();
+    ex->rec.ttft_ms = now - ex->t0;
+    ex->attempt_ttft = now - ex->attempt_t0;
 }
 
 /* Sends the head with what ex->out holds: the client's stream has begun. */
 static int commit_stream(struct exchange *ex)
 {
-    struct http_hdr h[SERVED_MAX];
-    int n;
-    char scratch[4][SERVED_SCRATCH];
-    served_headers(ex, h, &n, scratch);
-    ex->committed = true;
-    double now = clock_mono_ms();
-    ex->rec.ttft_ms = now - ex->t0;
-    ex->attempt_ttft = now - ex->attempt_t0;
-    int rc = http_stream_begin(ex->c, h, n, ex->out.data, ex->out.len);
+    struct served_head sh;
+    commit_head(ex, &sh);
+    int rc = http_stream_begin(ex->c, sh.h, sh.n, ex->out.data, ex->out.len);
     buf_reset(&ex->out); /* went out with the head */
     return rc;
-}
-
-/* Providers may quote the key they refused in their error text ("Incorrect API key provided:
- * …"). Whatever switchboard passes on (the client's error, the log, --log-bodies) has every
- * occurrence of the deployment's key starred out; keys this short are not worth matching. */
-static void mask_secret(char *p, size_t n, const char *secret)
-{
-    size_t k = secret ? strlen(secret) : 0;
-    if (k < 8)
-        return;
-    for (char *hit; p && n >= k && (hit = memmem(p, n, secret, k)) != NULL;) {
-        memset(hit, '*', k);
-        n -= (size_t)(hit + k - p);
-        p = hit + k;
-    }
 }
 
 static void keep_answer(struct exchange *ex, const char *p, size_t n)
@@ -327,39 +319,9 @@ static bool finish_stream(struct exchange *ex, bool transfer_ok, const struct up
         if (commit_stream(ex))
             return false;
     }
-    if (ex->out.len)
-        http_stream_write(ex->c, ex->out.data, ex->out.len);
-    http_stream_end(ex->c);
+    http_format_stream_end(ex->out.data, ex->out.len, &ex->tail);
     buf_reset(&ex->out);
     return rc == 0;
-}
-
-/* An OpenAI client's response_format travels to an Anthropic-dialect provider as a tool
- * call (xlate.h), which the answer's translation turns back into text. */
-static bool json_via_tool(const struct exchange *ex)
-{
-    return ex->client == API_OPENAI && ex->dep->dialect == API_ANTHROPIC &&
-           xlate_json_via_tool(ex->req);
-}
-
-static cJSON *translate_answer(struct exchange *ex, const cJSON *ans, long *tin, long *tout)
-{
-    if (ex->client == API_ANTHROPIC && ex->dep->dialect == API_OPENAI) {
-        cJSON *out = xlate_resp_o2a(ans, ex->model, tin, tout);
-        if (out)
-            xlate_restore_tool_names(out, json_arr(ex->req, "tools"));
-        return out;
-    }
-    if (ex->client == API_ANTHROPIC)
-        return xlate_resp_a2a(ans, ex->model, tin, tout);
-    if (ex->dep->dialect == API_OPENAI)
-        return xlate_resp_o2o(ans, ex->model, tin, tout);
-    if (!json_via_tool(ex))
-        return xlate_resp_a2o(ans, ex->model, tin, tout);
-    cJSON *plain = xlate_resp_unwrap_json_tool(ans);
-    cJSON *out = plain ? xlate_resp_a2o(plain, ex->model, tin, tout) : NULL;
-    cJSON_Delete(plain);
-    return out;
 }
 
 /* Sends a complete non-streamed answer. False when the provider's body was unusable. */
@@ -367,7 +329,7 @@ static bool send_answer(struct exchange *ex)
 {
     cJSON *ans = json_parse(ex->out.data ? ex->out.data : "", ex->out.len);
     long tin = 0, tout = 0;
-    cJSON *client = ans ? translate_answer(ex, ans, &tin, &tout) : NULL;
+    cJSON *client = ans ? ex->pair->answer(ans, ex->req, ex->model, &tin, &tout) : NULL;
     cJSON_Delete(ans);
     if (client)
         answer_facts(client, ex->client, &ex->tokens_cached, ex->stop_reason,
@@ -380,15 +342,9 @@ static bool send_answer(struct exchange *ex)
     }
     ex->rec.tokens_in = tin;
     ex->rec.tokens_out = tout;
-    struct http_hdr h[SERVED_MAX];
-    int n;
-    char scratch[4][SERVED_SCRATCH];
-    served_headers(ex, h, &n, scratch);
-    ex->committed = true;
-    double now = clock_mono_ms();
-    ex->rec.ttft_ms = now - ex->t0;
-    ex->attempt_ttft = now - ex->attempt_t0;
-    http_send(ex->c, 200, "application/json", s, strlen(s), h, n);
+    struct served_head sh;
+    commit_head(ex, &sh);
+    http_format(ex->c, 200, "application/json", s, strlen(s), sh.h, sh.n, &ex->tail);
     free(s);
     return true;
 }
@@ -442,7 +398,8 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
                                 .status = res->status,
                                 .rl = res->rl,
                                 .was_probe = probe,
-                                .booked = ex->grant.booked};
+                                .booked = ex->grant.booked,
+                                .new_connections = res->new_connections};
     bool counted = false; /* the provider said how many input tokens it counted */
     if (!ok)
         o.err = ex->err;
@@ -476,7 +433,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
             str_copy(a->note, sizeof a->note, ex->err.message);
     }
     note_budget(ex, a, ok);
-    /* A committed attempt is in the trail already (see served_headers). A failure that came
+    /* A committed attempt is in the trail already (see commit_head). A failure that came
      * with a 2xx status (cut, stalled, not JSON) is named by its class: "=200" would read as a
      * success. */
     bool ok_status = res->status >= 200 && res->status < 300;
@@ -504,7 +461,7 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
                                   .include_usage = ex->include_usage,
                                   .input_tokens_hint = ex->est_in,
                                   .client_tools = json_arr(ex->req, "tools"),
-                                  .json_tool = json_via_tool(ex)};
+                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req)};
         ex->xs = xstream_new(&xo);
     }
     struct upstream_req r;
@@ -520,8 +477,10 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     enum attempt_result out = ATTEMPT_FAILED;
     if (rc != 0)
         failure_reason(ex, &res);
-    mask_secret(ex->err.message, strlen(ex->err.message), ex->dep->api_key);
-    mask_secret(ex->answer.data, ex->answer.len, ex->dep->api_key);
+    /* Providers may quote the key they refused, whole or in part: starred out of everything
+     * switchboard passes on (the client's error, the log, --log-bodies). */
+    secret_mask(ex->err.message, strlen(ex->err.message), ex->dep->api_key);
+    secret_mask(ex->answer.data, ex->answer.len, ex->dep->api_key);
     if (ex->stream && ex->xs && (rc == 0 || ex->committed)) {
         ok = finish_stream(ex, rc == 0, &res);
         if (!ok && rc == 0)
@@ -611,6 +570,7 @@ static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
     }
     ex->any_admitted = true;
     ex->dep = d;
+    ex->pair = xlate_pair(ex->client, d->dialect);
     char err[XLATE_ERR_LEN] = "";
     char *body = build_upstream_body(ex, err);
     if (!body) {
@@ -730,7 +690,7 @@ static void send_failure(struct exchange *ex)
         retry_s = wait > 0 ? (int)((wait + 999) / 1000) : 1;
     }
     struct http_hdr h[1] = {{"x-switchboard-attempts", buf_cstr(&ex->trail)}};
-    http_send_error(ex->c, ex->client, status, msg, code, retry_s, h, 1);
+    http_format_error(ex->c, ex->client, status, msg, code, retry_s, h, 1, &ex->tail);
     ex->rec.status = status;
     str_copy(ex->rec.error, sizeof ex->rec.error, msg);
 }
@@ -869,7 +829,7 @@ static bool parse_request(struct exchange *ex, const char *body, size_t len)
         return true;
     ex->rec.status = 400;
     str_copy(ex->rec.error, sizeof ex->rec.error, err);
-    http_send_error(ex->c, ex->client, 400, err, NULL, 0, NULL, 0);
+    http_format_error(ex->c, ex->client, 400, err, NULL, 0, NULL, 0, &ex->tail);
     return false;
 }
 
@@ -913,7 +873,7 @@ static void not_found(struct exchange *ex)
     buf_release(&groups);
     ex->rec.status = 404;
     str_copy(ex->rec.error, sizeof ex->rec.error, msg);
-    http_send_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0);
+    http_format_error(ex->c, ex->client, 404, msg, "model_not_found", 0, NULL, 0, &ex->tail);
 }
 
 /* "1", "true" or "yes" (any case) turn a request header on. */
@@ -935,6 +895,7 @@ int proxy_serve(struct front_env *env, struct mg_connection *c, enum api client,
     buf_init(&ex.trail, 1024);
     buf_init(&ex.out, 0);
     buf_init(&ex.answer, 0);
+    buf_init(&ex.tail, 0);
     ex.cfg = state_config(env->st);
     begin_record(&ex);
     if (parse_request(&ex, body, len)) {
@@ -958,6 +919,9 @@ int proxy_serve(struct front_env *env, struct mg_connection *c, enum api client,
             route(&ex);
     }
     end_record(&ex);
+    if (ex.tail.len)
+        http_write(c, ex.tail.data, ex.tail.len);
+    buf_release(&ex.tail);
     cJSON_Delete(ex.req);
     buf_release(&ex.out);
     buf_release(&ex.trail);

@@ -1,47 +1,94 @@
-/* reqlog: JSON-lines request log. */
+/* reqlog: JSON-lines request log. Each line goes to the file in one write(2) on an O_APPEND
+ * descriptor, nothing is buffered in the process: a line is in the file (the kernel's page
+ * cache) before the request's last bytes reach its client, so a crash or kill -9 loses no
+ * finished request. Not fsync'd: the lines survive the process, not a power cut. */
 #include "front/reqlog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
+#include "core/fsutil.h"
+#include "core/termsafe.h"
+
 struct reqlog {
-    FILE *f;
-    pthread_mutex_t mu;
+    int fd;
+    pthread_mutex_t mu; /* one line at a time: a write may be partial and then continue */
 };
 
-static void mkdirs(const char *path)
+/* The log holds prompts with --log-bodies and error texts always: only its owner may read
+ * it, whatever the umask. An existing regular file readable by others is made private (a
+ * FIFO or /dev/stdout is left alone); note says so, or that it could not be. */
+static void make_private(int fd, const char *path, char *note, size_t note_len)
 {
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0700);
-        *p = '/';
-    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+        return;
+    if (st.st_uid == geteuid() && fchmod(fd, st.st_mode & 0700) == 0)
+        snprintf(note, note_len,
+                 "log file %s was readable by other users (mode %03o); it is now %03o", path,
+                 (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0700));
+    else
+        snprintf(note, note_len,
+                 "log file %s is readable by other users (mode %03o) and cannot be changed "
+                 "by switchboard: it may hold prompts and error texts",
+                 path, (unsigned)(st.st_mode & 0777));
 }
 
-struct reqlog *reqlog_open(const char *path)
+static int write_all(int fd, const char *p, size_t n)
 {
-    mkdirs(path);
-    FILE *f = fopen(path, "a");
-    if (!f)
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* A process killed in the middle of a line leaves it without its newline: end it, so the next
+ * line starts on its own and only the torn one is unreadable. (A FIFO or a terminal cannot be
+ * read back: left alone.) */
+static void end_torn_line(int fd)
+{
+    char last;
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end > 0 && pread(fd, &last, 1, end - 1) == 1 && last != '\n')
+        (void)write_all(fd, "\n", 1);
+}
+
+struct reqlog *reqlog_open(const char *path, char *note, size_t note_len)
+{
+    if (note_len)
+        note[0] = '\0';
+    fsutil_make_parents(path);
+    /* Read access only to look at the last byte (end_torn_line); a file this user may only
+     * write to is opened write-only and not repaired. */
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EACCES)
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
         return NULL;
+    make_private(fd, path, note, note_len);
     struct reqlog *l = calloc(1, sizeof *l);
     if (!l) {
-        fclose(f);
+        close(fd);
         errno = ENOMEM;
         return NULL;
     }
-    l->f = f;
+    end_torn_line(fd);
+    l->fd = fd;
     pthread_mutex_init(&l->mu, NULL);
     return l;
 }
@@ -50,7 +97,7 @@ void reqlog_close(struct reqlog *l)
 {
     if (!l)
         return;
-    fclose(l->f);
+    close(l->fd);
     pthread_mutex_destroy(&l->mu);
     free(l);
 }
@@ -121,13 +168,21 @@ char *reqlog_format(const struct request_rec *r)
     return s;
 }
 
+/* One JSON line, with the control bytes cJSON leaves raw (DEL, C1, invalid bytes) escaped:
+ * model names and error texts come from clients and providers, and `tail -f` of the log must
+ * not retitle or clear the user's terminal. The escaped copy's terminator becomes the newline,
+ * so the whole line goes out in one write. */
 static void write_line(struct reqlog *l, const char *s)
 {
+    char *safe = termsafe_json(s);
+    if (!safe)
+        return;
+    size_t n = strlen(safe);
+    safe[n] = '\n';
     pthread_mutex_lock(&l->mu);
-    fputs(s, l->f);
-    fputc('\n', l->f);
-    fflush(l->f);
+    (void)write_all(l->fd, safe, n + 1); /* a full disk must not stop the proxy */
     pthread_mutex_unlock(&l->mu);
+    free(safe);
 }
 
 void reqlog_write(struct reqlog *l, const struct request_rec *rec)

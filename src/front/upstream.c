@@ -1,6 +1,14 @@
-/* upstream: libcurl exchanges with providers. Each worker thread keeps one multi and one easy
- * handle; a share object pools connections, DNS and TLS sessions across threads. The multi
- * loop lets us wait on the transfer and on the client's socket at the same time. */
+/* upstream: libcurl exchanges with providers. A transfer runs on its worker thread in a multi
+ * handle taken from a pool for that one exchange; the multi handle's connection cache keeps
+ * its connections to the providers alive after the exchange, so whichever thread serves the
+ * next request reuses them with the handle. A share object pools DNS answers and TLS sessions,
+ * so a new connection resumes a session negotiated by another. Connections are never in a
+ * share object: libcurl does not support one connection cache used by concurrent threads
+ * ("It is not supported to share connections between multiple concurrent threads",
+ * https://curl.se/libcurl/c/CURLSHOPT_SHARE.html; the shared pool "requires more work to be
+ * properly functional", https://curl.se/mail/lib-2021-03/0020.html), and it corrupted the heap
+ * under concurrent load (issue 16). The multi loop lets us wait on the transfer and on the
+ * client's socket at the same time. */
 #include "front/upstream.h"
 
 #include <errno.h>
@@ -23,14 +31,39 @@
  * the hot path arrive sooner, so they never pay for finding the socket. */
 #define WATCH_CLIENT_AFTER_MS 30
 
+/* Idle connections one handle set keeps (CURLMOPT_MAXCONNECTS; the oldest is closed when more
+ * would be kept, https://curl.se/libcurl/c/CURLMOPT_MAXCONNECTS.html). A request meets a
+ * primary and its fallbacks, so a few cover every provider. */
+#define IDLE_CONNS_PER_SET 4L
+
+/* DNS cache and TLS session cache, shared by every transfer, each kind of data behind its own
+ * mutex through the lock callbacks (https://curl.se/libcurl/c/libcurl-share.html). Set up in
+ * upstream_global_init before any thread exists, freed after they are gone. */
 static CURLSH *share;
 static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 
-struct thread_handles {
+/* A multi handle, its easy handle and the connections its cache keeps alive. Used by one
+ * thread at a time: taken from the pool for one exchange and given back after it (libcurl
+ * lets handles move between threads, never be used by two at once:
+ * https://curl.se/libcurl/c/libcurl-thread.html). */
+struct handles {
     CURLM *multi;
     CURL *easy;
+    struct handles *newer, *older; /* in the idle list */
+    double idle_since;             /* monotonic ms, when given back */
 };
-static _Thread_local struct thread_handles th;
+
+/* Idle handle sets, the most recently given back first: the next exchange takes the set whose
+ * connections are warmest, so a kept-alive connection to a provider serves request after
+ * request whichever worker thread runs them. There are as many sets as exchanges ran at once
+ * lately: a set idle longer than libcurl would keep a connection for reuse
+ * (CURLOPT_MAXAGE_CONN, 118 s by default: https://curl.se/libcurl/c/CURLOPT_MAXAGE_CONN.html)
+ * only holds sockets the provider has closed, and is freed. pool_mu guards the list and is
+ * held only to push, pop or unlink. */
+#define SET_IDLE_MAX_MS  118000.0
+#define PRUNE_PER_RETURN 4 /* bounds what one request pays for freeing old sets */
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct handles *pool_newest, *pool_oldest;
 
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
 {
@@ -57,26 +90,91 @@ int upstream_global_init(void)
     curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     return 0;
 }
 
-void upstream_thread_cleanup(void)
+static void free_handles(struct handles *h)
 {
-    if (th.easy) {
-        if (th.multi)
-            curl_multi_remove_handle(th.multi, th.easy);
-        curl_easy_cleanup(th.easy);
+    if (!h)
+        return;
+    if (h->easy)
+        curl_easy_cleanup(h->easy);
+    if (h->multi)
+        curl_multi_cleanup(h->multi); /* closes the connections it kept */
+    free(h);
+}
+
+/* Unlinks h from the idle list; pool_mu held. */
+static void unlink_idle(struct handles *h)
+{
+    if (h->newer)
+        h->newer->older = h->older;
+    else
+        pool_newest = h->older;
+    if (h->older)
+        h->older->newer = h->newer;
+    else
+        pool_oldest = h->newer;
+    h->newer = h->older = NULL;
+}
+
+static struct handles *take_handles(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    struct handles *h = pool_newest;
+    if (h)
+        unlink_idle(h);
+    pthread_mutex_unlock(&pool_mu);
+    if (h) {
+        curl_easy_reset(h->easy);
+        return h;
     }
-    if (th.multi)
-        curl_multi_cleanup(th.multi);
-    th.easy = NULL;
-    th.multi = NULL;
+    h = calloc(1, sizeof *h);
+    if (h && (h->multi = curl_multi_init()) && (h->easy = curl_easy_init())) {
+        curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, IDLE_CONNS_PER_SET);
+        return h;
+    }
+    free_handles(h);
+    return NULL;
+}
+
+/* Puts h back as the newest idle set and frees a few of the oldest if they have idled too
+ * long (outside the lock). */
+static void give_back(struct handles *h)
+{
+    struct handles *stale[PRUNE_PER_RETURN];
+    int n = 0;
+    double now = clock_mono_ms();
+    h->idle_since = now;
+    pthread_mutex_lock(&pool_mu);
+    h->older = pool_newest;
+    h->newer = NULL;
+    if (pool_newest)
+        pool_newest->newer = h;
+    else
+        pool_oldest = h;
+    pool_newest = h;
+    while (n < PRUNE_PER_RETURN && pool_oldest != h &&
+           now - pool_oldest->idle_since > SET_IDLE_MAX_MS) {
+        stale[n] = pool_oldest;
+        unlink_idle(stale[n++]);
+    }
+    pthread_mutex_unlock(&pool_mu);
+    while (n > 0)
+        free_handles(stale[--n]);
 }
 
 void upstream_global_cleanup(void)
 {
-    upstream_thread_cleanup();
+    pthread_mutex_lock(&pool_mu);
+    struct handles *h = pool_newest;
+    pool_newest = pool_oldest = NULL;
+    pthread_mutex_unlock(&pool_mu);
+    while (h) {
+        struct handles *next = h->older;
+        free_handles(h);
+        h = next;
+    }
     if (share)
         curl_share_cleanup(share);
     share = NULL;
@@ -99,6 +197,7 @@ int upstream_url(const char *api_base, enum api dialect, struct buf *out)
 }
 
 struct xfer {
+    CURL *easy;
     const struct upstream_req *req;
     struct upstream_result *res;
     upstream_data_fn on_data;
@@ -154,7 +253,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
     x->last_byte_ms = now;
     if (x->res->status == 0) {
         long code = 0;
-        curl_easy_getinfo(th.easy, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
         x->res->status = (int)code;
     }
     if (x->res->status < 200 || x->res->status >= 300) {
@@ -170,23 +269,6 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         return CURL_WRITEFUNC_ERROR;
     }
     return n;
-}
-
-static int ensure_handles(void)
-{
-    if (!th.multi) {
-        th.multi = curl_multi_init();
-        if (!th.multi)
-            return -ENOMEM;
-    }
-    if (!th.easy) {
-        th.easy = curl_easy_init();
-        if (!th.easy)
-            return -ENOMEM;
-    } else {
-        curl_easy_reset(th.easy);
-    }
-    return 0;
 }
 
 static struct curl_slist *build_headers(const struct upstream_req *req)
@@ -345,15 +427,36 @@ static void classify_curl(CURLcode cc, struct upstream_result *res)
     }
 }
 
+/* The exchange's outcome once its handles are back in the pool. */
+static int finish(struct upstream_result *res, CURLcode cc, bool stopped)
+{
+    if (stopped)
+        return -1;
+    if (res->aborted_by_sink) {
+        if (res->err.cls == ERRC_NONE)
+            set_err(res, ERRC_CLIENT_GONE, "client_gone", "%s", "transfer stopped by switchboard");
+        return -1;
+    }
+    if (cc != CURLE_OK) {
+        classify_curl(cc, res);
+        return -1;
+    }
+    if (res->status < 200 || res->status >= 300) {
+        errmap_classify(res->status, res->error_body.data, res->error_body.len, &res->err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Runs the multi loop until the transfer ends or something makes us stop it. */
-static CURLcode run_loop(const struct upstream_req *req, struct xfer *x,
+static CURLcode run_loop(CURLM *multi, const struct upstream_req *req, struct xfer *x,
                          struct upstream_result *res, bool *stopped)
 {
     struct watch w = {.fd = -1};
     int running = 1;
     *stopped = false;
     while (running) {
-        CURLMcode mc = curl_multi_perform(th.multi, &running);
+        CURLMcode mc = curl_multi_perform(multi, &running);
         if (mc != CURLM_OK)
             break;
         if (!running)
@@ -376,7 +479,7 @@ static CURLcode run_loop(const struct upstream_req *req, struct xfer *x,
         }
         struct curl_waitfd extra = {.fd = w.fd, .events = CURL_WAIT_POLLIN};
         int nextra = (w.fd >= 0 && !w.ignore) ? 1 : 0;
-        curl_multi_poll(th.multi, nextra ? &extra : NULL, (unsigned)nextra,
+        curl_multi_poll(multi, nextra ? &extra : NULL, (unsigned)nextra,
                         poll_timeout_ms(req, x, now), NULL);
         if (nextra && extra.revents && !socket_closed(w.fd))
             w.ignore = true; /* pipelined bytes, not a hang-up */
@@ -384,7 +487,7 @@ static CURLcode run_loop(const struct upstream_req *req, struct xfer *x,
     CURLcode cc = CURLE_OK;
     int left;
     CURLMsg *m;
-    while ((m = curl_multi_info_read(th.multi, &left)))
+    while ((m = curl_multi_info_read(multi, &left)))
         if (m->msg == CURLMSG_DONE)
             cc = m->data.result;
     return cc;
@@ -396,39 +499,29 @@ int upstream_perform(const struct upstream_req *req, upstream_data_fn on_data, v
     memset(res, 0, sizeof *res);
     ratelimit_init(&res->rl);
     buf_init(&res->error_body, req->max_error_body ? req->max_error_body : 65536);
-    if (ensure_handles()) {
+    struct handles *h = take_handles();
+    if (!h) {
         set_err(res, ERRC_CONNECT, "api_error", "%s", "out of memory");
         return -1;
     }
-    struct xfer x = {.req = req, .res = res, .on_data = on_data, .ud = ud};
+    struct xfer x = {.easy = h->easy, .req = req, .res = res, .on_data = on_data, .ud = ud};
     struct curl_slist *headers = build_headers(req);
-    setup_easy(th.easy, req, &x, headers);
+    setup_easy(h->easy, req, &x, headers);
     x.start_ms = clock_mono_ms();
-    curl_multi_add_handle(th.multi, th.easy);
+    curl_multi_add_handle(h->multi, h->easy);
     bool stopped;
-    CURLcode cc = run_loop(req, &x, res, &stopped);
-    curl_multi_remove_handle(th.multi, th.easy);
+    CURLcode cc = run_loop(h->multi, req, &x, res, &stopped);
+    curl_multi_remove_handle(h->multi, h->easy);
     curl_slist_free_all(headers);
     res->total_ms = clock_mono_ms() - x.start_ms;
+    long connects = 0;
+    if (curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
+        res->new_connections = connects;
     if (res->status == 0) {
         long code = 0;
-        curl_easy_getinfo(th.easy, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &code);
         res->status = (int)code;
     }
-    if (stopped)
-        return -1;
-    if (res->aborted_by_sink) {
-        if (res->err.cls == ERRC_NONE)
-            set_err(res, ERRC_CLIENT_GONE, "client_gone", "%s", "transfer stopped by switchboard");
-        return -1;
-    }
-    if (cc != CURLE_OK) {
-        classify_curl(cc, res);
-        return -1;
-    }
-    if (res->status < 200 || res->status >= 300) {
-        errmap_classify(res->status, res->error_body.data, res->error_body.len, &res->err);
-        return -1;
-    }
-    return 0;
+    give_back(h);
+    return finish(res, cc, stopped);
 }

@@ -144,6 +144,11 @@ static void attempt_families(const struct snapshot *s, struct buf *b)
     for (int i = 0; i < s->n_deps; i++)
         codes(b, "switchboard_provider_responses_total", s->deps[i].id, s->deps[i].codes,
               s->deps[i].n_codes);
+    family(b, "switchboard_provider_connections_total", "counter",
+           "Connections opened to a provider deployment (each a TCP and, over https, a TLS "
+           "handshake); the other attempts reused a kept-alive connection.");
+    for (int i = 0; i < s->n_deps; i++)
+        counter_dep(b, "switchboard_provider_connections_total", &s->deps[i], s->deps[i].connects);
     family(b, "switchboard_provider_tokens_in_total", "counter", "Input tokens per provider.");
     for (int i = 0; i < s->n_deps; i++)
         counter_dep(b, "switchboard_provider_tokens_in_total", &s->deps[i], s->deps[i].tokens_in);

@@ -13,7 +13,7 @@
 
 struct router *router_new(const struct config *cfg)
 {
-    if (!cfg || cfg->n_deps > 4096)
+    if (!cfg || cfg->n_deps > CONFIG_MAX_DEPLOYMENTS)
         return NULL;
     struct router *r = calloc(1, sizeof *r);
     if (!r)

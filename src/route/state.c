@@ -44,6 +44,8 @@ struct state {
     double wait_ms_total;
     struct waitq *wq; /* its own lock; kicked after this one is released */
     struct snap_shared shared;
+    uint64_t notice_seq;
+    char notice[SNAP_NOTICE];
 };
 
 int64_t state_now_ms(const struct state *st)
@@ -256,6 +258,8 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
         stats_attempt(&st->stats[dep], o->ok, o->status, o->ok ? ERRC_NONE : o->err.cls,
                       o->tokens_in, o->tokens_out, latency_ms, ttft_ms, now);
         stats_cached(&st->stats[dep], o->tokens_cached);
+        if (o->new_connections > 0)
+            st->stats[dep].connects += (uint64_t)o->new_connections;
     }
     pthread_mutex_unlock(&st->mu);
     waitq_kick(st->wq);
@@ -526,6 +530,7 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->n_codes = copy_codes(d->codes, &s->codes);
     d->n_served = copy_codes(d->served, &s->served);
     d->fallbacks = s->fallbacks;
+    d->connects = s->connects;
     d->token_ratio = stats_token_ratio(s);
 }
 
@@ -574,6 +579,8 @@ void state_snapshot(struct state *st, struct snapshot *out)
     }
     out->n_unserved = copy_codes(out->unserved, &st->unserved);
     out->shared = st->shared;
+    out->notice_seq = st->notice_seq;
+    memcpy(out->notice, st->notice, sizeof out->notice);
     copy_log(st, out);
     pthread_mutex_unlock(&st->mu);
     out->waiting = waitq_len(st->wq);
@@ -638,4 +645,15 @@ void state_command_scope(struct state *st, char *out, size_t cap)
         snprintf(out, cap, "for all %d instances", n);
     else
         snprintf(out, cap, "this instance");
+}
+void state_notice(struct state *st, const char *msg)
+{
+    size_t n = msg ? strnlen(msg, SNAP_NOTICE - 1) : 0;
+    while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+        n--; /* cut before a character, not inside it */
+    pthread_mutex_lock(&st->mu);
+    memcpy(st->notice, msg ? msg : "", n);
+    st->notice[n] = '\0';
+    st->notice_seq++;
+    pthread_mutex_unlock(&st->mu);
 }

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/json.h"
+#include "front/civet_opts.h"
 #include "sim/simprov_fault.h"
 #include "sim/simprov_limits.h"
 #include "sim/simprov_reply.h"
@@ -624,6 +625,7 @@ static char *stats_json(struct simprov *s)
     cJSON_AddNumberToObject(o, "cached_tokens", (double)st.cached_tokens);
     cJSON_AddNumberToObject(o, "booked_tokens", (double)st.booked_tokens);
     cJSON_AddNumberToObject(o, "out_tokens", (double)st.out_tokens);
+    cJSON_AddNumberToObject(o, "connections", (double)st.connections);
     char *text = json_print(o);
     cJSON_Delete(o);
     return text;
@@ -716,6 +718,19 @@ static int handle(struct mg_connection *conn, void *data)
 
 /* ---- lifecycle ---- */
 
+/* civetweb calls this once for every accepted connection, before its first request. */
+static int count_connection(const struct mg_connection *conn, void **conn_data)
+{
+    struct simprov *s = mg_get_user_data(mg_get_context(conn));
+    *conn_data = NULL;
+    if (s) {
+        pthread_mutex_lock(&s->mu);
+        s->st.connections++;
+        pthread_mutex_unlock(&s->mu);
+    }
+    return 0;
+}
+
 static int quiet_log(const struct mg_connection *conn, const char *message)
 {
     return 1; /* civetweb's own complaints must not reach a terminal the TUI owns */
@@ -767,30 +782,17 @@ static int copy_opts(struct simprov *s, const struct simprov_opts *o, char *err)
 
 static int listen_on(struct simprov *s, const struct simprov_opts *o, char *err)
 {
-    char ports[96], threads[16], msg[SIMPROV_ERR_LEN] = "";
+    char msg[SIMPROV_ERR_LEN] = "";
     unsigned code = 0;
     const char *host = o->host && *o->host ? o->host : "127.0.0.1";
-    snprintf(ports, sizeof(ports), strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, o->port);
-    snprintf(threads, sizeof(threads), "%d", o->threads > 0 ? o->threads : 64);
-    const char *options[] = {"listening_ports",
-                             ports,
-                             "num_threads",
-                             threads,
-                             "enable_keep_alive",
-                             "yes",
-                             "keep_alive_timeout_ms",
-                             "5000",
-                             "request_timeout_ms",
-                             "60000",
-                             "tcp_nodelay",
-                             "1",
-                             NULL};
-    struct mg_callbacks cb = {.log_message = quiet_log};
-    struct mg_init_data init = {.callbacks = &cb, .user_data = s, .configuration_options = options};
+    struct civet_opts opts;
+    civet_opts_init(&opts, host, o->port, o->threads > 0 ? o->threads : 64, false);
+    struct mg_callbacks cb = {.log_message = quiet_log, .init_connection = count_connection};
+    struct mg_init_data init = {.callbacks = &cb, .user_data = s, .configuration_options = opts.v};
     struct mg_error_data e = {.code = &code, .text = msg, .text_buffer_size = sizeof(msg)};
     s->ctx = mg_start2(&init, &e);
     if (!s->ctx) {
-        snprintf(err, SIMPROV_ERR_LEN, "simprov: cannot listen on %.64s: %.150s", ports,
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: cannot listen on %.64s: %.150s", opts.listen,
                  msg[0] ? msg : "civetweb failed to start");
         return -EADDRINUSE;
     }

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#define DEFAULT_MSL     131072
+#include "core/limitcode.h"
+
 #define DEFAULT_PLAN_S  (5 * 3600.0)
 #define REPORTED_LIMIT  1000000000.0 /* what the docs' example reports where no limit binds */
 #define BEIJING_OFFSET  (8 * 3600)
@@ -45,8 +46,11 @@ void simlim_init(struct simlim *l, const struct simlim_opts *o, int64_t now_ms)
     l->o = *o;
     if (!(l->o.minute_s > 0))
         l->o.minute_s = 60;
-    if (l->o.msl <= 0)
-        l->o.msl = DEFAULT_MSL;
+    if (l->o.msl <= 0) {
+        struct limit_booking lb; /* the sequence length the router expects it to book */
+        limitcode_booking(PROVIDER_CEREBRAS, &lb);
+        l->o.msl = lb.default_msl;
+    }
     if (!(l->o.plan_window_s > 0))
         l->o.plan_window_s = DEFAULT_PLAN_S;
     simlim_reset(l, now_ms);

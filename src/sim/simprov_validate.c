@@ -1,6 +1,9 @@
 /* simprov_validate: the 400s a strict upstream gives. Cerebras rejects every property it does
  * not know and malformed tool turns; Z.AI's Anthropic endpoint rejects unknown top-level fields,
- * empty text, cache_control ttl, unpaired tool_use and unsigned thinking. No HTTP here. */
+ * empty text, cache_control ttl, unpaired tool_use and unsigned thinking. What each provider
+ * takes (keys, names, ranges) comes from its row of the provider table
+ * (xlate/provider_rules.h), the same row the translators shape requests by; the dialects'
+ * own grammar (roles, block types, tool turns) is checked here. No HTTP here. */
 #include "sim/simprov_validate.h"
 
 #include <errno.h>
@@ -11,54 +14,14 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "xlate/provider_rules.h"
 
+/* Where the reason goes, and the provider row the request is checked against. */
 struct why {
     char *s;
     size_t n;
+    const struct provider_rules *r;
 };
-
-static const char *const oai_top[] = {"model",
-                                      "messages",
-                                      "stream",
-                                      "stream_options",
-                                      "max_tokens",
-                                      "max_completion_tokens",
-                                      "temperature",
-                                      "top_p",
-                                      "stop",
-                                      "seed",
-                                      "tools",
-                                      "tool_choice",
-                                      "response_format",
-                                      "user",
-                                      "reasoning_effort",
-                                      "logprobs",
-                                      "top_logprobs",
-                                      "n",
-                                      "parallel_tool_calls",
-                                      "disable_reasoning",
-                                      "clear_thinking",
-                                      NULL};
-/* OpenAI's rule for function names, which Cerebras enforces too. */
-#define FN_NAME_RULE "string does not match pattern '^[a-zA-Z0-9_-]{1,64}$'"
-static bool fn_name_ok(const char *s)
-{
-    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
-    return n >= 1 && n <= 64 && s[n] == '\0';
-}
-
-static const char *const oai_msg[] = {"role",         "content",   "name", "tool_calls",
-                                      "tool_call_id", "reasoning", NULL};
-static const char *const oai_call[] = {"id", "type", "function", "index", NULL};
-static const char *const oai_fn_call[] = {"name", "arguments", NULL};
-static const char *const oai_tool[] = {"type", "function", NULL};
-static const char *const oai_fn[] = {"name", "description", "parameters", "strict", NULL};
-static const char *const ant_top[] = {
-    "model",       "messages", "system", "max_tokens", "metadata",    "stop_sequences", "stream",
-    "temperature", "top_p",    "top_k",  "tools",      "tool_choice", "thinking",       NULL};
-static const char *const ant_msg[] = {"role", "content", NULL};
-static const char *const ant_tool[] = {"name", "description", "input_schema", "cache_control",
-                                       NULL};
 
 __attribute__((format(printf, 2, 3))) static int fail(struct why *w, const char *fmt, ...)
 {
@@ -69,17 +32,19 @@ __attribute__((format(printf, 2, 3))) static int fail(struct why *w, const char 
     return -EINVAL;
 }
 
-/* First key of obj not listed in allowed, or NULL. */
-static const char *unknown_key(const cJSON *obj, const char *const *allowed)
+/* First key of obj the provider does not know at this level (see provider_key), or NULL;
+ * a level without a list takes anything. */
+static const char *unknown_key(const cJSON *obj, const struct provider_key *known)
 {
-    for (const cJSON *it = obj->child; it; it = it->next) {
-        const char *const *a = allowed;
-        while (*a && strcmp(*a, it->string ? it->string : "") != 0)
-            a++;
-        if (!*a)
+    for (const cJSON *it = known ? obj->child : NULL; it; it = it->next)
+        if (!provider_key_find(known, it->string ? it->string : ""))
             return it->string ? it->string : "";
-    }
     return NULL;
+}
+
+static bool name_ok(const struct why *w, const char *name)
+{
+    return provider_name_ok(w->r->tool_names, name);
 }
 
 static bool is_int(const cJSON *v)
@@ -161,7 +126,8 @@ static int oai_tool_calls(struct why *w, const cJSON *m, int i)
         const cJSON *fn = json_obj(c, "function");
         if (!cJSON_IsObject(c) || !json_str(c, "id") || !is_type(c, "function") || !fn)
             return fail(w, "body.messages[%d].tool_calls[%d]: invalid tool call", i, j);
-        if ((bad = unknown_key(c, oai_call)) || (bad = unknown_key(fn, oai_fn_call)))
+        if ((bad = unknown_key(c, w->r->call_keys)) ||
+            (bad = unknown_key(fn, w->r->call_function_keys)))
             return fail(w, "body.messages[%d].tool_calls[%d]: property '%s' is unsupported", i, j,
                         bad);
         if (!json_str(fn, "name") || !json_str(fn, "arguments"))
@@ -169,9 +135,9 @@ static int oai_tool_calls(struct why *w, const cJSON *m, int i)
                         "body.messages[%d].tool_calls[%d].function: name and arguments "
                         "must be strings",
                         i, j);
-        if (!fn_name_ok(json_str(fn, "name")))
+        if (!name_ok(w, json_str(fn, "name")))
             return fail(w, "body.messages[%d].tool_calls[%d].function.name: %s", i, j,
-                        FN_NAME_RULE);
+                        w->r->tool_names->refusal);
         j++;
     }
     return 0;
@@ -215,12 +181,13 @@ static int oai_message(struct why *w, const cJSON *m, int i, const cJSON **asst)
     const char *bad, *role = json_str(m, "role");
     if (!cJSON_IsObject(m))
         return fail(w, "body.messages[%d]: must be an object", i);
-    if ((bad = unknown_key(m, oai_msg)))
+    if ((bad = unknown_key(m, w->r->message_keys)))
         return fail(w, "body.messages[%d]: property '%s' is unsupported", i, bad);
+    bool developer = w->r->developer_role && role && strcmp(role, "developer") == 0;
     if (!role || (strcmp(role, "system") && strcmp(role, "user") && strcmp(role, "assistant") &&
-                  strcmp(role, "tool")))
-        return fail(w, "body.messages[%d].role: '%s' is not one of system, user, assistant, tool",
-                    i, role ? role : "");
+                  strcmp(role, "tool") && !developer))
+        return fail(w, "body.messages[%d].role: '%s' is not one of system, %suser, assistant, tool",
+                    i, role ? role : "", w->r->developer_role ? "developer, " : "");
     int err = oai_parts(w, cJSON_GetObjectItemCaseSensitive(m, "content"), i);
     if (err)
         return err;
@@ -233,7 +200,7 @@ static int oai_message(struct why *w, const cJSON *m, int i, const cJSON **asst)
                         i, id ? id : "");
         return 0;
     }
-    if (strcmp(role, "system") == 0)
+    if (strcmp(role, "system") == 0 || developer)
         return 0;
     if (*asst && (err = oai_answered(w, *asst, m, i)))
         return err;
@@ -259,13 +226,13 @@ static int oai_tools(struct why *w, const cJSON *tools)
         const cJSON *fn = json_obj(t, "function");
         if (!cJSON_IsObject(t) || !is_type(t, "function") || !fn)
             return fail(w, "body.tools[%d]: must be {type:\"function\", function:{...}}", i);
-        if ((bad = unknown_key(t, oai_tool)) || (bad = unknown_key(fn, oai_fn)))
+        if ((bad = unknown_key(t, w->r->tool_keys)) || (bad = unknown_key(fn, w->r->function_keys)))
             return fail(w, "body.tools[%d]: property '%s' is unsupported", i, bad);
         const cJSON *params = cJSON_GetObjectItemCaseSensitive(fn, "parameters");
         if (!json_str(fn, "name") || (params && !cJSON_IsObject(params)))
             return fail(w, "body.tools[%d].function: needs a name and object parameters", i);
-        if (!fn_name_ok(json_str(fn, "name")))
-            return fail(w, "body.tools[%d].function.name: %s", i, FN_NAME_RULE);
+        if (!name_ok(w, json_str(fn, "name")))
+            return fail(w, "body.tools[%d].function.name: %s", i, w->r->tool_names->refusal);
         i++;
     }
     return 0;
@@ -274,15 +241,16 @@ static int oai_tools(struct why *w, const cJSON *tools)
 static int oai_numbers(struct why *w, const cJSON *req)
 {
     static const char *const caps[] = {"max_completion_tokens", "max_tokens"};
-    int err = check_range(w, req, "temperature", 0, 2, "body.");
+    long max_out = w->r->max_output_tokens;
+    int err = check_range(w, req, "temperature", 0, w->r->temperature_max, "body.");
     if (!err)
         err = check_range(w, req, "top_p", 0, 1, "body.");
     for (int k = 0; k < 2 && !err; k++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, caps[k]);
         if (v && (!is_int(v) || v->valuedouble < 1))
             err = fail(w, "body.%s: must be a positive integer", caps[k]);
-        else if (v && v->valuedouble > SIMPROV_MAX_COMPLETION_TOKENS)
-            err = fail(w, "body.%s: must be at most %d", caps[k], SIMPROV_MAX_COMPLETION_TOKENS);
+        else if (v && max_out > 0 && v->valuedouble > (double)max_out)
+            err = fail(w, "body.%s: must be at most %ld", caps[k], max_out);
     }
     if (!err)
         err = check_bool(w, req, "stream", "body.");
@@ -294,7 +262,7 @@ static int oai_numbers(struct why *w, const cJSON *req)
 
 static int oai_validate(struct why *w, const cJSON *req)
 {
-    const char *bad = unknown_key(req, oai_top);
+    const char *bad = unknown_key(req, w->r->top_keys);
     const cJSON *msgs = json_arr(req, "messages"), *m, *asst = NULL;
     int i = 0, err;
     if (bad)
@@ -322,7 +290,7 @@ static int check_cc(struct why *w, const cJSON *o, const char *path)
     const cJSON *cc = cJSON_GetObjectItemCaseSensitive(o, "cache_control");
     if (cc && !cJSON_IsObject(cc))
         return fail(w, "%s.cache_control: must be an object", path);
-    if (cc && cJSON_GetObjectItemCaseSensitive(cc, "ttl"))
+    if (cc && !w->r->cache_ttl && cJSON_GetObjectItemCaseSensitive(cc, "ttl"))
         return fail(w, "%s.cache_control.ttl: Extra inputs are not permitted", path);
     return 0;
 }
@@ -467,7 +435,7 @@ static int ant_message(struct why *w, const cJSON *m, int i, bool after_assistan
     int j = 0, err;
     if (!cJSON_IsObject(m))
         return fail(w, "messages.%d: Input should be an object", i);
-    if ((bad = unknown_key(m, ant_msg)))
+    if ((bad = unknown_key(m, w->r->message_keys)))
         return fail(w, "messages.%d.%s: Extra inputs are not permitted", i, bad);
     if (!role || (strcmp(role, "user") && strcmp(role, "assistant")))
         return fail(w, "messages.%d.role: Input should be 'user' or 'assistant'", i);
@@ -509,7 +477,7 @@ static int ant_tools(struct why *w, const cJSON *tools)
     {
         if (!cJSON_IsObject(t))
             return fail(w, "tools.%d: Input should be an object", i);
-        if ((bad = unknown_key(t, ant_tool)))
+        if ((bad = unknown_key(t, w->r->tool_keys)))
             return fail(w, "tools.%d.%s: Extra inputs are not permitted", i, bad);
         if (!json_str(t, "name") || !json_obj(t, "input_schema"))
             return fail(w, "tools.%d: name and input_schema are required", i);
@@ -551,9 +519,11 @@ static int ant_thinking(struct why *w, const cJSON *req)
     if (!type || (strcmp(type, "enabled") && strcmp(type, "disabled") && strcmp(type, "adaptive")))
         return fail(w, "thinking.type: Input should be 'enabled', 'disabled' or 'adaptive'");
     const cJSON *budget = cJSON_GetObjectItemCaseSensitive(th, "budget_tokens");
-    if (strcmp(type, "enabled") == 0 && (!is_int(budget) || budget->valuedouble < 1024 ||
+    long min = w->r->thinking_budget_min;
+    if (strcmp(type, "enabled") == 0 && (!is_int(budget) || budget->valuedouble < (double)min ||
                                          budget->valuedouble >= json_num(req, "max_tokens", 0)))
-        return fail(w, "thinking.enabled.budget_tokens: must be >= 1024 and less than max_tokens");
+        return fail(w, "thinking.enabled.budget_tokens: must be >= %ld and less than max_tokens",
+                    min);
     return 0;
 }
 
@@ -566,11 +536,12 @@ static int ant_fields(struct why *w, const cJSON *req)
         return fail(w, "max_tokens: Field required");
     if (!is_int(max) || max->valuedouble < 1)
         return fail(w, "max_tokens: Input should be a valid integer");
-    if (max->valuedouble > SIMPROV_MAX_COMPLETION_TOKENS)
+    long max_out = w->r->max_output_tokens;
+    if (max_out > 0 && max->valuedouble > (double)max_out)
         return fail(w,
-                    "max_tokens: %.0f > %d, which is the maximum allowed number of output "
+                    "max_tokens: %.0f > %ld, which is the maximum allowed number of output "
                     "tokens for %.64s",
-                    max->valuedouble, SIMPROV_MAX_COMPLETION_TOKENS,
+                    max->valuedouble, max_out,
                     json_str(req, "model") ? json_str(req, "model") : "this model");
     if (!json_str(req, "model"))
         return fail(w, "model: Field required");
@@ -583,7 +554,7 @@ static int ant_fields(struct why *w, const cJSON *req)
         if (!cJSON_IsString(s))
             return fail(w, "stop_sequences: Input should be a list of strings");
     }
-    int err = check_range(w, req, "temperature", 0, 1, "");
+    int err = check_range(w, req, "temperature", 0, w->r->temperature_max, "");
     if (!err)
         err = check_range(w, req, "top_p", 0, 1, "");
     if (!err)
@@ -593,7 +564,7 @@ static int ant_fields(struct why *w, const cJSON *req)
 
 static int ant_validate(struct why *w, const cJSON *req)
 {
-    const char *bad = unknown_key(req, ant_top);
+    const char *bad = unknown_key(req, w->r->top_keys);
     const cJSON *msgs = json_arr(req, "messages"), *m;
     int i = 0, err;
     if (bad)
@@ -617,7 +588,8 @@ static int ant_validate(struct why *w, const cJSON *req)
 
 int simprov_validate(enum api dialect, const cJSON *req, char *why, size_t n)
 {
-    struct why w = {why, n};
+    enum provider_kind kind = dialect == API_OPENAI ? PROVIDER_CEREBRAS : PROVIDER_ZAI;
+    struct why w = {why, n, provider_rules_for(kind, json_str(req, "model"))};
     if (n)
         why[0] = '\0';
     if (!cJSON_IsObject(req))

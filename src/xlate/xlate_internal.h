@@ -8,20 +8,13 @@
 #include <cJSON.h>
 
 #include "core/buf.h"
+#include "xlate/provider_rules.h"
 #include "xlate/xlate.h"
 
 /* Text used where Anthropic-shaped upstreams reject an empty message or block. */
 #define XLATE_PLACEHOLDER "(empty)"
 /* Default output budget when an Anthropic-bound request carries none (Anthropic requires one). */
 #define XLATE_DEFAULT_MAX_TOKENS 4096
-
-/* Top-level keys an upstream accepts (NULL-terminated). Cerebras 400s on anything else; the
- * generic list is what we ever produce for OpenAI servers; Z.AI's Anthropic endpoint rejects
- * unknown top-level fields (a2a adds top_k). Message keys Cerebras accepts. */
-extern const char *const xlate_cerebras_top[];
-extern const char *const xlate_openai_top[];
-extern const char *const xlate_cerebras_msg[];
-extern const char *const xlate_anthropic_top[];
 
 /* Formats into err (XLATE_ERR_LEN bytes) when err is not NULL. */
 void xlate_errf(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -34,11 +27,16 @@ bool xlate_add_str(cJSON *obj, const char *key, const char *s);
 /* Like xlate_add / xlate_push, but when ok is false item is freed and nothing is added. */
 bool xlate_add_if(cJSON *obj, const char *key, cJSON *item, bool ok);
 bool xlate_push_if(cJSON *arr, cJSON *item, bool ok);
+/* A new Anthropic {type: "text", text} block; NULL on OOM. */
+cJSON *xlate_text_block(const char *text);
 /* Deep copy of v added under key; false on OOM or v == NULL. */
 bool xlate_add_copy(cJSON *obj, const char *key, const cJSON *v);
 
 /* Deletes every key of obj that is not in keep[] (NULL-terminated). */
 void xlate_keep_only(cJSON *obj, const char *const *keep);
+/* Deletes every key of obj the provider row does not take from clients (provider_rules.h);
+ * nothing when keys is NULL (the provider has no list at that level). */
+void xlate_keep_forwarded(cJSON *obj, const struct provider_key *keys);
 /* True for a number with no fractional part in a sane range. */
 bool xlate_is_int(const cJSON *v);
 /* True for NULL or a string of only whitespace. */

@@ -1,6 +1,6 @@
-/* xlate_req_a2o: Anthropic Messages request -> OpenAI Chat Completions request, shaped to pass
- * Cerebras' strict field whitelist (or a permissive generic OpenAI-compatible server).
- * Pure; knows nothing of HTTP. */
+/* xlate_req_a2o: Anthropic Messages request -> OpenAI Chat Completions request, shaped by the
+ * target's provider_rules row (Cerebras' strict field whitelist, or a permissive generic
+ * OpenAI-compatible server). Pure; knows nothing of HTTP. */
 #include "xlate/xlate.h"
 
 #include <stdio.h>
@@ -16,8 +16,8 @@
 #define MAX_STOP 4
 
 struct a2o {
-    bool cerebras;
-    cJSON *msgs;          /* output messages */
+    const struct provider_rules *rules; /* the target's */
+    cJSON *msgs;                        /* output messages */
     cJSON *pending;       /* tool_calls of the last assistant message, awaiting answers */
     unsigned missing_ids; /* counter for tool_use blocks without an id */
     bool oom;
@@ -179,8 +179,8 @@ static void add_document(struct a2o *st, cJSON *parts, const cJSON *block)
         buf_release(&b);
         return;
     }
-    /* Cerebras models read no PDFs: leave a note rather than a part it would reject. */
-    if (!st->cerebras && add_media_part(st, parts, src, "application/pdf"))
+    /* A provider that reads no PDFs gets a note rather than a part it would reject. */
+    if (st->rules->reads_pdf && add_media_part(st, parts, src, "application/pdf"))
         return;
     char text[160];
     const char *what = json_str(src, "media_type") ? json_str(src, "media_type") : "document";
@@ -306,7 +306,8 @@ static cJSON *tool_call(struct a2o *st, const cJSON *block)
     return tc;
 }
 
-/* Gathers an assistant turn's blocks: text, tool calls and (Cerebras) earlier reasoning. */
+/* Gathers an assistant turn's blocks: text, tool calls and, where the provider takes it back,
+ * earlier reasoning. */
 static void scan_assistant(struct a2o *st, const cJSON *content, struct buf *text,
                            struct buf *reasoning, cJSON *calls)
 {
@@ -321,7 +322,8 @@ static void scan_assistant(struct a2o *st, const cJSON *content, struct buf *tex
             rc = xlate_append_sep(text, json_str(bl, "text"), "\n\n");
         else if (strcmp(type, "tool_use") == 0)
             note(st, xlate_push(calls, tool_call(st, bl)));
-        else if (strcmp(type, "thinking") == 0 && st->cerebras && json_str(bl, "thinking"))
+        else if (strcmp(type, "thinking") == 0 && st->rules->history_reasoning &&
+                 json_str(bl, "thinking"))
             rc = xlate_append_sep(reasoning, json_str(bl, "thinking"), "\n\n");
         if (rc)
             st->oom = true;
@@ -344,7 +346,7 @@ static void add_assistant(struct a2o *st, const cJSON *content)
         cJSON *m = new_msg("assistant");
         bool ok = xlate_add_str(m, "content", buf_cstr(&text));
         if (reasoning.len > 0)
-            ok = xlate_add_str(m, "reasoning", reasoning.data) && ok;
+            ok = xlate_add_str(m, st->rules->history_reasoning, reasoning.data) && ok;
         cJSON *added = has_calls ? calls : NULL;
         if (has_calls) {
             ok = xlate_add(m, "tool_calls", calls) && ok;
@@ -443,8 +445,8 @@ static void add_tools(struct a2o *st, cJSON *out, const cJSON *req)
     cJSON *choice = tool_choice(tc);
     if (choice)
         note(st, xlate_add(out, "tool_choice", choice));
-    /* Cerebras has rejected parallel_tool_calls with a 400; only generic servers get it. */
-    if (!st->cerebras && json_bool(tc, "disable_parallel_tool_use", false))
+    if (provider_key_forwarded(st->rules->top_keys, "parallel_tool_calls") &&
+        json_bool(tc, "disable_parallel_tool_use", false))
         note(st, xlate_add(out, "parallel_tool_calls", cJSON_CreateFalse()));
 }
 
@@ -501,8 +503,8 @@ static void add_user_tag(struct a2o *st, cJSON *out, const cJSON *req)
 
 /* Structured output: Anthropic's output_config.format (or the older beta's top-level
  * output_format) {type:"json_schema", schema} becomes OpenAI's strict json_schema
- * response_format. Cerebras refuses tools and response_format together; there the tools win,
- * since an agent loop depends on them. */
+ * response_format. Where a provider refuses tools and response_format together (Cerebras) the
+ * tools win, since an agent loop depends on them. */
 static void add_format(struct a2o *st, cJSON *out, const cJSON *req)
 {
     const cJSON *f = json_obj(json_obj(req, "output_config"), "format");
@@ -512,7 +514,7 @@ static void add_format(struct a2o *st, cJSON *out, const cJSON *req)
     const cJSON *schema = json_obj(f, "schema");
     if (!type || strcmp(type, "json_schema") != 0 || !schema)
         return;
-    if (st->cerebras && cJSON_GetArraySize(json_arr(out, "tools")) > 0)
+    if (!st->rules->tools_with_response_format && cJSON_GetArraySize(json_arr(out, "tools")) > 0)
         return;
     cJSON *js = cJSON_CreateObject();
     bool ok = xlate_add_str(js, "name", "structured_output") &&
@@ -527,8 +529,7 @@ static void add_params(struct a2o *st, cJSON *out, const cJSON *req, const struc
 {
     long budget = xlate_out_budget(req, 0, o->max_tokens_cap);
     if (budget > 0)
-        note(st, xlate_add(out, st->cerebras ? "max_completion_tokens" : "max_tokens",
-                           cJSON_CreateNumber((double)budget)));
+        note(st, xlate_add(out, st->rules->budget_field, cJSON_CreateNumber((double)budget)));
     static const char *const nums[] = {"temperature", "top_p"};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, nums[i]);
@@ -542,10 +543,10 @@ static void add_params(struct a2o *st, cJSON *out, const cJSON *req, const struc
         bool ok = xlate_add(so, "include_usage", cJSON_CreateTrue());
         note(st, xlate_add_if(out, "stream_options", so, ok));
     }
-    const char *effort = st->cerebras ? effort_of(req) : NULL;
+    const char *effort = st->rules->reasoning_param ? effort_of(req) : NULL;
     if (effort)
-        note(st, xlate_add_str(out, "reasoning_effort", effort));
-    if (!st->cerebras)
+        note(st, xlate_add_str(out, st->rules->reasoning_param, effort));
+    if (st->rules->user_tag)
         add_user_tag(st, out, req);
     add_format(st, out, req);
 }
@@ -558,7 +559,7 @@ cJSON *xlate_req_a2o(const cJSON *anthropic_req, const struct xlate_opts *o,
         return NULL;
     }
     const char *model = o->model ? o->model : json_str(anthropic_req, "model");
-    struct a2o st = {.cerebras = o->provider == PROVIDER_CEREBRAS};
+    struct a2o st = {.rules = provider_rules_for(o->provider, model)};
     cJSON *out = cJSON_CreateObject();
     st.msgs = cJSON_CreateArray();
     note(&st, xlate_add_str(out, "model", model ? model : ""));
@@ -573,6 +574,6 @@ cJSON *xlate_req_a2o(const cJSON *anthropic_req, const struct xlate_opts *o,
         xlate_errf(err, "out of memory translating the request");
         return NULL;
     }
-    xlate_keep_only(out, st.cerebras ? xlate_cerebras_top : xlate_openai_top);
+    xlate_keep_forwarded(out, st.rules->top_keys);
     return out;
 }

@@ -25,17 +25,6 @@ static bool is_type(const cJSON *block, const char *type)
     return t && strcmp(t, type) == 0;
 }
 
-static cJSON *text_block(const char *text)
-{
-    cJSON *b = cJSON_CreateObject();
-    bool ok = xlate_add_str(b, "type", "text") && xlate_add_str(b, "text", text);
-    if (!ok) {
-        cJSON_Delete(b);
-        return NULL;
-    }
-    return b;
-}
-
 static cJSON *new_message(const char *role)
 {
     cJSON *m = cJSON_CreateObject();
@@ -134,7 +123,7 @@ static cJSON *result_blocks(const cJSON *result)
         return cJSON_Duplicate(c, 1);
     cJSON *arr = cJSON_CreateArray();
     if (cJSON_IsString(c) && !xlate_is_blank(c->valuestring))
-        xlate_push(arr, text_block(c->valuestring));
+        xlate_push(arr, xlate_text_block(c->valuestring));
     return arr;
 }
 
@@ -166,7 +155,7 @@ static cJSON *orphan_as_text(const cJSON *result)
     const char *id = json_str(result, "tool_use_id");
     cJSON *out = NULL;
     if (!buf_printf(&b, "[tool result %s] ", id ? id : "?") && !xlate_result_text(&b, result))
-        out = text_block(b.data);
+        out = xlate_text_block(b.data);
     buf_release(&b);
     return out;
 }
@@ -262,7 +251,7 @@ static bool fill_empty(cJSON *messages)
     bool ok = true;
     for (cJSON *m = messages->child; m; m = m->next)
         if (cJSON_IsArray(content_of(m)) && !content_of(m)->child)
-            ok = xlate_push(content_of(m), text_block(XLATE_PLACEHOLDER)) && ok;
+            ok = xlate_push(content_of(m), xlate_text_block(XLATE_PLACEHOLDER)) && ok;
     return ok;
 }
 

@@ -1,19 +1,14 @@
 /* xlate_req_clean: same-dialect requests (OpenAI -> OpenAI provider, Anthropic -> Anthropic
- * provider) cleaned of what the target rejects: Cerebras' strict whitelist, Z.AI's unknown
- * fields, empty blocks and unsigned thinking. Pure; knows nothing of HTTP. */
+ * provider) cleaned of what the target rejects, by its provider_rules row: Cerebras' strict
+ * whitelist, Z.AI's unknown fields, empty blocks and unsigned thinking. Pure; knows nothing of
+ * HTTP. */
 #include "xlate/xlate.h"
 
 #include <string.h>
 
 #include "core/json.h"
+#include "core/limitcode.h"
 #include "xlate_internal.h"
-
-/* Thinking budgets below this are rejected by Anthropic-shaped servers. */
-#define MIN_THINKING_BUDGET 1024
-
-static const char *const zai_top[] = {
-    "model",       "messages", "system", "max_tokens", "metadata",    "stop_sequences", "stream",
-    "temperature", "top_p",    "top_k",  "tools",      "tool_choice", "thinking",       NULL};
 
 static bool is_str(const char *a, const char *b)
 {
@@ -80,13 +75,11 @@ static bool clean_parts(cJSON *m)
     return content->child || replace(m, "content", cJSON_CreateString(""));
 }
 
-static bool clean_call(cJSON *tc)
+static bool clean_call(cJSON *tc, const struct provider_rules *r)
 {
-    static const char *const call_keys[] = {"id", "type", "function", NULL};
-    static const char *const fn_keys[] = {"name", "arguments", NULL};
-    xlate_keep_only(tc, call_keys);
+    xlate_keep_forwarded(tc, r->call_keys);
     cJSON *fn = cJSON_GetObjectItemCaseSensitive(tc, "function");
-    xlate_keep_only(fn, fn_keys);
+    xlate_keep_forwarded(fn, r->call_function_keys);
     bool ok = json_str(tc, "type") || replace(tc, "type", cJSON_CreateString("function"));
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(fn, "arguments");
     if (cJSON_IsObject(fn) && !cJSON_IsString(args)) {
@@ -97,64 +90,66 @@ static bool clean_call(cJSON *tc)
     return ok;
 }
 
-/* Cerebras 400s on reasoning_content in replayed history but accepts the same text as
- * `reasoning`; it also rejects the developer role and any unknown key. */
-static bool clean_cerebras_msg(cJSON *m)
+/* Replayed reasoning travels in the field the provider takes back (Cerebras refuses Z.AI's
+ * reasoning_content but takes `reasoning`); the developer role becomes system where it is
+ * refused; unknown keys go. */
+static bool clean_strict_msg(cJSON *m, const struct provider_rules *r)
 {
     bool ok = true;
-    if (is_str(json_str(m, "role"), "developer"))
+    if (!r->developer_role && is_str(json_str(m, "role"), "developer"))
         ok = replace(m, "role", cJSON_CreateString("system"));
+    const char *field = r->history_reasoning;
     const char *rc = json_str(m, "reasoning_content");
-    if (rc && !json_str(m, "reasoning"))
-        ok = replace(m, "reasoning", cJSON_CreateString(rc)) && ok;
-    xlate_keep_only(m, xlate_cerebras_msg);
-    static const char *const strs[] = {"reasoning", "name", "tool_call_id"};
+    if (field && rc && !json_str(m, field))
+        ok = replace(m, field, cJSON_CreateString(rc)) && ok;
+    xlate_keep_forwarded(m, r->message_keys);
+    const char *const strs[] = {field, "name", "tool_call_id"};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        if (cJSON_GetObjectItemCaseSensitive(m, strs[i]) && !json_str(m, strs[i]))
+        if (strs[i] && cJSON_GetObjectItemCaseSensitive(m, strs[i]) && !json_str(m, strs[i]))
             cJSON_DeleteItemFromObjectCaseSensitive(m, strs[i]);
     cJSON *tc;
     cJSON_ArrayForEach(tc, array_of(m, "tool_calls"))
     {
         if (cJSON_IsObject(tc))
-            ok = clean_call(tc) && ok;
+            ok = clean_call(tc, r) && ok;
     }
     return clean_parts(m) && ok;
 }
 
-static bool clean_cerebras_tool(cJSON *t)
+static bool clean_strict_tool(cJSON *t, const struct provider_rules *r)
 {
-    static const char *const tool_keys[] = {"type", "function", NULL};
-    static const char *const fn_keys[] = {"name", "description", "parameters", "strict", NULL};
-    xlate_keep_only(t, tool_keys);
+    xlate_keep_forwarded(t, r->tool_keys);
     cJSON *fn = cJSON_GetObjectItemCaseSensitive(t, "function");
-    xlate_keep_only(fn, fn_keys);
+    xlate_keep_forwarded(fn, r->function_keys);
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(fn, "parameters");
     if (!cJSON_IsObject(fn) || !params)
         return true;
     return replace(fn, "parameters", xlate_schema_copy(params));
 }
 
-static bool clean_cerebras(cJSON *out, long cap)
+static bool clean_strict(cJSON *out, const struct provider_rules *r, long cap)
 {
     bool ok = true;
-    xlate_keep_only(out, xlate_cerebras_top);
+    xlate_keep_forwarded(out, r->top_keys);
     cJSON *it;
     cJSON_ArrayForEach(it, array_of(out, "messages"))
     {
         if (cJSON_IsObject(it))
-            ok = clean_cerebras_msg(it) && ok;
+            ok = clean_strict_msg(it, r) && ok;
     }
     cJSON_ArrayForEach(it, array_of(out, "tools"))
     {
         if (cJSON_IsObject(it))
-            ok = clean_cerebras_tool(it) && ok;
+            ok = clean_strict_tool(it, r) && ok;
     }
-    /* Cerebras reserves the output budget against the TPM quota before running: without a
-     * budget it assumes a large one, so always send the (capped) budget. */
+    /* A provider that reserves the output budget against its quota before running assumes a
+     * large one when none is sent, so the (capped) budget always goes. */
     bool has_budget = cJSON_GetObjectItemCaseSensitive(out, "max_completion_tokens") ||
                       cJSON_GetObjectItemCaseSensitive(out, "max_tokens");
-    if (!has_budget && cap > 0)
-        ok = xlate_add(out, "max_completion_tokens", cJSON_CreateNumber((double)cap)) && ok;
+    struct limit_booking lb;
+    limitcode_booking(r->kind, &lb);
+    if (lb.books_output && !has_budget && cap > 0)
+        ok = xlate_add(out, r->budget_field, cJSON_CreateNumber((double)cap)) && ok;
     return ok;
 }
 
@@ -164,12 +159,14 @@ cJSON *xlate_req_o2o(const cJSON *openai_req, const struct xlate_opts *o, char e
         xlate_errf(err, "messages: expected array");
         return NULL;
     }
+    const struct provider_rules *r =
+        provider_rules_for(o->provider, o->model ? o->model : json_str(openai_req, "model"));
     cJSON *out = cJSON_Duplicate(openai_req, 1);
     bool ok = out != NULL;
     if (ok && o->model)
         ok = replace(out, "model", cJSON_CreateString(o->model));
-    if (ok && o->provider == PROVIDER_CEREBRAS)
-        ok = clean_cerebras(out, o->max_tokens_cap);
+    if (ok && provider_rules_strict(r))
+        ok = clean_strict(out, r, o->max_tokens_cap);
     ok = ok && clamp_key(out, "max_tokens", o->max_tokens_cap) &&
          clamp_key(out, "max_completion_tokens", o->max_tokens_cap) &&
          set_stream(out, o->stream, true);
@@ -184,6 +181,7 @@ cJSON *xlate_req_o2o(const cJSON *openai_req, const struct xlate_opts *o, char e
 /* ---- Anthropic -> Anthropic ------------------------------------------------------------ */
 
 struct a2a {
+    const struct provider_rules *rules; /* the target's */
     cJSON *msgs;
     cJSON *system;    /* text blocks gathered from `system` and system-role messages */
     bool system_list; /* the client used block lists: answer in kind (keeps cache_control) */
@@ -196,24 +194,13 @@ static void note(struct a2a *st, bool ok)
         st->oom = true;
 }
 
-static cJSON *text_block(const char *text)
-{
-    cJSON *b = cJSON_CreateObject();
-    bool ok = xlate_add_str(b, "type", "text") && xlate_add_str(b, "text", text);
-    if (!ok) {
-        cJSON_Delete(b);
-        return NULL;
-    }
-    return b;
-}
-
 static const char *const text_keys[] = {"type", "text", "cache_control", NULL};
 
 static void add_system(struct a2a *st, const cJSON *content)
 {
     if (cJSON_IsString(content)) {
         if (!xlate_is_blank(content->valuestring))
-            note(st, xlate_push(st->system, text_block(content->valuestring)));
+            note(st, xlate_push(st->system, xlate_text_block(content->valuestring)));
         return;
     }
     if (!cJSON_IsArray(content))
@@ -264,7 +251,7 @@ static cJSON *clean_result_content(const cJSON *c)
             struct buf t;
             buf_init(&t, 0);
             if (!buf_printf(&t, "Tool loaded: %s", json_str(b, "tool_name")))
-                xlate_push(out, text_block(t.data));
+                xlate_push(out, xlate_text_block(t.data));
             buf_release(&t);
         }
     }
@@ -342,7 +329,7 @@ static void add_message(struct a2a *st, const cJSON *m)
         return;
     cJSON *blocks = cJSON_CreateArray();
     if (cJSON_IsString(content) && !xlate_is_blank(content->valuestring))
-        note(st, xlate_push(blocks, text_block(content->valuestring)));
+        note(st, xlate_push(blocks, xlate_text_block(content->valuestring)));
     const cJSON *list = cJSON_IsArray(content) ? content : NULL;
     const cJSON *b;
     cJSON_ArrayForEach(b, list)
@@ -357,18 +344,18 @@ static void add_message(struct a2a *st, const cJSON *m)
     note(st, xlate_push_if(st->msgs, msg, ok));
 }
 
-static cJSON *clean_tool(const cJSON *t)
+static cJSON *clean_tool(const cJSON *t, const struct provider_rules *r)
 {
-    static const char *const keys[] = {"name", "description", "cache_control", NULL};
     const char *type = json_str(t, "type");
     const char *name = json_str(t, "name");
     /* Typed tools other than "custom" are Anthropic server tools Z.AI does not run. */
     if ((type && strcmp(type, "custom") != 0) || !name || !name[0])
         return NULL;
-    cJSON *out = pick(t, keys);
+    cJSON *out = cJSON_Duplicate(t, 1);
+    xlate_keep_forwarded(out, r->tool_keys);
     if (cJSON_GetObjectItemCaseSensitive(out, "description") && !json_str(t, "description"))
         cJSON_DeleteItemFromObjectCaseSensitive(out, "description");
-    if (!xlate_add(out, "input_schema", xlate_schema_copy(json_obj(t, "input_schema")))) {
+    if (!replace(out, "input_schema", xlate_schema_copy(json_obj(t, "input_schema")))) {
         cJSON_Delete(out);
         return NULL;
     }
@@ -398,7 +385,7 @@ static void add_tools(struct a2a *st, cJSON *out, const cJSON *req)
     const cJSON *t;
     cJSON_ArrayForEach(t, json_arr(req, "tools"))
     {
-        cJSON *c = clean_tool(t);
+        cJSON *c = clean_tool(t, st->rules);
         if (c)
             note(st, xlate_push(tools, c));
     }
@@ -412,8 +399,9 @@ static void add_tools(struct a2a *st, cJSON *out, const cJSON *req)
         note(st, xlate_add(out, "tool_choice", choice));
 }
 
-/* A budget must be at least 1024 and below max_tokens, which we may just have clamped. */
-static bool fit_budget(cJSON *th, long max_tokens)
+/* A budget must be at least the provider's minimum and below max_tokens, which we may just
+ * have clamped. */
+static bool fit_budget(cJSON *th, long max_tokens, long min_budget)
 {
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(th, "budget_tokens");
     if (!b)
@@ -421,7 +409,7 @@ static bool fit_budget(cJSON *th, long max_tokens)
     double v = xlate_is_int(b) ? b->valuedouble : 0;
     if (v >= (double)max_tokens)
         v = (double)(max_tokens / 2);
-    if (v < MIN_THINKING_BUDGET) {
+    if (v < (double)min_budget) {
         cJSON_DeleteItemFromObjectCaseSensitive(th, "budget_tokens");
         return true;
     }
@@ -431,7 +419,7 @@ static bool fit_budget(cJSON *th, long max_tokens)
 /* Z.AI knows only enabled/disabled: adaptive becomes enabled; `display` is dropped. An enabled
  * block needs a budget below max_tokens (Anthropic's rule, which Z.AI's endpoint mirrors): give
  * one when the client did not, and drop thinking when none fits. */
-static cJSON *clean_thinking(const cJSON *th, long max_tokens)
+static cJSON *clean_thinking(const cJSON *th, long max_tokens, long min_budget)
 {
     static const char *const keys[] = {"type", "budget_tokens", NULL};
     const char *type = json_str(th, "type");
@@ -445,7 +433,7 @@ static cJSON *clean_thinking(const cJSON *th, long max_tokens)
         cJSON_DeleteItemFromObjectCaseSensitive(out, "budget_tokens");
     else if (ok && !cJSON_GetObjectItemCaseSensitive(out, "budget_tokens"))
         ok = xlate_add(out, "budget_tokens", cJSON_CreateNumber((double)(max_tokens / 2)));
-    if (!ok || !fit_budget(out, max_tokens) ||
+    if (!ok || !fit_budget(out, max_tokens, min_budget) ||
         (!is_str(type, "disabled") && !cJSON_GetObjectItemCaseSensitive(out, "budget_tokens"))) {
         cJSON_Delete(out);
         return NULL;
@@ -457,7 +445,8 @@ static void add_sampling(struct a2a *st, cJSON *out, const cJSON *req)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "temperature");
     if (cJSON_IsNumber(v)) {
-        double t = v->valuedouble < 0 ? 0 : v->valuedouble > 1 ? 1 : v->valuedouble;
+        double max = st->rules->temperature_max;
+        double t = v->valuedouble < 0 ? 0 : v->valuedouble > max ? max : v->valuedouble;
         note(st, xlate_add(out, "temperature", cJSON_CreateNumber(t)));
     }
     v = cJSON_GetObjectItemCaseSensitive(req, "top_p");
@@ -483,7 +472,8 @@ static void add_params(struct a2a *st, cJSON *out, const cJSON *req, const struc
 {
     long max_tokens = xlate_out_budget(req, XLATE_DEFAULT_MAX_TOKENS, o->max_tokens_cap);
     note(st, xlate_add(out, "max_tokens", cJSON_CreateNumber((double)max_tokens)));
-    cJSON *th = clean_thinking(json_obj(req, "thinking"), max_tokens);
+    cJSON *th =
+        clean_thinking(json_obj(req, "thinking"), max_tokens, st->rules->thinking_budget_min);
     if (th)
         note(st, xlate_add(out, "thinking", th));
     const char *uid = json_str(json_obj(req, "metadata"), "user_id");
@@ -495,9 +485,10 @@ static void add_params(struct a2a *st, cJSON *out, const cJSON *req, const struc
     note(st, set_stream(out, o->stream, false));
 }
 
-static cJSON *a2a_zai(const cJSON *req, const struct xlate_opts *o, const char *model)
+static cJSON *a2a_strict(const cJSON *req, const struct xlate_opts *o, const char *model,
+                         const struct provider_rules *r)
 {
-    struct a2a st = {.msgs = cJSON_CreateArray(), .system = cJSON_CreateArray()};
+    struct a2a st = {.rules = r, .msgs = cJSON_CreateArray(), .system = cJSON_CreateArray()};
     cJSON *out = cJSON_CreateObject();
     note(&st, xlate_add_str(out, "model", model));
     note(&st, st.system != NULL && xlate_add(out, "messages", st.msgs));
@@ -517,14 +508,16 @@ static cJSON *a2a_zai(const cJSON *req, const struct xlate_opts *o, const char *
         cJSON_Delete(out);
         return NULL;
     }
-    xlate_strip_ttl(out);
-    xlate_keep_only(out, zai_top);
+    if (!r->cache_ttl)
+        xlate_strip_ttl(out);
+    xlate_keep_forwarded(out, r->top_keys);
     return out;
 }
 
 /* Real Anthropic understands everything Claude Code sends: only the model, budget and
  * stream flag change, and an explicit thinking budget is refitted under the clamp. */
-static cJSON *a2a_anthropic(const cJSON *req, const struct xlate_opts *o, const char *model)
+static cJSON *a2a_light(const cJSON *req, const struct xlate_opts *o, const char *model,
+                        const struct provider_rules *r)
 {
     long max_tokens = xlate_out_budget(req, XLATE_DEFAULT_MAX_TOKENS, o->max_tokens_cap);
     cJSON *out = cJSON_Duplicate(req, 1);
@@ -533,7 +526,7 @@ static cJSON *a2a_anthropic(const cJSON *req, const struct xlate_opts *o, const 
               set_stream(out, o->stream, false);
     cJSON *th = cJSON_GetObjectItemCaseSensitive(out, "thinking");
     if (ok && is_str(json_str(th, "type"), "enabled"))
-        ok = fit_budget(th, max_tokens);
+        ok = fit_budget(th, max_tokens, r->thinking_budget_min);
     if (!ok) {
         cJSON_Delete(out);
         return NULL;
@@ -549,9 +542,9 @@ cJSON *xlate_req_a2a(const cJSON *anthropic_req, const struct xlate_opts *o,
         return NULL;
     }
     const char *model = o->model ? o->model : json_str(anthropic_req, "model");
-    cJSON *out = o->provider == PROVIDER_ANTHROPIC
-                     ? a2a_anthropic(anthropic_req, o, model ? model : "")
-                     : a2a_zai(anthropic_req, o, model ? model : "");
+    const struct provider_rules *r = provider_rules_for(o->provider, model);
+    cJSON *out = provider_rules_strict(r) ? a2a_strict(anthropic_req, o, model ? model : "", r)
+                                          : a2a_light(anthropic_req, o, model ? model : "", r);
     if (!out)
         xlate_errf(err, "out of memory translating the request");
     return out;

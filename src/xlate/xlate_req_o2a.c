@@ -1,6 +1,6 @@
 /* xlate_req_o2a: OpenAI Chat Completions request -> Anthropic Messages request for Z.AI's
- * Anthropic endpoint (or real Anthropic). Z.AI rejects unknown top-level fields, so only the
- * whitelisted ones are produced. Pure; knows nothing of HTTP. */
+ * Anthropic endpoint (or real Anthropic), shaped by the target's provider_rules row: Z.AI
+ * rejects unknown top-level fields, so only the listed ones go. Pure; knows nothing of HTTP. */
 #include "xlate/xlate.h"
 
 #include <ctype.h>
@@ -355,12 +355,13 @@ static void add_thinking(struct o2a *st, cJSON *out, const char *effort, long ma
         note(st, xlate_add(out, "thinking", th));
 }
 
-static double clamp01(double v)
+static double clamp(double v, double max)
 {
-    return v < 0 ? 0 : v > 1 ? 1 : v;
+    return v < 0 ? 0 : v > max ? max : v;
 }
 
-static void add_params(struct o2a *st, cJSON *out, const cJSON *req, const struct xlate_opts *o)
+static void add_params(struct o2a *st, cJSON *out, const cJSON *req, const struct xlate_opts *o,
+                       const struct provider_rules *r)
 {
     long max_tokens = xlate_out_budget(req, XLATE_DEFAULT_MAX_TOKENS, o->max_tokens_cap);
     note(st, xlate_add(out, "max_tokens", cJSON_CreateNumber((double)max_tokens)));
@@ -374,14 +375,14 @@ static void add_params(struct o2a *st, cJSON *out, const cJSON *req, const struc
     note(st, xlate_add(out, "stream", cJSON_CreateBool(o->stream)));
     add_thinking(st, out, json_str(req, "reasoning_effort"), max_tokens);
     const char *th = json_str(json_obj(out, "thinking"), "type");
-    /* Real Anthropic refuses sampling parameters other than the defaults while thinking. */
-    if (o->provider == PROVIDER_ANTHROPIC && th && strcmp(th, "enabled") == 0)
+    if (!r->sampling_with_thinking && th && strcmp(th, "enabled") == 0)
         return;
     static const char *const nums[] = {"temperature", "top_p"};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, nums[i]);
+        double max = i == 0 ? r->temperature_max : 1;
         if (cJSON_IsNumber(v))
-            note(st, xlate_add(out, nums[i], cJSON_CreateNumber(clamp01(v->valuedouble))));
+            note(st, xlate_add(out, nums[i], cJSON_CreateNumber(clamp(v->valuedouble, max))));
     }
 }
 
@@ -431,6 +432,7 @@ cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o, char e
         return NULL;
     }
     const char *model = o->model ? o->model : json_str(openai_req, "model");
+    const struct provider_rules *r = provider_rules_for(o->provider, model);
     struct o2a st = {0};
     cJSON *out = cJSON_CreateObject();
     st.msgs = cJSON_CreateArray();
@@ -439,7 +441,7 @@ cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o, char e
     if (!st.oom) {
         add_messages(&st, out, openai_req);
         add_tools(&st, out, openai_req);
-        add_params(&st, out, openai_req, o);
+        add_params(&st, out, openai_req, o, r);
         if (!st.oom && xlate_json_via_tool(openai_req))
             add_json_tool(&st, out, openai_req);
     }
@@ -448,6 +450,6 @@ cJSON *xlate_req_o2a(const cJSON *openai_req, const struct xlate_opts *o, char e
         xlate_errf(err, "out of memory translating the request");
         return NULL;
     }
-    xlate_keep_only(out, xlate_anthropic_top);
+    xlate_keep_forwarded(out, r->top_keys);
     return out;
 }

@@ -17,35 +17,6 @@
 /* Larger budgets than this are nonsense; keeps the double -> long conversion defined. */
 #define MAX_BUDGET 2147483647.0
 
-const char *const xlate_cerebras_top[] = {
-    "model",      "messages",    "stream",          "stream_options", "max_completion_tokens",
-    "max_tokens", "temperature", "top_p",           "stop",           "seed",
-    "tools",      "tool_choice", "response_format", "user",           "reasoning_effort",
-    NULL};
-const char *const xlate_openai_top[] = {"model",
-                                        "messages",
-                                        "stream",
-                                        "stream_options",
-                                        "max_completion_tokens",
-                                        "max_tokens",
-                                        "temperature",
-                                        "top_p",
-                                        "stop",
-                                        "seed",
-                                        "tools",
-                                        "tool_choice",
-                                        "response_format",
-                                        "user",
-                                        "reasoning_effort",
-                                        "parallel_tool_calls",
-                                        NULL};
-const char *const xlate_cerebras_msg[] = {"role",         "content",   "name", "tool_calls",
-                                          "tool_call_id", "reasoning", NULL};
-const char *const xlate_anthropic_top[] = {
-    "model",          "messages", "system",      "max_tokens", "metadata",
-    "stop_sequences", "stream",   "temperature", "top_p",      "tools",
-    "tool_choice",    "thinking", NULL};
-
 void xlate_errf(char *err, const char *fmt, ...)
 {
     if (!err)
@@ -127,6 +98,17 @@ bool xlate_push_if(cJSON *arr, cJSON *item, bool ok)
     return xlate_push(arr, item);
 }
 
+cJSON *xlate_text_block(const char *text)
+{
+    cJSON *b = cJSON_CreateObject();
+    bool ok = xlate_add_str(b, "type", "text") && xlate_add_str(b, "text", text);
+    if (!ok) {
+        cJSON_Delete(b);
+        return NULL;
+    }
+    return b;
+}
+
 bool xlate_add_str(cJSON *obj, const char *key, const char *s)
 {
     return xlate_add(obj, key, cJSON_CreateString(s ? s : ""));
@@ -151,6 +133,17 @@ void xlate_keep_only(cJSON *obj, const char *const *keep)
     while (it) {
         cJSON *next = it->next;
         if (!listed(it->string, keep))
+            cJSON_Delete(cJSON_DetachItemViaPointer(obj, it));
+        it = next;
+    }
+}
+
+void xlate_keep_forwarded(cJSON *obj, const struct provider_key *keys)
+{
+    cJSON *it = keys && cJSON_IsObject(obj) ? obj->child : NULL;
+    while (it) {
+        cJSON *next = it->next;
+        if (!provider_key_forwarded(keys, it->string))
             cJSON_Delete(cJSON_DetachItemViaPointer(obj, it));
         it = next;
     }

@@ -102,6 +102,47 @@ static bool check_fields(const cJSON *obj, const char *prefix, const struct fiel
     return true;
 }
 
+/* A list of named entries at obj[key]: each entry an object whose name (in the entry, or in
+ * its `inner` object) is required, and whose fields have the kinds in f. Absent or null
+ * lists pass. at is the path to obj with a trailing dot ("" at the top). */
+struct named_list {
+    const char *key;
+    const char *inner;  /* "function" for OpenAI tools and tool calls; NULL for Anthropic tools */
+    bool empty_name_ok; /* a replayed tool call may carry an empty name */
+    const struct field *f;
+    size_t n;
+};
+
+static bool check_named_list(const cJSON *obj, const char *at, const struct named_list *l,
+                             char *err)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, l->key);
+    const char *in = l->inner ? l->inner : "", *dot = l->inner ? "." : "";
+    char p[PATH_LEN], fp[PATH_LEN], why[PATH_LEN];
+    if (!list || cJSON_IsNull(list))
+        return true;
+    pathf(p, "%s%s", at, l->key);
+    if (!cJSON_IsArray(list))
+        return fail(err, p, "expected array");
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list)
+    {
+        pathf(p, "%s%s.%d", at, l->key, i);
+        pathf(fp, "%s%s.%d.%s%s", at, l->key, i++, in, dot);
+        if (!cJSON_IsObject(e))
+            return fail(err, p, "expected object");
+        const cJSON *named = l->inner ? json_obj(e, l->inner) : e;
+        const char *name = json_str(named, "name");
+        pathf(why, "%s%sname: field required", in, dot);
+        if (!name || (!name[0] && !l->empty_name_ok))
+            return fail(err, p, why);
+        if (!check_fields(named, fp, l->f, l->n, err))
+            return false;
+    }
+    return true;
+}
+
 static bool check_model(const cJSON *req, char *err)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(req, "model");
@@ -280,26 +321,8 @@ static bool check_anth_tools(const cJSON *req, char *err)
 {
     static const struct field f[] = {
         {"name", K_STR}, {"description", K_STR}, {"input_schema", K_OBJ}, {"type", K_STR}};
-    const cJSON *tools = cJSON_GetObjectItemCaseSensitive(req, "tools");
-    if (!tools || cJSON_IsNull(tools))
-        return true;
-    if (!cJSON_IsArray(tools))
-        return fail(err, "tools", "expected array");
-    int i = 0;
-    const cJSON *t;
-    cJSON_ArrayForEach(t, tools)
-    {
-        char p[PATH_LEN], fp[PATH_LEN];
-        pathf(p, "tools.%d", i);
-        pathf(fp, "tools.%d.", i++);
-        if (!cJSON_IsObject(t))
-            return fail(err, p, "expected object");
-        if (!json_str(t, "name") || !json_str(t, "name")[0])
-            return fail(err, p, "name: field required");
-        if (!check_fields(t, fp, f, sizeof f / sizeof f[0], err))
-            return false;
-    }
-    return true;
+    static const struct named_list tools = {"tools", NULL, false, f, sizeof f / sizeof f[0]};
+    return check_named_list(req, "", &tools, err);
 }
 
 static bool check_anth_choice(const cJSON *req, char *err)
@@ -351,29 +374,10 @@ bool xlate_validate_anthropic(const cJSON *req, char err[XLATE_ERR_LEN])
 static bool check_calls(const cJSON *m, const char *path, char *err)
 {
     static const struct field f[] = {{"name", K_STR}, {"arguments", K_STR}};
-    const cJSON *calls = cJSON_GetObjectItemCaseSensitive(m, "tool_calls");
-    char p[PATH_LEN];
-    if (!calls || cJSON_IsNull(calls))
-        return true;
-    pathf(p, "%s.tool_calls", path);
-    if (!cJSON_IsArray(calls))
-        return fail(err, p, "expected array");
-    int i = 0;
-    const cJSON *c;
-    cJSON_ArrayForEach(c, calls)
-    {
-        char fp[PATH_LEN];
-        pathf(p, "%s.tool_calls.%d", path, i);
-        pathf(fp, "%s.tool_calls.%d.function.", path, i++);
-        if (!cJSON_IsObject(c))
-            return fail(err, p, "expected object");
-        const cJSON *fn = json_obj(c, "function");
-        if (!fn || !json_str(fn, "name"))
-            return fail(err, p, "function.name: field required");
-        if (!check_fields(fn, fp, f, 2, err))
-            return false;
-    }
-    return true;
+    static const struct named_list calls = {"tool_calls", "function", true, f, 2};
+    char at[PATH_LEN];
+    pathf(at, "%s.", path);
+    return check_named_list(m, at, &calls, err);
 }
 
 static bool check_oai_message(const cJSON *m, const char *path, char *err)
@@ -401,27 +405,8 @@ static bool check_oai_tools(const cJSON *req, char *err)
 {
     static const struct field f[] = {
         {"name", K_STR}, {"description", K_STR}, {"parameters", K_OBJ}, {"strict", K_BOOL}};
-    const cJSON *tools = cJSON_GetObjectItemCaseSensitive(req, "tools");
-    if (!tools || cJSON_IsNull(tools))
-        return true;
-    if (!cJSON_IsArray(tools))
-        return fail(err, "tools", "expected array");
-    int i = 0;
-    const cJSON *t;
-    cJSON_ArrayForEach(t, tools)
-    {
-        char p[PATH_LEN], fp[PATH_LEN];
-        pathf(p, "tools.%d", i);
-        pathf(fp, "tools.%d.function.", i++);
-        if (!cJSON_IsObject(t))
-            return fail(err, p, "expected object");
-        const cJSON *fn = json_obj(t, "function");
-        if (!fn || !json_str(fn, "name") || !json_str(fn, "name")[0])
-            return fail(err, p, "function.name: field required");
-        if (!check_fields(fn, fp, f, sizeof f / sizeof f[0], err))
-            return false;
-    }
-    return true;
+    static const struct named_list tools = {"tools", "function", false, f, sizeof f / sizeof f[0]};
+    return check_named_list(req, "", &tools, err);
 }
 
 static bool check_oai_choice(const cJSON *req, char *err)

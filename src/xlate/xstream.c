@@ -12,17 +12,11 @@
 #include <time.h>
 
 #include "core/json.h"
+#include "xlate/xlate_pair.h"
 #include "xstream_internal.h"
 
 #define DEFAULT_MAX_EVENT ((size_t)4 << 20)
 #define TEST_CREATED      1700000000L
-
-static const struct xstream_ops *pick_ops(enum api from, enum api to)
-{
-    if (from == API_OPENAI)
-        return to == API_ANTHROPIC ? &xstream_o2a_ops : &xstream_o2o_ops;
-    return to == API_OPENAI ? &xstream_a2o_ops : &xstream_a2a_ops;
-}
 
 struct xstream *xstream_new(const struct xstream_opts *opts)
 {
@@ -44,7 +38,7 @@ struct xstream *xstream_new(const struct xstream_opts *opts)
     buf_init(&x->ps.held, x->o.max_event_bytes);
     buf_init(&x->ao.prefix, 0);
     buf_init(&x->ao.held_text, x->o.max_event_bytes);
-    x->ops = pick_ops(opts->from, opts->to);
+    x->ops = xlate_pair(opts->to, opts->from)->stream;
     x->oa.cur = -1;
     x->ps.open_block = -1;
     x->created = (long)time(NULL);
@@ -100,13 +94,35 @@ static int settle(struct xstream *x, size_t mark, int rc)
     return rc;
 }
 
+static bool is_done_marker(const struct sse_event *ev)
+{
+    return ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0;
+}
+
+/* Parses the event once for every translator (see struct xstream_ops). */
+static int dispatch(struct xstream *x, const struct sse_event *ev)
+{
+    if (x->ops->done && is_done_marker(ev)) {
+        /* the upstream's own end: complete even when finish_reason never came */
+        x->upstream_done = true;
+        x->ops->done(x);
+        return 0;
+    }
+    if (ev->data_len == 0)
+        return 0;
+    cJSON *j = json_parse(ev->data, ev->data_len);
+    int rc = cJSON_IsObject(j) ? x->ops->event(x, ev, j) : -EPROTO;
+    cJSON_Delete(j);
+    return rc;
+}
+
 static int on_event(void *ud, const struct sse_event *ev)
 {
     struct xstream *x = ud;
     if (x->ended)
         return x->end_rc;
     size_t mark = x->out->len;
-    return settle(x, mark, x->ops->event(x, ev));
+    return settle(x, mark, dispatch(x, ev));
 }
 
 int xstream_feed(struct xstream *x, const char *bytes, size_t n, struct buf *out)

@@ -284,19 +284,10 @@ static int dispatch(struct xstream *x, const char *type, const cJSON *ev)
     return 0; /* ping and event types added later */
 }
 
-static int a2o_event(struct xstream *x, const struct sse_event *ev)
+static int a2o_event(struct xstream *x, const struct sse_event *ev, cJSON *j)
 {
-    if (ev->data_len == 0)
-        return 0;
-    cJSON *j = json_parse(ev->data, ev->data_len);
-    if (!cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        return -EPROTO;
-    }
     const char *type = ev->event[0] ? ev->event : json_str(j, "type");
-    int rc = type ? dispatch(x, type, j) : 0;
-    cJSON_Delete(j);
-    return rc;
+    return type ? dispatch(x, type, j) : 0;
 }
 
 static bool a2o_eof(struct xstream *x)
@@ -322,6 +313,7 @@ static void a2o_release(struct xstream *x)
 
 const struct xstream_ops xstream_a2o_ops = {
     .event = a2o_event,
+    .done = NULL,
     .eof = a2o_eof,
     .close = a2o_close,
     .release = a2o_release,

@@ -1,7 +1,8 @@
 /* xstream_internal: the stream object and the helpers shared by the four translators
- * (xstream_o2a.c, xstream_a2o.c, xstream_pass.c). Not a public interface: only src/xstream*.c
- * include it. Writers append to x->out and keep the first error in x->werr (sticky), so a
- * translator can write a whole frame and check once; xstream.c rolls back a failed event. */
+ * (xstream_o2a.c, xstream_a2o.c, xstream_pass.c). Not a public interface: only
+ * src/xlate/xstream*.c and xlate_pair.c (which names each pair's ops) include it. Writers
+ * append to x->out and keep the first error in x->werr (sticky), so a translator can write a
+ * whole frame and check once; xstream.c rolls back a failed event. */
 #ifndef SB_XSTREAM_INTERNAL_H
 #define SB_XSTREAM_INTERNAL_H
 
@@ -73,9 +74,14 @@ struct xstream_pass {
 
 struct xstream;
 
-/* One translator: a pair of dialects. */
+/* One translator: a pair of dialects (chosen by the pair table, xlate_pair.h). xstream.c parses
+ * each upstream event once: empty events are skipped, data that is not a JSON object ends the
+ * stream with -EPROTO, and OpenAI's `data: [DONE]` goes to done. */
 struct xstream_ops {
-    int (*event)(struct xstream *x, const struct sse_event *ev);
+    /* one event whose data is the JSON object j (owned by the caller; may be changed) */
+    int (*event)(struct xstream *x, const struct sse_event *ev, cJSON *j);
+    /* upstream's `data: [DONE]` (OpenAI streams); NULL: such data is invalid here */
+    void (*done)(struct xstream *x);
     /* Upstream EOF: true when the stream was complete; writes what ends the client's stream. */
     bool (*eof)(struct xstream *x);
     /* Before an error frame: closes what the client's grammar needs closed. */

@@ -413,24 +413,9 @@ static int on_chunk(struct xstream *x, const cJSON *j)
     return rc;
 }
 
-static int o2a_event(struct xstream *x, const struct sse_event *ev)
+static int o2a_event(struct xstream *x, const struct sse_event *ev, cJSON *j)
 {
-    if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0) {
-        /* [DONE] is the upstream's own end: complete even when finish_reason never came. */
-        x->upstream_done = true;
-        message_end(x);
-        return 0;
-    }
-    if (ev->data_len == 0)
-        return 0;
-    cJSON *j = json_parse(ev->data, ev->data_len);
-    if (!cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        return -EPROTO;
-    }
-    int rc = strcmp(ev->event, "error") == 0 ? xstream_upstream_error(x, j) : on_chunk(x, j);
-    cJSON_Delete(j);
-    return rc;
+    return strcmp(ev->event, "error") == 0 ? xstream_upstream_error(x, j) : on_chunk(x, j);
 }
 
 static bool o2a_eof(struct xstream *x)
@@ -466,6 +451,7 @@ static void o2a_release(struct xstream *x)
 
 const struct xstream_ops xstream_o2a_ops = {
     .event = o2a_event,
+    .done = message_end,
     .eof = o2a_eof,
     .close = o2a_close,
     .release = o2a_release,

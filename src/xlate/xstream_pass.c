@@ -246,19 +246,9 @@ static int o2o_chunk(struct xstream *x, cJSON *j, const struct sse_event *ev)
     return 0;
 }
 
-static int o2o_event(struct xstream *x, const struct sse_event *ev)
+static int o2o_event(struct xstream *x, const struct sse_event *ev, cJSON *j)
 {
-    if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0) {
-        x->upstream_done = true;
-        o2o_done(x);
-        return 0;
-    }
-    if (ev->data_len == 0)
-        return 0;
-    cJSON *j = json_parse(ev->data, ev->data_len);
-    int rc = cJSON_IsObject(j) ? o2o_chunk(x, j, ev) : -EPROTO;
-    cJSON_Delete(j);
-    return rc;
+    return o2o_chunk(x, j, ev);
 }
 
 static bool o2o_eof(struct xstream *x)
@@ -281,6 +271,7 @@ static void no_release(struct xstream *x)
 
 const struct xstream_ops xstream_o2o_ops = {
     .event = o2o_event,
+    .done = o2o_done,
     .eof = o2o_eof,
     .close = no_close,
     .release = no_release,
@@ -341,15 +332,8 @@ static void a2a_frame(struct xstream *x, const char *type, const struct sse_even
 
 /* Every event is parsed, deltas too: an invalid frame must stop here rather than break the
  * client's parser mid-answer. */
-static int a2a_event(struct xstream *x, const struct sse_event *ev)
+static int a2a_event(struct xstream *x, const struct sse_event *ev, cJSON *j)
 {
-    if (ev->data_len == 0)
-        return 0;
-    cJSON *j = json_parse(ev->data, ev->data_len);
-    if (!cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        return -EPROTO;
-    }
     const char *type = ev->event[0] ? ev->event : json_str(j, "type");
     int rc = 0;
     if (!type) {
@@ -366,7 +350,6 @@ static int a2a_event(struct xstream *x, const struct sse_event *ev)
             xstream_end_ok(x);
         }
     }
-    cJSON_Delete(j);
     return rc;
 }
 
@@ -395,6 +378,7 @@ static bool a2a_eof(struct xstream *x)
 
 const struct xstream_ops xstream_a2a_ops = {
     .event = a2a_event,
+    .done = NULL,
     .eof = a2a_eof,
     .close = a2a_close,
     .release = no_release,

@@ -16,7 +16,7 @@ CLAUDE=$E2E/node_modules/.bin/claude
 export SB_BIN=$SRC/$B/switchboard SB_MOCK=$SRC/$B/tests/mock_provider SB_SRC=$SRC
 source "$SRC/tests/integration/lib.sh"
 setup_default
-admin() { curl -sf -H "Authorization: Bearer sk-1234" -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} >/dev/null; }
+admin() { curl -sf -H "Authorization: Bearer sk-1234" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} >/dev/null; }
 
 run_claude() {
     local home=$T/cchome-$1

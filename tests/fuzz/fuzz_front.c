@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/tokest.h"
 #include "xlate/xlate.h"
+#include "xlate/xlate_pair.h"
 
 static void translate_for(const cJSON *req, enum api client, enum api dialect,
                           enum provider_kind kind, bool stream)
@@ -24,11 +25,7 @@ static void translate_for(const cJSON *req, enum api client, enum api dialect,
     struct xlate_opts o = {
         .provider = kind, .model = "glm-4.6", .max_tokens_cap = 16000, .stream = stream};
     char err[XLATE_ERR_LEN] = "";
-    cJSON *out;
-    if (client == API_ANTHROPIC)
-        out = dialect == API_OPENAI ? xlate_req_a2o(req, &o, err) : xlate_req_a2a(req, &o, err);
-    else
-        out = dialect == API_OPENAI ? xlate_req_o2o(req, &o, err) : xlate_req_o2a(req, &o, err);
+    cJSON *out = xlate_pair(client, dialect)->request(req, &o, err);
     if (!out) {
         if (!err[0])
             abort();

@@ -36,7 +36,7 @@ dep_id() {
     state_json | json_get "[p['id'] for p in d['providers'] if p['group']=='$1' and p['name']=='$2'][0]"
 }
 
-admin_post() { curl -sf "${ADMIN[@]}" -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} -o /dev/null; }
+admin_post() { curl -sf "${ADMIN[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} -o /dev/null; }
 
 # reset_all : ends every cooldown and failure count so scenarios do not leak into each other.
 # Providers are the only objects with a string "id" in /admin/state.

@@ -13,7 +13,7 @@ start_sb
 A=(-H "Authorization: Bearer sk-1234")
 state() { curl -sf "${A[@]}" "$SB_URL/admin/state"; }
 status_of() { state | json_get "[p['status'] for p in d['providers'] if p['id']=='$1'][0]"; }
-post() { curl -sf "${A[@]}" -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} -o /dev/null -w '%{http_code}'; }
+post() { curl -sf "${A[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} -o /dev/null -w '%{http_code}'; }
 served_by() {
     sb_post /v1/chat/completions '{"model":"glm-4.6","messages":[{"role":"user","content":"hi"}]}' -D - -o /dev/null |
         tr -d '\r' | awk 'tolower($1)=="x-switchboard-provider:" {print $2}'
@@ -21,7 +21,7 @@ served_by() {
 
 code=$(curl -s -o /dev/null -w '%{http_code}' "$SB_URL/admin/state")
 [ "$code" = 401 ] || fail "admin state without key: $code"
-code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$SB_URL/admin/fallback" -d '{"force":true}')
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -X POST "$SB_URL/admin/fallback" -d '{"force":true}')
 [ "$code" = 401 ] || fail "admin command without key: $code"
 pass "admin endpoints require the master key"
 
@@ -63,9 +63,9 @@ case $(served_by) in zai*) ;; *) fail "cooldown did not skip cerebras" ;; esac
 [ "$(served_by)" = cerebras ] || fail "reset did not bring cerebras back"
 pass "429 -> COOLDOWN honouring retry-after; reset brings it back"
 
-code=$(curl -s "${A[@]}" -X POST "$SB_URL/admin/providers/nope/disable" -o /dev/null -w '%{http_code}')
+code=$(curl -s "${A[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/providers/nope/disable" -o /dev/null -w '%{http_code}')
 [ "$code" = 404 ] || fail "unknown provider: $code"
-code=$(curl -s "${A[@]}" -X POST "$SB_URL/admin/fallback" -d 'garbage' -o /dev/null -w '%{http_code}')
+code=$(curl -s "${A[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/fallback" -d 'garbage' -o /dev/null -w '%{http_code}')
 [ "$code" = 400 ] || fail "bad fallback body: $code"
 pass "admin errors"
 

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 setup_default
 REPLAY="python3 $(dirname "$0")/replay_fixture.py"
-admin() { curl -sf -H "Authorization: Bearer sk-1234" -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} >/dev/null; }
+admin() { curl -sf -H "Authorization: Bearer sk-1234" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/$1" ${2:+-d "$2"} >/dev/null; }
 
 run_all() {
     local want=$1

@@ -4,6 +4,7 @@
 # No switchboard runs here, so the defaults (or ./config.yaml) are used.
 source "$(dirname "$0")/lib.sh"
 cd "$T"
+umask 022 # the usual umask: every file holding a token must still come out 0600
 
 new_home() {
     HOME=$(mktemp -d "$T/home.XXXXXX")
@@ -67,7 +68,11 @@ cp "$S" "$T/s.orig" && cp "$C" "$T/c.orig"
 [ "$(pyget "$C" "d['numStartups']")" = 5 ] || fail "numStartups lost"
 [ "$(pyget "$C" "d['projects']['/x']['hasTrustDialogAccepted']")" = True ] || fail "projects lost"
 [ "$(pyget "$C" "d['hasCompletedOnboarding']")" = True ] || fail "onboarding not set"
-[ "$(mode_of "$S")" = 644 ] || fail "existing file mode changed to $(mode_of "$S")"
+[ "$(mode_of "$S")" = 600 ] || fail "settings.json holds a token but is $(mode_of "$S")"
+grep -q "settings.json was readable by other users (mode 644); it now holds a token, so it is 600" \
+    "$T/out.log" || fail "the mode change is not explained: $(cat "$T/out.log")"
+[ "$(mode_of "$S.switchboard-backup")" = 600 ] || fail "backup is $(mode_of "$S.switchboard-backup")"
+[ "$(mode_of "$C")" = 644 ] || fail ".claude.json (no token) mode changed to $(mode_of "$C")"
 cmp -s "$S.switchboard-backup" "$T/s.orig" || fail "backup is not the original"
 "$SB_BIN" configure-claude --url http://127.0.0.1:4666 >/dev/null 2>&1 || fail "re-run failed"
 cmp -s "$S.switchboard-backup" "$T/s.orig" || fail "a second run overwrote the backup"
@@ -120,6 +125,29 @@ S=$HOME/.claude/settings.json
 [ "$(pyget "$S" "'ANTHROPIC_DEFAULT_HAIKU_MODEL' in d['env']")" = False ] || fail "haiku set without a small model"
 rm -f "$T/config.yaml"
 pass "without a running instance the key and models come from ./config.yaml"
+
+# ---- the key from a file or stdin, never the command line ----
+new_home
+S=$HOME/.claude/settings.json
+printf 'sk-from-file-55aa\n' >"$T/key.txt"
+"$SB_BIN" configure-claude --key-file "$T/key.txt" >"$T/out.log" 2>&1 || fail "--key-file failed: $(cat "$T/out.log")"
+[ "$(pyget "$S" "d['env']['ANTHROPIC_AUTH_TOKEN']")" = sk-from-file-55aa ] || fail "--key-file not used"
+! grep -q warning "$T/out.log" || fail "--key-file warned: $(cat "$T/out.log")"
+new_home
+S=$HOME/.claude/settings.json
+echo sk-from-stdin-66bb | "$SB_BIN" configure-claude --key-file - >"$T/out.log" 2>&1 || fail "--key-file - failed"
+[ "$(pyget "$S" "d['env']['ANTHROPIC_AUTH_TOKEN']")" = sk-from-stdin-66bb ] || fail "--key-file - not used"
+new_home
+S=$HOME/.claude/settings.json
+LITELLM_MASTER_KEY=sk-from-env-77cc "$SB_BIN" configure-claude >"$T/out.log" 2>&1 || fail "env key failed"
+[ "$(pyget "$S" "d['env']['ANTHROPIC_AUTH_TOKEN']")" = sk-from-env-77cc ] || fail "LITELLM_MASTER_KEY not used"
+new_home
+"$SB_BIN" configure-claude --key sk-argv-88dd >"$T/out.log" 2>&1 || fail "--key failed"
+grep -q "warning: --key puts the key where every user's \`ps\`" "$T/out.log" || fail "--key did not warn: $(cat "$T/out.log")"
+rc=0
+"$SB_BIN" configure-claude --key-file "$T/none.txt" >"$T/out.log" 2>&1 || rc=$?
+[ $rc = 2 ] && grep -q "cannot read --key-file" "$T/out.log" || fail "missing --key-file: exit $rc $(cat "$T/out.log")"
+pass "the token comes from --key-file, stdin or LITELLM_MASTER_KEY; --key still works but warns"
 
 rc=0
 "$SB_BIN" configure-claude --url 127.0.0.1:4000 >/dev/null 2>&1 || rc=$?

@@ -69,7 +69,7 @@ pass "a client that hung up while held freed its place and never reached the pro
 
 # ---- beyond max_wait: the fast 429 with retry-after ----
 config 3
-code=$(curl -s "${ADMIN[@]}" -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}')
+code=$(curl -s "${ADMIN[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}')
 [ "$code" = 200 ] || fail "reload: $code $(cat "$T/reload.json")"
 t0=$(now_ms)
 code=$(req "$T/far")

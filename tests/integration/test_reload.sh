@@ -2,7 +2,7 @@
 # Live reload by SIGHUP and POST /admin/reload: a valid change takes effect (a new model group,
 # a new rpm); an invalid file keeps the old config running and says file:line (422 from the
 # admin API, the log for SIGHUP); reloads during traffic cost no request; a deployment that did
-# not change keeps its counters and its cooldown.
+# not change keeps its counters and its cooldown; a key added to .env reaches a reload.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fault_lib.sh"
 start_mock cerebras openai --key ck-test
@@ -34,11 +34,12 @@ NEW_GROUP='  - model_name: new-group
       model: anthropic/glm-4.5-air
       api_base: http://127.0.0.1:'
 config
-start_sb
+echo "# keys added later" >"$T/reload.env"
+start_sb --env-file "$T/reload.env"
 
 models() { curl -sf "${ADMIN[@]}" "$SB_URL/v1/models" | json_get "' '.join(m['id'] for m in d['data'])"; }
 has_model() { models | tr ' ' '\n' | grep -qx "$1"; }
-reload() { curl -s "${ADMIN[@]}" -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}'; }
+reload() { curl -s "${ADMIN[@]}" -H 'Content-Type: application/json' -X POST "$SB_URL/admin/reload" -o "$T/reload.json" -w '%{http_code}'; }
 served_by() {
     sb_post /v1/chat/completions "$(OAI_BODY "$1")" -D "$T/h.txt" -o /dev/null -f --max-time 60 ||
         fail "request for $1 failed"
@@ -162,3 +163,20 @@ before=$(mock_stat cerebras requests)
 [ "$(mock_stat cerebras requests)" = "$before" ] || fail "cerebras asked during its cooldown"
 mock_fault cerebras none
 pass "a reload that changes only zai keeps cerebras in COOLDOWN with its counters"
+
+# ---- a key added to .env is picked up by a reload ----
+# (read into the new config, never into the process environment: setenv while worker threads
+# call getenv is undefined behaviour; tests/unit/test_env.c checks env_vars/env_lookup)
+EXTRA_MODELS="$KEEP_EXTRA
+  - model_name: env-group
+    litellm_params:
+      model: anthropic/glm-4.5-air
+      api_base: http://127.0.0.1:$ZAI_PORT/api/anthropic
+      api_key: os.environ/SB_RELOAD_ZAI_KEY" config
+[ "$(reload)" = 200 ] || fail "reload with a key not yet set: $(cat "$T/reload.json")"
+ENV_ID=$(dep_id env-group zai)
+[ "$(dep_field "$ENV_ID" status)" = "NO KEY" ] || fail "env-group without its key: $(dep_field "$ENV_ID" status)"
+echo "SB_RELOAD_ZAI_KEY=zk-test" >>"$T/reload.env"
+[ "$(reload)" = 200 ] || fail "reload after adding the key: $(cat "$T/reload.json")"
+[ "$(served_by env-group)" = "$ENV_ID" ] || fail "env-group does not serve with the key from .env"
+pass "a key added to .env serves after a reload"

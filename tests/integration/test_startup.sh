@@ -45,7 +45,7 @@ PIDS+=($!)
 url=$(wait_url "$T/nokey.log") || fail "no-key config did not start"
 grep -q "cerebras (glm-4.6): no key - set CEREBRAS_API_KEY" "$T/nokey.log" || fail "missing variable not named: $(cat "$T/nokey.log")"
 wait_for curl -sf "$url/health" || fail "not healthy"
-prov=$(curl -s -D - -o /dev/null -H "Authorization: Bearer sk-1234" "$url/v1/chat/completions" \
+prov=$(curl -s -D - -o /dev/null -H "Authorization: Bearer sk-1234" -H 'Content-Type: application/json' "$url/v1/chat/completions" \
     -d '{"model":"glm-4.6","messages":[{"role":"user","content":"hi"}]}' | tr -d '\r' |
     awk 'tolower($1)=="x-switchboard-provider:" {print $2}')
 case $prov in zai*) ;; *) fail "without a cerebras key the request went to '$prov'" ;; esac
@@ -63,7 +63,7 @@ PIDS+=($!)
 url=$(wait_url "$T/env.log") || fail "did not start from .env dir: $(cat "$T/env.log")"
 wait_for curl -sf "$url/health"
 for m in glm-4.6 zai-glm-4.6; do
-    code=$(curl -s -o "$T/r" -w '%{http_code}' -H "Authorization: Bearer sk-1234" "$url/v1/chat/completions" \
+    code=$(curl -s -o "$T/r" -w '%{http_code}' -H "Authorization: Bearer sk-1234" -H 'Content-Type: application/json' "$url/v1/chat/completions" \
         -d "{\"model\":\"$m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
     [ "$code" = 200 ] || fail "$m with keys from .env/env got $code: $(cat "$T/r")"
 done

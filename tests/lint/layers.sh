@@ -30,8 +30,9 @@ bad=0
 check_file() {
     local f=$1 layer=$2 line inc dep lib allowed
     while IFS= read -r line; do
-        inc=${line#*:}
-        inc=${inc#*#include }
+        # the target of `#include "x"` / `# include <x>`, however it is spaced
+        [[ ${line#*:} =~ include[[:space:]]*([\"\<][^\"\>]*[\"\>]) ]] || continue
+        inc=${BASH_REMATCH[1]}
         case $inc in
         \"*/*\")
             dep=${inc#\"}
@@ -72,6 +73,15 @@ for f in $(git ls-files 'src/*.[ch]' 'include/*.h' 'ui/*.[ch]'); do
         continue
     fi
     check_file "$f" "$layer"
+done
+# Every layer folder says what it owns and may include.
+for layer in "${!USES[@]}"; do
+    dir=src/$layer
+    [ "$layer" = ui ] && dir=ui
+    if [ -n "$(git ls-files "$dir/*.c")" ] && [ -z "$(git ls-files "$dir/README.md")" ]; then
+        echo "layers: $dir has no README.md (what it owns, what it may include)"
+        bad=1
+    fi
 done
 [ $bad = 0 ] && echo "layers: every include stays within its layer's rules"
 exit $bad

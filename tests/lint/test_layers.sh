@@ -25,4 +25,12 @@ expect_refused src/xlate/x.c '#include "front/proxy.h"' 'xlate may not include "
 expect_refused src/front/x.c '#include "app/app.h"' 'front may not include "app/app.h"'
 expect_refused include/route/x.h '#include "ui/ui.h"' 'route may not include "ui/ui.h"'
 expect_refused src/x.c '#include "core/buf.h"' 'outside any layer folder'
+expect_refused src/xlate/x.c '#  include   <curl/curl.h>' 'xlate may not include <curl/curl.h>'
+expect_refused src/core/x.c '#include"route/state.h"' 'core may not include "route/state.h"'
+# a layer folder without its README
+rm -rf "$tmp/repo" && mkdir -p "$tmp/repo/src/core"
+printf '%s\n' "/* ok */" >"$tmp/repo/src/core/x.c"
+git -C "$tmp/repo" init -q && git -C "$tmp/repo" add -A
+out=$(LAYERS_ROOT="$tmp/repo" bash "$here/layers.sh") && fail "a layer without README.md passed"
+grep -qF "src/core has no README.md" <<<"$out" || fail "expected the missing README named: $out"
 echo "PASS: layer check"

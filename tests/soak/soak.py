@@ -191,7 +191,7 @@ class Worker(threading.Thread):
         api = self.rng.choice(["anthropic", "openai"])
         path = "/v1/messages" if api == "anthropic" else "/v1/chat/completions"
         body = self.body(api, True)
-        head = (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 f"Authorization: Bearer {KEY}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
         try:
             s = socket.create_connection(("127.0.0.1", self.args.port), timeout=30)

@@ -59,7 +59,8 @@ wait_no_screen() {
 keys() { tm send-keys -t sb "$@"; }
 
 # start_tui [VAR=value...] : switchboard with its dashboard in a 120x40 tmux pane, on a free
-# port, logging to $T/sb.log; extra environment (NO_COLOR=1, LC_ALL=C) goes first;
+# port, logging to $T/sb.log (SB_TUI_NO_LOG=1: no --log-file, the default place);
+# extra environment (NO_COLOR=1, LC_ALL=C) goes first;
 # SB_TUI_SOURCE replaces `--config $T/config.yaml` (e.g. with --demo). The inner
 # shell records its pid and execs switchboard, so SB_TUI_PID is switchboard's own; the outer
 # shell waits in the foreground and writes the exit status to $T/sb.status (tmux can mark a
@@ -68,10 +69,12 @@ start_tui() {
     SB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     SB_URL="http://127.0.0.1:$SB_PORT"
     rm -f "$T/sb.pid" "$T/sb.status"
+    local logarg="--log-file \"$T/sb.log\""
+    [ "${SB_TUI_NO_LOG:-}" = 1 ] && logarg=
     cat >"$T/run-tui.sh" <<EOF
 sh -c 'echo \$\$ >"$T/sb.pid"; exec env TERM=xterm-256color LC_ALL=C.UTF-8 \
     CEREBRAS_API_KEY=${CEREBRAS_KEY-ck-test} ZAI_API_KEY=${ZAI_KEY-zk-test} $* "$SB_BIN" \
-    ${SB_TUI_SOURCE:---config "$T/config.yaml"} --port $SB_PORT --log-file "$T/sb.log" --grace 2 \
+    ${SB_TUI_SOURCE:---config "$T/config.yaml"} --port $SB_PORT $logarg --grace 2 \
     2>"$T/stderr.log"'
 echo \$? >"$T/sb.status.tmp" && mv "$T/sb.status.tmp" "$T/sb.status"
 EOF

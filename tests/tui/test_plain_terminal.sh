@@ -22,14 +22,17 @@ grep -qE $'\e\\[(3|4)[0-7]m|\e\\[[0-9;]*(38|48);5;' "$T/screen-esc.txt" &&
 grep -qE $'\e\\[[0-9;]*(1|7)m' "$T/screen-esc.txt" || fail "no bold or reverse: monochrome lost its emphasis"
 pass "NO_COLOR: attributes only, no colours"
 
-# A reload that warns: the warning goes to stderr, which must not land on the screen.
+# A reload that warns: the warning is drawn in the status line (ASCII, in place), never
+# printed over the screen, and it is in the log file.
 echo 'bogus_key: 1' >>"$T/config.yaml"
 keys R
-wait_screen 'config reloaded' >/dev/null || fail "R did not reload: $(screen | tail -2)"
-screen | grep -q 'bogus_key' && fail "a warning was written over the dashboard"
-grep -q "unknown top-level key 'bogus_key'" "$T/sb.log.stderr" ||
-    fail "the warning did not go to the side file"
-pass "stderr goes to <log>.stderr while the dashboard runs, not to the screen"
+wait_screen "^config reloaded from config\.yaml; warning: config\.yaml:[0-9]+: unknown top-level key 'bogus_key'" \
+    >/dev/null || fail "R: no reload result with its warning: $(screen | tail -2)"
+[ "$(screen | grep -c 'bogus_key')" = 1 ] || fail "the warning is on screen more than once: $(screen)"
+screen | sed -n 1p | grep -q '^switchboard ' || fail "the header was overwritten: $(screen | head -2)"
+grep -q '"event":"warning".*bogus_key' "$T/sb.log" || fail "the warning is not in the log file"
+[ ! -s "$T/sb.log.stderr" ] || fail "stderr while the dashboard ran: $(head -5 "$T/sb.log.stderr")"
+pass "a warning under the dashboard goes to its status line and the log, not over the screen"
 
 keys q
 st=$(sb_exit_status) || fail "q did not quit"

@@ -3,6 +3,8 @@
 #ifndef SB_FIXTURE_ROUTER_H
 #define SB_FIXTURE_ROUTER_H
 
+#include <stdlib.h>
+
 #include "fixture_config.h"
 #include "route/router.h"
 
@@ -33,6 +35,45 @@ static inline void two_groups(struct fixture *f)
     fx_dep(f, "fast", "cerebras", NULL, 10, 0, "k1");
     fx_dep(f, "zai", "zai", NULL, 0, 0, "k2");
     fx_fallback(f, "fast", "zai", NULL);
+}
+
+/* cmocka set-up for tests over two_groups: fx_setup builds the fixture, a test may adjust it
+ * (fx_two_groups) before fx_router starts the router over it, and fx_teardown frees both. */
+struct router_fx {
+    struct fixture f;
+    struct router *r;
+};
+
+static inline int fx_setup(void **state)
+{
+    struct router_fx *t = calloc(1, sizeof *t);
+    if (!t)
+        return -1;
+    two_groups(&t->f);
+    *state = t;
+    return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+    struct router_fx *t = *state;
+    router_free(t->r);
+    free(t);
+    return 0;
+}
+
+static inline struct fixture *fx_two_groups(void **state)
+{
+    return &((struct router_fx *)*state)->f;
+}
+
+static inline struct router *fx_router(void **state)
+{
+    struct router_fx *t = *state;
+    if (!t->r)
+        t->r = router_new(&t->f.cfg);
+    assert_non_null(t->r);
+    return t->r;
 }
 
 static inline enum dep_status status_of(struct router *r, int dep, int64_t now, int64_t *until)

@@ -10,6 +10,8 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "core/buf.h"
+#include "route/state.h"
 
 #ifndef SOURCE_DIR
 #define SOURCE_DIR "."
@@ -669,10 +671,62 @@ static void test_config_load_errors_and_refs(void **st)
     config_free(c);
 }
 
+/* n model_list entries, groups g0..g(n-1); entry k starts on line 2 + 3k, column 5. */
+static char *many_deployments(int n)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "model_list:\n");
+    for (int k = 0; k < n; k++)
+        buf_printf(&b, "  - model_name: g%d\n    litellm_params:\n      model: cerebras/m%d\n", k,
+                   k);
+    return b.data;
+}
+
+/* One limit on deployments: the config refuses more than CONFIG_MAX_DEPLOYMENTS at the first
+ * entry too many, and a config at the limit is routed and shown whole. */
+static void test_config_deployment_limit(void **st)
+{
+    (void)st;
+    char err[CONFIG_ERR_LEN], want[CONFIG_ERR_LEN];
+    char *yaml = many_deployments(CONFIG_MAX_DEPLOYMENTS + 1);
+    snprintf(want, sizeof want,
+             "t.yaml:%d:5: model_list: %d deployments, switchboard serves at most %d (this is "
+             "entry %d)",
+             2 + 3 * CONFIG_MAX_DEPLOYMENTS, CONFIG_MAX_DEPLOYMENTS + 1, CONFIG_MAX_DEPLOYMENTS,
+             CONFIG_MAX_DEPLOYMENTS + 1);
+    expect_err(yaml, want);
+    free(yaml);
+
+    yaml = many_deployments(CONFIG_MAX_DEPLOYMENTS);
+    struct config *c = parse(yaml, err);
+    free(yaml);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(c->n_deps, CONFIG_MAX_DEPLOYMENTS);
+    struct state *state = state_new(c, NULL);
+    assert_non_null(state);
+    struct route_plan plan;
+    char last[16];
+    snprintf(last, sizeof last, "g%d", CONFIG_MAX_DEPLOYMENTS - 1);
+    assert_int_equal(state_plan(state, last, &plan), 0);
+    assert_int_equal(plan.n, 1);
+    assert_int_equal(plan.dep[0], CONFIG_MAX_DEPLOYMENTS - 1);
+    struct snapshot *snap = malloc(sizeof *snap);
+    assert_non_null(snap);
+    state_snapshot(state, snap);
+    assert_int_equal(snap->n_deps, CONFIG_MAX_DEPLOYMENTS);
+    assert_string_equal(snap->deps[CONFIG_MAX_DEPLOYMENTS - 1].group, last);
+    free(snap);
+    state_free(state);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_config_repo_file, setup),
+        cmocka_unit_test_setup(test_config_deployment_limit, setup),
         cmocka_unit_test_setup(test_config_repo_resolve, setup),
         cmocka_unit_test_setup(test_config_master_key_env_wins, setup),
         cmocka_unit_test_setup(test_config_master_key_from_var, setup),

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -13,9 +14,7 @@
 
 static void test_router_429_retry_after_probe_ready(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     assert_int_equal(router_plan(r, "fast", &p), 0);
     admit_ok(r, &p, 0, 1000, T0, false);
@@ -40,14 +39,11 @@ static void test_router_429_retry_after_probe_ready(void **state)
     assert_true(ev & ROUTER_EV_RECOVERED);
     assert_int_equal(status_of(r, 0, T0 + 24000, NULL), DEP_READY);
     admit_ok(r, &p, 0, 1000, T0 + 24001, false);
-    router_free(r);
 }
 
 static void test_router_429_reset_headers_only(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -63,15 +59,13 @@ static void test_router_429_reset_headers_only(void **state)
     struct router_dep_view v;
     router_view(r, 0, T0, &v);
     assert_string_equal(v.reason, "429 from provider (request_quota_exceeded), resets in 31s");
-    router_free(r);
 }
 
 static void test_router_429_no_headers_uses_cooldown_time(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.cfg.cooldown_time_s = 45;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->cfg.cooldown_time_s = 45;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -87,7 +81,6 @@ static void test_router_429_no_headers_uses_cooldown_time(void **state)
     router_finish(r, 1, &o, T0);
     assert_int_equal(status_of(r, 1, T0, &until), DEP_COOLDOWN);
     assert_int_equal(until, T0 + 24LL * 3600 * 1000);
-    router_free(r);
 }
 
 static void test_router_single_deployment_group_cools(void **state)
@@ -168,11 +161,10 @@ static void test_router_allowed_fails(void **state)
 
 static void test_router_no_penalty_classes(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    f.cfg.allowed_fails = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    f->cfg.allowed_fails = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     fail_once(r, &p, T0, 400, ERRC_CONTEXT);
@@ -184,14 +176,11 @@ static void test_router_no_penalty_classes(void **state)
     struct router_dep_view v;
     router_view(r, 0, T0, &v);
     assert_string_equal(v.reason, "model not found at provider");
-    router_free(r);
 }
 
 static void test_router_auth_failed_self_heals(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -208,14 +197,11 @@ static void test_router_auth_failed_self_heals(void **state)
     o = ok_outcome(true);
     assert_true(router_finish(r, 0, &o, T0 + 61000) & ROUTER_EV_RECOVERED);
     assert_int_equal(status_of(r, 0, T0 + 61000, NULL), DEP_READY);
-    router_free(r);
 }
 
 static void test_router_quota_with_reset(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -236,14 +222,11 @@ static void test_router_quota_with_reset(void **state)
     o = ok_outcome(true);
     router_finish(r, 0, &o, T0 + 3600500);
     assert_int_equal(status_of(r, 0, T0 + 3600500, NULL), DEP_READY);
-    router_free(r);
 }
 
 static void test_router_quota_without_reset(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "zai", &p);
     assert_int_equal(p.dep[0], 1);
@@ -269,14 +252,11 @@ static void test_router_quota_without_reset(void **state)
     assert_int_equal(status_of(r, 1, T0 + 3, NULL), DEP_DISABLED);
     router_set_enabled(r, 1, true);
     assert_int_equal(status_of(r, 1, T0 + 3, NULL), DEP_READY);
-    router_free(r);
 }
 
 static void test_router_force_fallback(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p, z;
     router_plan(r, "fast", &p);
     router_plan(r, "zai", &z);
@@ -290,15 +270,13 @@ static void test_router_force_fallback(void **state)
     admit_ok(r, &z, 0, 10, T0, false); /* no fallbacks: nothing to force */
     router_set_force_fallback(r, false);
     admit_ok(r, &p, 0, 10, T0, false);
-    router_free(r);
 }
 
 static void test_router_disabled_and_no_key(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[1].api_key = NULL;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[1].api_key = NULL;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     router_set_enabled(r, 0, false);
@@ -318,7 +296,6 @@ static void test_router_disabled_and_no_key(void **state)
     assert_string_equal(router_status_name(DEP_RPM_FULL), "RPM FULL");
     router_set_enabled(r, 0, true);
     admit_ok(r, &p, 0, 10, T0, false);
-    router_free(r);
 }
 
 static void test_router_plan_order_fallbacks_and_star(void **state)
@@ -420,10 +397,9 @@ static void cool_then_probe(struct router *r, const struct route_plan *p, int64_
 
 static void test_router_probe_failure_new_cooldown(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     int64_t now = T0;
@@ -447,16 +423,14 @@ static void test_router_probe_failure_new_cooldown(void **state)
     router_finish(r, 0, &o, now + 61000);
     assert_int_equal(status_of(r, 0, now + 61000, &until), DEP_COOLDOWN);
     assert_int_equal(until, now + 68000);
-    router_free(r);
 }
 
 static void test_router_stuck_probe_expires(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    f.cfg.timeout_s = 120;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    f->cfg.timeout_s = 120;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     int64_t now = T0;
@@ -469,15 +443,13 @@ static void test_router_stuck_probe_expires(void **state)
     assert_int_equal(status_of(r, 0, now + 120000, &until), DEP_COOLDOWN);
     assert_int_equal(until, now + 120000 + 60000);
     admit_ok(r, &p, 0, 10, now + 180000, true);
-    router_free(r);
 }
 
 static void test_router_earliest_ready(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.cfg.allowed_fails = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->cfg.allowed_fails = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -492,7 +464,6 @@ static void test_router_earliest_ready(void **state)
     router_set_enabled(r, 0, false);
     assert_int_equal(router_earliest_ready(r, &p, T0 + 1), T0 + 60000);
     assert_false(router_plan_rate_limited(r, &p, T0 + 1));
-    router_free(r);
 }
 
 static void test_router_inherit_on_reload(void **state)
@@ -535,6 +506,31 @@ static void test_router_inherit_on_reload(void **state)
     router_free(old);
 }
 
+/* The router takes as many deployments as a config may hold (CONFIG_MAX_DEPLOYMENTS), every
+ * one of them routable, and no more: one limit, the config's, not a number of its own. */
+static void test_router_takes_the_config_limit_of_deployments(void **state)
+{
+    enum { N = CONFIG_MAX_DEPLOYMENTS + 1 };
+    static char names[N][16];
+    static struct deployment_cfg deps[N];
+    struct config cfg = {.refs = 1, .deps = deps, .num_retries = 2, .allowed_fails = 3};
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "g%d", i);
+        deps[i] = (struct deployment_cfg){
+            .group = names[i], .name = names[i], .id = names[i], .dialect = API_OPENAI};
+    }
+    cfg.n_deps = CONFIG_MAX_DEPLOYMENTS;
+    struct router *r = router_new(&cfg);
+    assert_non_null(r);
+    struct route_plan p;
+    assert_int_equal(router_plan(r, names[CONFIG_MAX_DEPLOYMENTS - 1], &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_int_equal(p.dep[0], CONFIG_MAX_DEPLOYMENTS - 1);
+    router_free(r);
+    cfg.n_deps = N;
+    assert_null(router_new(&cfg));
+}
+
 static void test_router_bad_arguments(void **state)
 {
     struct fixture f;
@@ -569,25 +565,29 @@ static void test_router_bad_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_router_429_retry_after_probe_ready),
-        cmocka_unit_test(test_router_429_reset_headers_only),
-        cmocka_unit_test(test_router_429_no_headers_uses_cooldown_time),
+        cmocka_unit_test_setup_teardown(test_router_429_retry_after_probe_ready, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_429_reset_headers_only, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_429_no_headers_uses_cooldown_time, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test(test_router_single_deployment_group_cools),
         cmocka_unit_test(test_router_allowed_fails),
-        cmocka_unit_test(test_router_no_penalty_classes),
-        cmocka_unit_test(test_router_auth_failed_self_heals),
-        cmocka_unit_test(test_router_quota_with_reset),
-        cmocka_unit_test(test_router_quota_without_reset),
-        cmocka_unit_test(test_router_force_fallback),
-        cmocka_unit_test(test_router_disabled_and_no_key),
+        cmocka_unit_test_setup_teardown(test_router_no_penalty_classes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_auth_failed_self_heals, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_quota_with_reset, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_quota_without_reset, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_force_fallback, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_disabled_and_no_key, fx_setup, fx_teardown),
         cmocka_unit_test(test_router_plan_order_fallbacks_and_star),
         cmocka_unit_test(test_router_plan_chain_capped),
         cmocka_unit_test(test_router_simple_shuffle_rotates),
-        cmocka_unit_test(test_router_probe_failure_new_cooldown),
-        cmocka_unit_test(test_router_stuck_probe_expires),
-        cmocka_unit_test(test_router_earliest_ready),
+        cmocka_unit_test_setup_teardown(test_router_probe_failure_new_cooldown, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_stuck_probe_expires, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_earliest_ready, fx_setup, fx_teardown),
         cmocka_unit_test(test_router_inherit_on_reload),
         cmocka_unit_test(test_router_bad_arguments),
+        cmocka_unit_test(test_router_takes_the_config_limit_of_deployments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,34 @@ static void test_state_snapshot_fields(void **state)
     assert_int_equal(f.cfg.refs, 1);
 }
 
+/* Notices: counted, the newest kept, a long one cut before a character, never inside it. */
+static void test_state_notice(void **state)
+{
+    (void)state;
+    struct fixture f;
+    three_deps(&f);
+    struct state *st = state_new(&f.cfg, now_fn);
+    struct snapshot *s = snap(st);
+    assert_int_equal(s->notice_seq, 0);
+    assert_string_equal(s->notice, "");
+    free(s);
+    state_notice(st, "one");
+    state_notice(st, "two");
+    s = snap(st);
+    assert_int_equal(s->notice_seq, 2);
+    assert_string_equal(s->notice, "two");
+    free(s);
+    char long_msg[SNAP_NOTICE + 8];
+    memset(long_msg, 'a', SNAP_NOTICE - 2);
+    memcpy(long_msg + SNAP_NOTICE - 2, "\xc3\xa9tail", 7); /* é across the limit */
+    state_notice(st, long_msg);
+    s = snap(st);
+    assert_int_equal(strlen(s->notice), SNAP_NOTICE - 2);
+    assert_int_equal(s->notice[SNAP_NOTICE - 3], 'a');
+    free(s);
+    state_free(st);
+}
+
 static void test_state_cooldown_in_snapshot(void **state)
 {
     struct fixture f;
@@ -524,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_state_client_rpm),
         cmocka_unit_test(test_state_commands_by_id_and_name),
         cmocka_unit_test(test_state_stats),
+        cmocka_unit_test(test_state_notice),
         cmocka_unit_test(test_state_swap_config),
         cmocka_unit_test(test_state_concurrent_snapshots),
         cmocka_unit_test(test_state_concurrent_reload),

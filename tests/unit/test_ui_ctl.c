@@ -432,6 +432,51 @@ static void test_ui_ctl_reload_and_traffic(void **state)
     assert_int_equal(f->c.msg_tone, UI_TONE_BAD);
 }
 
+/* A reload that warns, as the app's reload does through state_notice. */
+static int warning_reload(void *ud, char *err, size_t errlen)
+{
+    struct fx *f = ud;
+    (void)err, (void)errlen;
+    state_notice(f->st, "/etc/sb/t.yaml:7: unknown key 'x'");
+    return 0;
+}
+
+/* Warnings raised by the program reach the status line in warning tone and stay longer than
+ * a command's result; one raised by a key's own command joins that command's result; several
+ * at once are counted, with where the rest went. */
+static void test_ui_ctl_notices_in_status_line(void **state)
+{
+    struct fx *f = *state;
+
+    f->host.log_path = "/var/log/sb.log";
+    f->host.config_path = "/etc/sb/t.yaml";
+    frame(f);
+    assert_string_equal(f->c.msg, "");
+    state_notice(f->st, "cannot open log file /x: Permission denied");
+    frame(f);
+    assert_string_equal(f->c.msg, "warning: cannot open log file /x: Permission denied");
+    assert_int_equal(f->c.msg_tone, UI_TONE_WARN);
+    now_ms += UI_MSG_MS + 1000;
+    frame(f);
+    assert_non_null(strstr(f->c.msg, "Permission denied"));
+    now_ms += UI_WARN_MS;
+    frame(f);
+    assert_string_equal(f->c.msg, "");
+
+    f->host.reload = warning_reload;
+    keys(f, "R");
+    assert_string_equal(f->c.msg,
+                        "config reloaded from t.yaml; warning: t.yaml:7: unknown key 'x'");
+
+    state_notice(f->st, "first");
+    state_notice(f->st, "second");
+    state_notice(f->st, "third");
+    frame(f);
+    assert_string_equal(f->c.msg, "warning: third (+2 more in /var/log/sb.log)");
+    frame(f);
+    assert_string_equal(f->c.msg, "warning: third (+2 more in /var/log/sb.log)");
+}
+
 static void test_ui_ctl_too_small(void **state)
 {
     struct fx *f = *state;
@@ -465,6 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ui_ctl_help_lists_available_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_help_scrolls_on_short_screen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_reload_and_traffic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ui_ctl_notices_in_status_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_too_small, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
