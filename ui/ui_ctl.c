@@ -270,9 +270,8 @@ static void cmd_reset(struct ui_ctx *c)
     else if (state_reset(c->h->st, d->id) < 0)
         ui_ctl_msg(c, UI_TONE_BAD, "%s: no such deployment", d->id);
     else if (!d->enabled)
-        ui_ctl_msg(c, UI_TONE_WARN,
-                   "%s: cooldown cleared%s, but it is DISABLED (space enables it)", d->id,
-                   scope(c));
+        ui_ctl_msg(c, UI_TONE_WARN, "%s: cooldown cleared%s, but it is DISABLED (space enables it)",
+                   d->id, scope(c));
     else
         ui_ctl_msg(c, UI_TONE_NORMAL, "%s: cooldown cleared%s, the next request tries it", d->id,
                    scope(c));

@@ -113,14 +113,14 @@ struct snap_peer {
 
 /* Sharing the limits with other instances through Redis (src/shared). */
 struct snap_shared {
-    bool configured;  /* a redis_* key or REDIS_* variable was given */
-    bool up;          /* SHARED now; false = LOCAL ONLY */
-    int instances;    /* instances heard from recently, this one included (0 while down) */
-    char where[96];   /* "host:port/db", no password */
-    char error[160];  /* why it is LOCAL ONLY, when it is */
-    uint64_t calls;   /* store calls on the request path */
+    bool configured;    /* a redis_* key or REDIS_* variable was given */
+    bool up;            /* SHARED now; false = LOCAL ONLY */
+    int instances;      /* instances heard from recently, this one included (0 while down) */
+    char where[96];     /* "host:port/db", no password */
+    char error[160];    /* why it is LOCAL ONLY, when it is */
+    uint64_t calls;     /* store calls on the request path */
     uint64_t fallbacks; /* of those, answered locally (down or slower than the timeout) */
-    uint64_t outages; /* times the connection was lost */
+    uint64_t outages;   /* times the connection was lost */
     int n_peers;
     struct snap_peer peers[SNAP_PEERS];
 };
@@ -144,8 +144,8 @@ struct snapshot {
     int n_unserved;
     struct snap_code unserved[SNAP_CODES]; /* client requests no deployment served, by status */
     struct snap_shared shared;
-    uint64_t notice_seq;                   /* warnings raised so far (state_notice) */
-    char notice[SNAP_NOTICE];              /* the newest one, "" before the first */
+    uint64_t notice_seq;      /* warnings raised so far (state_notice) */
+    char notice[SNAP_NOTICE]; /* the newest one, "" before the first */
     int n_log;
     struct request_rec log[SNAP_LOG]; /* newest first */
 };

@@ -59,10 +59,10 @@ struct store_bucket {
 
 struct store_op {
     struct store_bucket b[RL_NKINDS][RL_NWINDOWS];
-    bool check;         /* booking: refuse (STORE_FULL) when a bucket cannot cover its take */
-    bool probe;         /* booking the probe after a cooldown: only one instance gets it */
-    int64_t probe_ms;   /* how long the probe may take before another instance may try */
-    uint64_t known_seq; /* the marks' seq the caller has applied (checked when booking) */
+    bool check;             /* booking: refuse (STORE_FULL) when a bucket cannot cover its take */
+    bool probe;             /* booking the probe after a cooldown: only one instance gets it */
+    int64_t probe_ms;       /* how long the probe may take before another instance may try */
+    uint64_t known_seq;     /* the marks' seq the caller has applied (checked when booking) */
     struct store_mark mark; /* out, with STORE_MARK */
 };
 

@@ -32,8 +32,8 @@ struct shared_settings {
     char host[SHARED_HOST_LEN];
     int port;
     int db;
-    char password[SHARED_PASS_LEN]; /* secret; "" = none */
-    double timeout_ms;              /* a request-path call taking longer falls back */
+    char password[SHARED_PASS_LEN];   /* secret; "" = none */
+    double timeout_ms;                /* a request-path call taking longer falls back */
     char where[SHARED_HOST_LEN + 16]; /* "host:port/db" for screens and logs (no password) */
 };
 

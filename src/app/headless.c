@@ -138,7 +138,6 @@ static void print_shared(const struct snapshot *s, int *prev, FILE *out, struct 
         reqlog_event(log, "shared", line + strlen(t) + 1);
 }
 
-
 /* Warnings the front raised (refused browser requests); how many were skipped when several
  * came within one tick. The app prints its own warnings to stderr itself. */
 static void print_notices(const struct snapshot *s, uint64_t *seen, FILE *out)

@@ -211,7 +211,8 @@ static void shared_families(const struct snapshot *s, struct buf *b)
     family(b, "switchboard_shared_fallbacks_total", "counter",
            "Of those, answered by local accounting (Redis down or slower than redis_timeout_ms).");
     buf_printf(b, "switchboard_shared_fallbacks_total %llu\n", (unsigned long long)sh->fallbacks);
-    family(b, "switchboard_shared_outages_total", "counter", "Times the connection to Redis was lost.");
+    family(b, "switchboard_shared_outages_total", "counter",
+           "Times the connection to Redis was lost.");
     buf_printf(b, "switchboard_shared_outages_total %llu\n", (unsigned long long)sh->outages);
 }
 

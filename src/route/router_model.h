@@ -184,8 +184,8 @@ void rt_share_marks(struct router *r, int i, const struct rt_marks *before, int6
 enum store_rc rt_share_book(struct router *r, int i, long tokens, bool probe, int64_t now);
 /* Passes a local change of the buckets on: requests and tokens given back (negative: taken)
  * on every window; with `capped` the local levels bound the shared ones (headers synced). */
-void rt_share_adjust(struct router *r, int i, double give_requests, double give_tokens,
-                     bool capped, int64_t now);
+void rt_share_adjust(struct router *r, int i, double give_requests, double give_tokens, bool capped,
+                     int64_t now);
 /* Takes marks another instance published. */
 void rt_apply_mark(struct dep_rt *d, const struct store_mark *m, int64_t now);
 

@@ -406,8 +406,8 @@ static bool refused_unbooked(const struct attempt_outcome *o)
 
 /* Bookings meet what happened: a refusal gives them back; a provider that only counts what
  * it used (or gives the rest back) gets the difference. */
-static void settle(struct router *r, int dep, struct dep_rt *d,
-                   const struct attempt_outcome *o, int64_t now)
+static void settle(struct router *r, int dep, struct dep_rt *d, const struct attempt_outcome *o,
+                   int64_t now)
 {
     struct limit_booking lb;
     limitcode_booking(r->cfg->deps[dep].kind, &lb);

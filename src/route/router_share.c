@@ -52,8 +52,8 @@ static void to_store(const struct dep_rt *d, int64_t now, struct store_mark *m)
     m->quota_known = d->quota && d->quota_reset_known;
     m->quota_left_ms = m->quota_known ? left(d->quota_until, now) : 0;
     m->off = !d->enabled;
-    memcpy(m->reason, d->reason, sizeof m->reason < sizeof d->reason ? sizeof m->reason
-                                                                      : sizeof d->reason);
+    memcpy(m->reason, d->reason,
+           sizeof m->reason < sizeof d->reason ? sizeof m->reason : sizeof d->reason);
     m->reason[sizeof m->reason - 1] = '\0';
 }
 
@@ -155,8 +155,8 @@ enum store_rc rt_share_book(struct router *r, int i, long tokens, bool probe, in
     return rc;
 }
 
-void rt_share_adjust(struct router *r, int i, double give_requests, double give_tokens,
-                     bool capped, int64_t now)
+void rt_share_adjust(struct router *r, int i, double give_requests, double give_tokens, bool capped,
+                     int64_t now)
 {
     if (!shared(r))
         return;

@@ -160,8 +160,7 @@ redisContext *shared_connect(const struct shared_settings *s, double timeout_ms,
 {
     redisContext *c = redisConnectWithTimeout(s->host, s->port, tv_ms(timeout_ms));
     if (!c || c->err) {
-        snprintf(err, cap, "cannot connect to %s: %s", s->where,
-                 c ? c->errstr : "out of memory");
+        snprintf(err, cap, "cannot connect to %s: %s", s->where, c ? c->errstr : "out of memory");
         redisFree(c);
         return NULL;
     }
@@ -201,8 +200,7 @@ static int load(redisContext *c, const char *src, char *sha, char *err, size_t c
     return rc;
 }
 
-int shared_load_scripts(redisContext *c, char *book, char *mark, char *beat, char *err,
-                        size_t cap)
+int shared_load_scripts(redisContext *c, char *book, char *mark, char *beat, char *err, size_t cap)
 {
     if (load(c, book_lua, book, err, cap) || load(c, mark_lua, mark, err, cap))
         return -1;

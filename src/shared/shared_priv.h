@@ -18,8 +18,8 @@ struct shared {
     struct shared_settings set;
     struct state *st; /* NULL for a bare store (tests, bench) */
 
-    pthread_mutex_t mu;       /* guards everything below up to `bg` */
-    redisContext *req;        /* request context: NULL while down */
+    pthread_mutex_t mu; /* guards everything below up to `bg` */
+    redisContext *req;  /* request context: NULL while down */
     char sha_book[SHARED_SHA_LEN], sha_mark[SHARED_SHA_LEN];
     uint64_t calls, fallbacks; /* request-path calls; of them, answered locally (down/slow) */
     char last_err[SHARED_ERR_LEN];
@@ -39,8 +39,7 @@ struct shared {
 redisContext *shared_connect(const struct shared_settings *s, double timeout_ms, double cmd_ms,
                              char *err, size_t cap);
 /* Loads the book/mark scripts (and the heartbeat one when beat is not NULL). 0 or -1. */
-int shared_load_scripts(redisContext *c, char *book, char *mark, char *beat, char *err,
-                        size_t cap);
+int shared_load_scripts(redisContext *c, char *book, char *mark, char *beat, char *err, size_t cap);
 /* The namespace of a deployment: SHA-256 of its API base, model and key, 32 hex digits. */
 void shared_namespace(const struct deployment_cfg *dep, char out[SHARED_NS_LEN]);
 /* "sb:<ns>:<suffix>" */

@@ -107,8 +107,9 @@ enum store_rc shared_run_book(redisContext *c, const char *sha_book, const char 
     snprintf(known, sizeof known, "%llu", (unsigned long long)op->known_seq);
     snprintf(probe_ms, sizeof probe_ms, "%lld", (long long)(op->probe_ms > 0 ? op->probe_ms : 1));
     snprintf(n_s, sizeof n_s, "%d", n);
-    const char *fixed[FIXED] = {"EVALSHA", sha_book, "4",  k[0], k[1],     k[2],
-                                k[3],      mode,     known, op->probe ? "1" : "0", probe_ms, n_s};
+    const char *fixed[FIXED] = {"EVALSHA", sha_book, "4",  k[0],  k[1],
+                                k[2],      k[3],     mode, known, op->probe ? "1" : "0",
+                                probe_ms,  n_s};
     int argc = 0;
     for (int i = 0; i < FIXED; i++)
         argv[argc++] = fixed[i];

@@ -12,12 +12,12 @@
 
 #include "shared_priv.h"
 
-#define CONNECT_MS    200  /* connecting, from the background thread only */
-#define BG_CMD_MS     1000 /* the background thread's commands */
-#define BEAT_MS       1000 /* heartbeat period while up */
-#define RETRY_MS      250  /* reconnect period while down */
-#define STALE_MS      5000 /* an instance not heard of for this long is gone */
-#define REGISTRY      "sb:instances"
+#define CONNECT_MS 200  /* connecting, from the background thread only */
+#define BG_CMD_MS  1000 /* the background thread's commands */
+#define BEAT_MS    1000 /* heartbeat period while up */
+#define RETRY_MS   250  /* reconnect period while down */
+#define STALE_MS   5000 /* an instance not heard of for this long is gone */
+#define REGISTRY   "sb:instances"
 
 static void status(struct shared *sh, bool up, const struct snap_shared *peers)
 {

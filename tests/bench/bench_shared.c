@@ -54,8 +54,8 @@ static struct stat3 requests(struct state *st, int n, double *v)
             fprintf(stderr, "bench_shared: admission refused at request %d\n", i);
             exit(1);
         }
-        struct attempt_outcome o = {.ok = true, .status = 200, .tokens_in = 2000,
-                                    .tokens_out = 300, .booked = g.booked};
+        struct attempt_outcome o = {
+            .ok = true, .status = 200, .tokens_in = 2000, .tokens_out = 300, .booked = g.booked};
         ratelimit_init(&o.rl);
         state_attempt_end(st, 0, &o, 100, 10);
         v[i] = now_us() - t0;

@@ -256,7 +256,7 @@ static void test_settings_from_litellm_keys_and_env(void **st)
     char err[256];
     env_vals[0][0] = NULL;
     assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), 0);
-    assert_false(s.on); /* nothing given: nothing changes */
+    assert_false(s.on);                     /* nothing given: nothing changes */
     set_env(0, "REDIS_PASSWORD", "lonely"); /* a password alone turns nothing on */
     assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), 0);
     assert_false(s.on);
