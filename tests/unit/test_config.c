@@ -722,6 +722,51 @@ static void test_config_deployment_limit(void **st)
     config_free(c);
 }
 
+/* LiteLLM's redis_* keys are read (os.environ/VAR, a port as text), turn on sharing through
+ * src/shared, and a bad value is an error that never shows the password. */
+static void test_config_redis_keys(void **st)
+{
+    char err[CONFIG_ERR_LEN];
+    struct config *c;
+
+    (void)st;
+    n_warns = 0;
+    setenv("SB_T_REDIS_PW", "hunter2-redis", 1);
+    setenv("SB_T_REDIS_PORT", "6390", 1);
+    c = parse("model_list:\n"
+              "  - model_name: glm-4.6\n"
+              "    litellm_params:\n"
+              "      model: cerebras/zai-glm-4.6\n"
+              "router_settings:\n"
+              "  redis_host: cache.lan\n"
+              "  redis_port: os.environ/SB_T_REDIS_PORT\n"
+              "  redis_password: os.environ/SB_T_REDIS_PW\n"
+              "switchboard_settings:\n"
+              "  redis_timeout_ms: 20\n",
+              err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(n_warns, 0);
+    assert_string_equal(c->redis_host, "cache.lan");
+    assert_int_equal(c->redis_port, 6390);
+    assert_string_equal(c->redis_password, "hunter2-redis");
+    assert_null(c->redis_url);
+    assert_true(c->redis_timeout_ms == 20);
+    config_free(c);
+    c = parse("model_list:\n"
+              "  - model_name: glm-4.6\n"
+              "    litellm_params:\n"
+              "      model: cerebras/zai-glm-4.6\n"
+              "router_settings:\n"
+              "  redis_url: [\"redis://:hunter2-redis@cache.lan\"]\n",
+              err);
+    assert_null(c);
+    assert_non_null(strstr(err, "redis_url"));
+    assert_null(strstr(err, "hunter2"));
+    unsetenv("SB_T_REDIS_PW");
+    unsetenv("SB_T_REDIS_PORT");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,6 +784,7 @@ int main(void)
         cmocka_unit_test_setup(test_config_anchors_and_merges, setup),
         cmocka_unit_test_setup(test_config_cycles_do_not_hang, setup),
         cmocka_unit_test_setup(test_config_warnings, setup),
+        cmocka_unit_test_setup(test_config_redis_keys, setup),
         cmocka_unit_test_setup(test_config_bad_values, setup),
         cmocka_unit_test_setup(test_config_bad_structure, setup),
         cmocka_unit_test_setup(test_config_bad_providers_and_groups, setup),
