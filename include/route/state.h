@@ -100,6 +100,7 @@ struct dep_snapshot {
     uint64_t fallbacks;                  /* of those, not the request's first candidate */
     uint64_t connects;                   /* connections opened to it (stats.h) */
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
+    long shared_today; /* requests every instance sharing the limits booked today; -1 unknown */
 };
 
 #define SNAP_PEERS 8
@@ -228,9 +229,10 @@ struct store_mark;
 /* Routes bookings and marks through a store from now on (NULL: local only again). When it
  * returns, no call into the old store is running or will start. */
 void state_set_store(struct state *st, const struct store_ops *ops, void *ctx);
-/* Marks other instances published for the deployments of cfg (ignored after a reload). */
+/* Marks other instances published for the deployments of cfg, and the requests every
+ * instance booked today on each (-1 unknown); ignored after a reload. */
 void state_take_marks(struct state *st, const struct config *cfg, const struct store_mark *marks,
-                      int n);
+                      const long *today, int n);
 /* Publishes the marks that changed while the store was down. */
 void state_share_resync(struct state *st);
 /* What the dashboard and /metrics say about sharing. */

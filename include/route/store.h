@@ -64,6 +64,7 @@ struct store_op {
     int64_t probe_ms;       /* how long the probe may take before another instance may try */
     uint64_t known_seq;     /* the marks' seq the caller has applied (checked when booking) */
     struct store_mark mark; /* out, with STORE_MARK */
+    long today; /* out, with STORE_MARK: requests booked today by every instance; -1 unknown */
 };
 
 struct store_ops {

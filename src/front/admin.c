@@ -102,6 +102,8 @@ static cJSON *dep_json(const struct dep_snapshot *d)
     cJSON_AddNumberToObject(o, "tpm_budget_left", (double)d->view.tpm_budget_left);
     cJSON_AddNumberToObject(o, "token_estimate_ratio", d->token_ratio);
     cJSON_AddNumberToObject(o, "fallbacks", (double)d->fallbacks);
+    if (d->shared_today >= 0) /* sharing through Redis: today's requests by every instance */
+        cJSON_AddNumberToObject(o, "requests_today_all_instances", (double)d->shared_today);
     return o;
 }
 

@@ -44,6 +44,8 @@ struct state {
     double wait_ms_total;
     struct waitq *wq; /* its own lock; kicked after this one is released */
     struct snap_shared shared;
+    const struct config *today_cfg; /* the config shared_today indexes */
+    long shared_today[SNAP_MAX_DEPS];
     uint64_t notice_seq;
     char notice[SNAP_NOTICE];
 };
@@ -532,6 +534,8 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->fallbacks = s->fallbacks;
     d->connects = s->connects;
     d->token_ratio = stats_token_ratio(s);
+    d->shared_today =
+        st->today_cfg == st->cfg && st->shared.up && i < SNAP_MAX_DEPS ? st->shared_today[i] : -1;
 }
 
 static int client_rpm(const struct state *st, int64_t now)
@@ -602,12 +606,17 @@ void state_set_store(struct state *st, const struct store_ops *ops, void *ctx)
 }
 
 void state_take_marks(struct state *st, const struct config *cfg, const struct store_mark *marks,
-                      int n)
+                      const long *today, int n)
 {
     int64_t now = state_now_ms(st);
     pthread_mutex_lock(&st->mu);
-    for (int i = 0; cfg == st->cfg && i < n && (size_t)i < st->cfg->n_deps; i++)
+    if (cfg == st->cfg)
+        st->today_cfg = cfg;
+    for (int i = 0; cfg == st->cfg && i < n && (size_t)i < st->cfg->n_deps; i++) {
         router_take_mark(st->router, i, &marks[i], now);
+        if (i < SNAP_MAX_DEPS)
+            st->shared_today[i] = today ? today[i] : -1;
+    }
     pthread_mutex_unlock(&st->mu);
     waitq_kick(st->wq); /* a mark cleared elsewhere may let a waiter through */
 }

@@ -16,24 +16,28 @@
 
 /* Buckets of one deployment: KEYS[1] bucket hash, KEYS[2] marks hash, KEYS[3] probe key,
  * KEYS[4] today's counters. ARGV: mode ("book" checks and may refuse, "adjust" applies,
- * "peek" with no buckets only reads the marks),
+ * "peek" with no buckets only reads the marks and today's count),
  * known marks seq, probe 0/1, probe ms, n, then n times (id, limit, window ms, take, cap or
- * ""). Replies {"OK"|"FULL", level...}, {"PROBE", pttl} or {"MARK", seq, fields...}. */
+ * ""). Replies {"OK"|"FULL", level...}, {"PROBE", pttl}, {"MARK", seq, fields..., today}
+ * or (peek) {"NONE", today}; today = requests booked today (the server's UTC day). */
 static const char book_lua[] =
     "if redis.replicate_commands then pcall(redis.replicate_commands) end\n"
     "local t = redis.call('TIME')\n"
     "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
     "local book = ARGV[1] == 'book'\n"
+    "local day = KEYS[4] .. ':' .. string.format('%d', math.floor(now / 86400000))\n"
     "if book or ARGV[1] == 'peek' then\n"
     "  local seq = redis.call('HGET', KEYS[2], 'seq')\n"
+    "  local today = redis.call('HGET', day, 'requests') or '0'\n"
     "  if seq and seq ~= ARGV[2] then\n"
     "    local m = redis.call('HMGET', KEYS[2], 'cd', 'cd_until', 'auth', 'quota', 'known',\n"
     "                         'q_until', 'off', 'reason')\n"
     "    local cdl = math.max(0, (tonumber(m[2]) or 0) - now)\n"
     "    local ql = math.max(0, (tonumber(m[6]) or 0) - now)\n"
     "    return {'MARK', seq, m[1] or '0', string.format('%d', cdl), m[3] or '0', m[4] or '0',\n"
-    "            m[5] or '0', string.format('%d', ql), m[7] or '0', m[8] or ''}\n"
+    "            m[5] or '0', string.format('%d', ql), m[7] or '0', m[8] or '', today}\n"
     "  end\n"
+    "  if not book then return {'NONE', today} end\n"
     "end\n"
     "local n = tonumber(ARGV[5])\n"
     "local lv, full, maxwin = {}, false, 0\n"
@@ -79,7 +83,6 @@ static const char book_lua[] =
     "end\n"
     "if n > 0 then redis.call('PEXPIRE', KEYS[1], maxwin + 60000) end\n"
     "if book then\n"
-    "  local day = KEYS[4] .. ':' .. string.format('%d', math.floor(now / 86400000))\n"
     "  redis.call('HINCRBY', day, 'requests', 1)\n"
     "  redis.call('PEXPIRE', day, 2 * 86400000)\n"
     "end\n"

@@ -80,7 +80,12 @@ static enum store_rc parse_book(const redisReply *r, struct store_op *op, const 
     }
     if (strcmp(tag, "MARK") == 0) {
         parse_mark(r, &op->mark);
+        op->today = str_el(r, 10) ? atol(str_el(r, 10)) : -1;
         return STORE_MARK;
+    }
+    if (strcmp(tag, "NONE") == 0) { /* a peek at a deployment nobody marked */
+        op->today = str_el(r, 1) ? atol(str_el(r, 1)) : -1;
+        return STORE_OK;
     }
     return strcmp(tag, "PROBE") == 0 ? STORE_PROBE_ELSEWHERE : STORE_DOWN;
 }
@@ -92,6 +97,7 @@ enum store_rc shared_run_book(redisContext *c, const char *sha_book, const char 
     char k[4][64], known[24], probe_ms[24], n_s[8], num[NB][4][32];
     const char *argv[FIXED + NB * 5];
     int order[NB], n = 0;
+    op->today = -1;
     for (int i = 0; i < NB; i++) {
         struct store_bucket *b = &op->b[i / RL_NWINDOWS][i % RL_NWINDOWS];
         b->level = NAN;

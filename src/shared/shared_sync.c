@@ -112,6 +112,7 @@ static bool pull(struct shared *sh)
     struct config *cfg = state_config(sh->st);
     size_t n = cfg->n_deps < SNAP_MAX_DEPS ? cfg->n_deps : SNAP_MAX_DEPS;
     struct store_mark marks[SNAP_MAX_DEPS];
+    long today[SNAP_MAX_DEPS];
     bool ok = true;
     memset(marks, 0, sizeof marks);
     for (size_t i = 0; ok && i < n; i++) {
@@ -122,9 +123,10 @@ static bool pull(struct shared *sh)
             marks[i] = op.mark;
         else if (rc != STORE_OK)
             ok = false;
+        today[i] = op.today;
     }
     if (ok)
-        state_take_marks(sh->st, cfg, marks, (int)n);
+        state_take_marks(sh->st, cfg, marks, today, (int)n);
     config_free(cfg);
     return ok;
 }

@@ -85,6 +85,10 @@ ok=$(limit_ok cerebras2 $t0)
 [ "$ok" -ge 8 ] || fail "shared: only $ok requests went to Cerebras (the limit is 10)"
 grep -c ' cerebras$' "$T/burst.out" | grep -qx "$ok" || fail "clients saw another count than the mock"
 pass "2 instances sharing: $ok of 24 on Cerebras (10/min), 0 upstream 429s, every client 200"
+today_is() { [ "$(state_of "$1" | json_get "[p.get('requests_today_all_instances') for p in d['providers'] if p['id']=='cerebras'][0]")" = "$2" ]; }
+SB_WAIT=10 wait_for today_is a "$ok" || fail "a's count of today's shared requests is not $ok"
+SB_WAIT=10 wait_for today_is b "$ok" || fail "b's count of today's shared requests is not $ok"
+pass "both count today's $ok Cerebras requests of all instances"
 
 # the password stays in the config: not in logs, state, metrics
 for n in a b; do
@@ -121,17 +125,17 @@ pass "a 429 (retry-after 40) at a: b's very next request skips Cerebras ($st)"
 # reset at b acts for both: a takes it within its next pull of the marks (once a second)
 cerebras_status() { state_of "$1" | json_get "[p['status'] for p in d['providers'] if p['id']=='cerebras'][0]"; }
 status_is() { [ "$(cerebras_status "$1")" = "$2" ]; }
-curl -sf "${ADMIN[@]}" -X POST "$B_URL/admin/providers/cerebras/reset" >"$T/reset.json" || fail "reset"
+curl -sf "${ADMIN[@]}" -H "Content-Type: application/json" -X POST "$B_URL/admin/providers/cerebras/reset" >"$T/reset.json" || fail "reset"
 json_get "d['scope']" <"$T/reset.json" | grep -qx "for all 2 instances" || fail "reset answer: $(cat "$T/reset.json")"
 SB_WAIT=10 wait_for status_is a READY || fail "a still has cerebras $(cerebras_status a) after b's reset"
 [ "$(post_as a)" = "200 cerebras" ] || fail "a's request after the reset did not go to Cerebras"
 pass "reset at b: 'for all 2 instances', a sends to Cerebras again"
 
 # disable at a acts for both: b's next request already obeys (its booking sees the change)
-curl -sf "${ADMIN[@]}" -X POST "$A_URL/admin/providers/cerebras/disable" >/dev/null || fail "disable"
+curl -sf "${ADMIN[@]}" -H "Content-Type: application/json" -X POST "$A_URL/admin/providers/cerebras/disable" >/dev/null || fail "disable"
 [ "$(post_as b)" = "200 zai" ] || fail "b used Cerebras after a disabled it for all"
 [ "$(cerebras_status b)" = DISABLED ] || fail "b shows cerebras $(cerebras_status b)"
-curl -sf "${ADMIN[@]}" -X POST "$A_URL/admin/providers/cerebras/enable" >/dev/null || fail "enable"
+curl -sf "${ADMIN[@]}" -H "Content-Type: application/json" -X POST "$A_URL/admin/providers/cerebras/enable" >/dev/null || fail "enable"
 SB_WAIT=10 wait_for status_is b READY || fail "b still has cerebras $(cerebras_status b) after a enabled it"
 [ "$(post_as b)" = "200 cerebras" ] || fail "b did not use Cerebras after a enabled it again"
 pass "disable at a: b's next request skips Cerebras (DISABLED); enable at a: b READY again"
