@@ -234,7 +234,9 @@ void router_publish(struct router *r, int dep, int64_t now_ms)
 
 void router_take_mark(struct router *r, int dep, const struct store_mark *m, int64_t now_ms)
 {
-    if (!valid_dep(r, dep) || !m || m->seq == 0 || m->seq == r->d[dep].mark_seq)
+    /* seqs only grow (the store's script makes each above the last): an older one is a read
+     * that crossed a newer change made here */
+    if (!valid_dep(r, dep) || !m || m->seq == 0 || m->seq <= r->d[dep].mark_seq)
         return;
     if (r->d[dep].mark_dirty)
         return; /* ours are newer: published when the store answers again */

@@ -94,7 +94,7 @@ enum store_rc shared_run_book(redisContext *c, const char *sha_book, const char 
                               const struct deployment_cfg *dep, struct store_op *op)
 {
     enum { FIXED = 12 };
-    char k[4][64], known[24], probe_ms[24], n_s[8], num[NB][4][32];
+    char k[4][64], known[24], probe_ms[24], n_s[16], num[NB][4][32];
     const char *argv[FIXED + NB * 5];
     int order[NB], n = 0;
     op->today = -1;

@@ -206,11 +206,14 @@ static void test_user_disable_and_reset_reach_the_other(void **st)
     router_publish(p->a, 0, T0);
     admit_skip(p->b, &p->pb, 0, 10, T0);
     assert_int_equal(status_of(p->b, 0, T0, NULL), DEP_DISABLED);
+    struct store_mark off = p->store.mark[0];
     router_set_enabled(p->a, 0, true);
     router_publish(p->a, 0, T0 + 10);
     /* b takes what the background pull reads (router_take_mark), then admits */
     struct store_mark m = p->store.mark[0];
     router_take_mark(p->b, 0, &m, T0 + 20);
+    /* a pull that read the older "off" before the change must not undo it */
+    router_take_mark(p->b, 0, &off, T0 + 20);
     admit_ok(p->b, &p->pb, 0, 10, T0 + 20, false);
     pair_free(p);
 }
