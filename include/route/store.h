@@ -46,6 +46,7 @@ struct store_mark {
     int64_t quota_left_ms;
     bool off; /* disabled by a user, for every instance */
     char reason[STORE_REASON_LEN];
+    char by[64]; /* out: the instance that published them ("host:pid"); set by the store */
 };
 
 /* One shared bucket: limit units per window_ms, refilled continuously. limit 0 = not shared. */

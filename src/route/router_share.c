@@ -5,6 +5,7 @@
  * store every function here does nothing. Pure, like the rest of the router: the store's
  * operations are the only calls out, and they are bounded by the store's own timeout. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "router_model.h"
@@ -90,7 +91,15 @@ void rt_apply_mark(struct dep_rt *d, const struct store_mark *m, int64_t now)
     d->quota_until = d->quota_reset_known ? now + m->quota_left_ms : 0;
     /* after a cooldown or a quota with an end, one probe (shared: one instance gets it) */
     d->need_probe = (m->cd != RT_CD_NONE && m->cd != RT_CD_BRIEF) || d->quota_reset_known;
-    rt_set_reason(d, m->reason);
+    if (m->reason[0] && m->by[0]) { /* say which instance learnt it, cutting the reason */
+        char by[sizeof m->by + 16], r[sizeof d->reason];
+        int n = snprintf(by, sizeof by, " (learnt by %.63s)", m->by);
+        int room = (int)sizeof r - 1 - n;
+        snprintf(r, sizeof r, "%.*s%s", room > 0 ? room : 0, m->reason, by);
+        rt_set_reason(d, r);
+    } else {
+        rt_set_reason(d, m->reason);
+    }
     d->enabled = !m->off;
     d->mark_seq = m->seq;
 }

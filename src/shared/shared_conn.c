@@ -31,11 +31,12 @@ static const char book_lua[] =
     "  local today = redis.call('HGET', day, 'requests') or '0'\n"
     "  if seq and seq ~= ARGV[2] then\n"
     "    local m = redis.call('HMGET', KEYS[2], 'cd', 'cd_until', 'auth', 'quota', 'known',\n"
-    "                         'q_until', 'off', 'reason')\n"
+    "                         'q_until', 'off', 'reason', 'by')\n"
     "    local cdl = math.max(0, (tonumber(m[2]) or 0) - now)\n"
     "    local ql = math.max(0, (tonumber(m[6]) or 0) - now)\n"
     "    return {'MARK', seq, m[1] or '0', string.format('%d', cdl), m[3] or '0', m[4] or '0',\n"
-    "            m[5] or '0', string.format('%d', ql), m[7] or '0', m[8] or '', today}\n"
+    "            m[5] or '0', string.format('%d', ql), m[7] or '0', m[8] or '', today,\n"
+    "            m[9] or ''}\n"
     "  end\n"
     "  if not book then return {'NONE', today} end\n"
     "end\n"
@@ -89,8 +90,9 @@ static const char book_lua[] =
     "return out\n";
 
 /* Marks of one deployment: KEYS[1] marks hash, KEYS[2] probe key. ARGV: cd, cd ms left,
- * auth, quota, quota known, quota ms left, off, reason. Returns the new seq (server
- * microseconds, always above the last). Publishing ends any probe. */
+ * auth, quota, quota known, quota ms left, off, reason, the instance that learnt them.
+ * Returns the new seq (server microseconds, always above the last). Publishing ends any
+ * probe. */
 static const char mark_lua[] =
     "if redis.replicate_commands then pcall(redis.replicate_commands) end\n"
     "local t = redis.call('TIME')\n"
@@ -103,7 +105,7 @@ static const char mark_lua[] =
     "redis.call('HSET', KEYS[1], 'seq', s, 'cd', ARGV[1], 'cd_until',\n"
     "           string.format('%d', now + cdl), 'auth', ARGV[3], 'quota', ARGV[4], 'known',\n"
     "           ARGV[5], 'q_until', string.format('%d', now + ql), 'off', ARGV[7],\n"
-    "           'reason', ARGV[8])\n"
+    "           'reason', ARGV[8], 'by', ARGV[9])\n"
     "local keep = math.max(cdl, ql) + 86400000\n"
     "if ARGV[7] == '1' or (ARGV[4] == '1' and ARGV[5] ~= '1') then keep = 30 * 86400000 end\n"
     "redis.call('PEXPIRE', KEYS[1], keep)\n"

@@ -58,6 +58,7 @@ static void parse_mark(const redisReply *r, struct store_mark *m)
     m->quota_left_ms = strtoll(f[7], NULL, 10);
     m->off = f[8][0] == '1';
     snprintf(m->reason, sizeof m->reason, "%s", str_el(r, 9) ? f[9] : "");
+    snprintf(m->by, sizeof m->by, "%s", str_el(r, 11) ? str_el(r, 11) : "");
 }
 
 /* Levels in the order the buckets were sent. */
@@ -158,8 +159,8 @@ static enum store_rc st_buckets(void *ctx, const struct deployment_cfg *dep, str
     return rc;
 }
 
-static enum store_rc run_mark(redisContext *c, const char *sha, const struct deployment_cfg *dep,
-                              struct store_mark *m)
+static enum store_rc run_mark(redisContext *c, const char *sha, const char *self,
+                              const struct deployment_cfg *dep, struct store_mark *m)
 {
     char k[4][64], v[7][24];
     keys(dep, k);
@@ -170,8 +171,8 @@ static enum store_rc run_mark(redisContext *c, const char *sha, const struct dep
     snprintf(v[4], 24, "%d", m->quota_known);
     snprintf(v[5], 24, "%lld", (long long)(m->quota_left_ms > 0 ? m->quota_left_ms : 0));
     snprintf(v[6], 24, "%d", m->off);
-    const char *argv[] = {"EVALSHA", sha,  "2",  k[1], k[2], v[0],     v[1],
-                          v[2],      v[3], v[4], v[5], v[6], m->reason};
+    const char *argv[] = {"EVALSHA", sha,  "2",  k[1], k[2], v[0],      v[1],
+                          v[2],      v[3], v[4], v[5], v[6], m->reason, self};
     redisReply *r = redisCommandArgv(c, (int)(sizeof argv / sizeof argv[0]), argv, NULL);
     if (!r)
         return STORE_DOWN;
@@ -191,7 +192,7 @@ static enum store_rc st_mark(void *ctx, const struct deployment_cfg *dep, struct
     pthread_mutex_lock(&sh->mu);
     sh->calls++;
     if (sh->req) {
-        rc = run_mark(sh->req, sh->sha_mark, dep, m);
+        rc = run_mark(sh->req, sh->sha_mark, sh->self, dep, m);
         if (rc == STORE_DOWN)
             shared_broken_locked(sh, sh->req && sh->req->err ? sh->req->errstr
                                                              : "unexpected reply to a mark");

@@ -119,7 +119,7 @@ before=$(mstat cerebras3 requests)
 [ "$(post_as b)" = "200 zai" ] || fail "b sent its next request to Cerebras during a's cooldown"
 [ "$(mstat cerebras3 requests)" = "$before" ] || fail "b's request reached Cerebras"
 st=$(state_of b | json_get "[(p['status'], p['reason']) for p in d['providers'] if p['id']=='cerebras'][0]")
-[[ $st == *COOLDOWN*retry-after* ]] || fail "b's view of cerebras: $st"
+[[ $st == *COOLDOWN*retry-after*"learnt by "*":$A_PID)"* ]] || fail "b's view of cerebras: $st"
 pass "a 429 (retry-after 40) at a: b's very next request skips Cerebras ($st)"
 
 # reset at b acts for both: a takes it within its next pull of the marks (once a second)
