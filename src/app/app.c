@@ -183,6 +183,14 @@ static void describe_config(const struct config *cfg, FILE *out)
         fprintf(out, "  alias %s -> %s\n", cfg->aliases[i].pattern, cfg->aliases[i].target);
     fprintf(out, "  master key %s; listens on %s:%d\n", cfg->master_key ? "set" : "not set",
             cfg->host, cfg->port);
+    struct shared_settings share;
+    char err[256];
+    if (shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0)
+        fprintf(out, "  limits shared through Redis: %s\n", err);
+    else if (share.on)
+        fprintf(out, "  limits shared with other instances through Redis at %s (password %s)\n",
+                share.where, share.password[0] ? "set" : "not set");
+    memset(share.password, 0, sizeof share.password);
 }
 
 int app_reload(struct app *app, char *err, size_t errlen)
@@ -454,7 +462,10 @@ int app_main(const struct app_opts *o)
         return refused ? 2 : 0;
     }
     struct shared_settings share;
-    if (shared_settings_from(o->demo ? NULL : cfg, NULL, &share, err, sizeof err) != 0) {
+    /* the demo's simulated providers are this process's own: nothing to share */
+    if (o->demo)
+        memset(&share, 0, sizeof share);
+    else if (shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0) {
         fprintf(stderr, "error: %s\n", err);
         config_free(cfg);
         demo_stop(app->demo);

@@ -81,16 +81,24 @@ void rt_share_marks(struct router *r, int i, const struct rt_marks *before, int6
         publish(r, i, now);
 }
 
+/* What another instance sent is data, not trusted: a kind we do not know is a failure
+ * cooldown, and no end lies further than the longest cooldown. */
+static int64_t bounded(int64_t ms)
+{
+    return ms < 0 ? 0 : ms > RT_MAX_COOLDOWN_MS ? RT_MAX_COOLDOWN_MS : ms;
+}
+
 void rt_apply_mark(struct dep_rt *d, const struct store_mark *m, int64_t now)
 {
-    d->cd = (enum rt_cooldown)m->cd;
-    d->cooldown_until = m->cd != RT_CD_NONE ? now + m->cd_left_ms : 0;
+    int cd = m->cd >= RT_CD_NONE && m->cd <= RT_CD_PROBE ? m->cd : RT_CD_FAIL;
+    d->cd = (enum rt_cooldown)cd;
+    d->cooldown_until = cd != RT_CD_NONE ? now + bounded(m->cd_left_ms) : 0;
     d->auth_failed = m->auth_failed;
     d->quota = m->quota;
     d->quota_reset_known = m->quota && m->quota_known;
-    d->quota_until = d->quota_reset_known ? now + m->quota_left_ms : 0;
+    d->quota_until = d->quota_reset_known ? now + bounded(m->quota_left_ms) : 0;
     /* after a cooldown or a quota with an end, one probe (shared: one instance gets it) */
-    d->need_probe = (m->cd != RT_CD_NONE && m->cd != RT_CD_BRIEF) || d->quota_reset_known;
+    d->need_probe = (cd != RT_CD_NONE && cd != RT_CD_BRIEF) || d->quota_reset_known;
     if (m->reason[0] && m->by[0]) { /* say which instance learnt it, cutting the reason */
         char by[sizeof m->by + 16], r[sizeof d->reason];
         int n = snprintf(by, sizeof by, " (learnt by %.63s)", m->by);
