@@ -6,7 +6,13 @@
  * so reading a bucket, checking it and booking it is one step no other instance can split:
  * two instances booking the last unit cannot both get it. Scripts read the server's clock
  * (TIME) so that machines whose clocks differ still refill the same bucket at one rate; on
- * Redis 6 that needs effects replication (redis.replicate_commands), the default from 7. */
+ * Redis 6 that needs effects replication (redis.replicate_commands), the default from 7.
+ *
+ * LiteLLM keeps a deployment's cooldown in its DualCache (in memory and Redis) as a value with
+ * the exception, status and cooldown time, expiring with the cooldown
+ * (litellm/router_utils/cooldown_cache.py, CooldownCache), and counts usage per minute with
+ * increments; the marks here follow the same idea (reason and end, a TTL), but a booking is a
+ * check and a take in one script, never a read followed by an increment. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
