@@ -36,7 +36,8 @@ struct app {
     struct front_env env; /* state, request log, URL, shutdown flags: what the front sees */
     struct http_front *front;
     struct demo *demo;
-    struct shared *shared; /* limits shared with other instances through Redis; NULL = off */
+    struct shared *shared;  /* limits shared with other instances through Redis; NULL = off */
+    char shared_where[300]; /* where it shares ("" = not sharing), to see a reload change it */
     volatile sig_atomic_t stop;
     int view; /* enum app_view; set by the main thread, read by any: __atomic builtins only */
     /* Warnings from loading the config, kept until the state exists to show them. */

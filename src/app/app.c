@@ -193,6 +193,25 @@ static void describe_config(const struct config *cfg, FILE *out)
     memset(share.password, 0, sizeof share.password);
 }
 
+/* The Redis connection is made once at start: a reload that points elsewhere says so. */
+static void warn_redis_change(struct app *app, const struct config *cfg)
+{
+    struct shared_settings share;
+    char err[256], msg[700];
+    if (shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0)
+        snprintf(share.where, sizeof share.where, "(invalid: %.200s)", err);
+    else if (!share.on)
+        share.where[0] = '\0';
+    memset(share.password, 0, sizeof share.password);
+    if (strcmp(share.where, app->shared_where) == 0)
+        return;
+    snprintf(msg, sizeof msg,
+             "the Redis settings changed (%.280s -> %.280s): restart switchboard to use them",
+             app->shared_where[0] ? app->shared_where : "none",
+             share.where[0] ? share.where : "none");
+    app_warn(app, msg);
+}
+
 int app_reload(struct app *app, char *err, size_t errlen)
 {
     if (app->opts.demo) {
@@ -210,6 +229,7 @@ int app_reload(struct app *app, char *err, size_t errlen)
         return -1;
     }
     state_swap_config(app->env.st, cfg);
+    warn_redis_change(app, cfg);
     config_free(cfg);
     if (app->env.reqlog)
         reqlog_event(app->env.reqlog, "reload", "config reloaded");
@@ -485,6 +505,7 @@ int app_main(const struct app_opts *o)
             printf("sharing limits with other instances through Redis at %s\n", share.where);
         else
             fprintf(stderr, "warning: cannot start sharing through Redis; limits are local\n");
+        snprintf(app->shared_where, sizeof app->shared_where, "%s", share.where);
     }
     memset(share.password, 0, sizeof share.password);
     for (int i = 0; i < app->n_early; i++)

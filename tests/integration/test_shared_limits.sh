@@ -176,6 +176,14 @@ all_200
 [ "$(mstat cerebras4 rate_limited)" = 0 ] || fail "3 shared: $(mstat cerebras4 rate_limited) upstream 429s"
 ok=$(limit_ok cerebras4 $t0)
 pass "3 instances sharing: $ok of 24 on Cerebras (10/min), 0 upstream 429s, every client 200"
+
+# a reload cannot move the connection made at start: it says so
+config false
+curl -sf "${ADMIN[@]}" -H "Content-Type: application/json" -X POST "$C_URL/admin/reload" >/dev/null || fail "reload"
+wait_for grep -q "the Redis settings changed (127.0.0.1:$REDIS_PORT/0 -> none): restart" "$T/sb-c.log" ||
+    fail "no warning that a reload does not change the Redis connection: $(tail -3 "$T/sb-c.log")"
+[ "$(shared_mode c)" = SHARED ] || fail "c stopped sharing on reload"
+pass "a reload that drops redis_* warns that it takes a restart (and keeps sharing)"
 stop_sb_as a
 stop_sb_as b
 stop_sb_as c
