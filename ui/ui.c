@@ -82,6 +82,8 @@ static void draw(const struct ui_ctx *c)
         ui_draw_header(c, c->lay.header);
         ui_draw_providers(c, c->lay.providers);
         ui_draw_log(c, c->lay.log);
+        if (c->models_open)
+            ui_draw_models(c);
         if (c->detail_open)
             ui_draw_detail(c);
         if (c->help_open)

@@ -67,6 +67,8 @@ unsigned ui_ctl_pane(const struct ui_ctx *c)
         return UI_PANE_HELP;
     if (c->detail_open)
         return UI_PANE_DETAIL;
+    if (c->models_open)
+        return UI_PANE_MODELS;
     return c->focus;
 }
 
@@ -83,6 +85,8 @@ bool ui_ctl_available(const struct ui_ctx *c, enum ui_action a)
         return c->h->reload != NULL;
     if (a == UI_ACT_TRAFFIC)
         return c->h->toggle_traffic != NULL;
+    if (a == UI_ACT_MODELS || a == UI_ACT_CHOOSE)
+        return c->h->set_model != NULL;
     return true;
 }
 
@@ -109,6 +113,11 @@ int ui_ctl_help_lines(const struct ui_ctx *c)
     for (size_t i = 0; i < n; i++)
         lines += ui_ctl_available(c, t[i].action);
     return lines;
+}
+
+struct ui_rect ui_ctl_models_box(const struct ui_ctx *c)
+{
+    return ui_layout_center(c->rows, c->cols, c->models.n + 6, 72);
 }
 
 struct ui_rect ui_ctl_help_box(const struct ui_ctx *c)
@@ -277,6 +286,55 @@ static void cmd_reset(struct ui_ctx *c)
                    scope(c));
 }
 
+/* m: the models the selected deployment's provider offers, to pick one. */
+static void cmd_models(struct ui_ctx *c)
+{
+    const struct dep_snapshot *d = ui_ctl_selected(c);
+
+    if (!d) {
+        ui_ctl_msg(c, UI_TONE_WARN, "no provider selected");
+        return;
+    }
+    if (!c->h->set_model) {
+        ui_ctl_msg(c, UI_TONE_WARN, "there is no config file to change here");
+        return;
+    }
+    if (d->lineup.offer.n == 0) {
+        ui_ctl_msg(c, UI_TONE_WARN, "%s: no model list from its provider yet%s%s", d->id,
+                   d->lineup.error[0] ? ": " : "", d->lineup.error);
+        return;
+    }
+    c->models = d->lineup.offer;
+    snprintf(c->models_dep, sizeof c->models_dep, "%s", d->id);
+    snprintf(c->models_current, sizeof c->models_current, "%s", d->model);
+    c->models_gone = lineup_is_gone(&d->lineup);
+    c->models_sel = 0;
+    for (int i = 0; i < c->models.n; i++)
+        if (strcmp(c->models.models[i], d->model) == 0)
+            c->models_sel = i;
+    c->models_open = true;
+}
+
+/* Enter in the chooser: the model goes into the config file, which is then reloaded. */
+static void cmd_choose(struct ui_ctx *c)
+{
+    char msg[1200];
+    const char *m = c->models.models[c->models_sel];
+
+    c->models_open = false;
+    if (strcmp(m, c->models_current) == 0 && !c->models_gone) {
+        ui_ctl_msg(c, UI_TONE_NORMAL, "%s already uses %s", c->models_dep, m);
+        return;
+    }
+    const char *file = c->h->config_path ? base_name(c->h->config_path) : "the config";
+    /* the status line has one row: the file by its name (the header shows the path) */
+    if (c->h->set_model(c->h->ud, c->models_dep, m, msg, sizeof msg) == 0)
+        ui_ctl_msg(c, UI_TONE_OK, "%s now uses %s: written into %s (backup %s.bak), reloaded",
+                   c->models_dep, m, file, file);
+    else
+        ui_ctl_msg(c, UI_TONE_BAD, "model not changed: %s", msg);
+}
+
 static void cmd_reload(struct ui_ctx *c)
 {
     char err[512] = "";
@@ -329,6 +387,8 @@ static void back(struct ui_ctx *c)
         c->help_open = false;
     else if (c->detail_open)
         c->detail_open = false;
+    else if (c->models_open)
+        c->models_open = false;
     else if (c->filter[0]) {
         c->filter[0] = '\0';
         select_req(c, 0);
@@ -350,6 +410,8 @@ static void step(struct ui_ctx *c, int delta)
 
     if (pane == UI_PANE_HELP)
         c->help_top += delta; /* clamped by the next frame */
+    else if (pane == UI_PANE_MODELS)
+        c->models_sel = clamp(c->models_sel + delta, 0, c->models.n - 1);
     else if (pane == UI_PANE_PROVIDERS)
         select_dep(c, c->sel + delta);
     else if (pane == UI_PANE_LOG && c->n_filt > 0)
@@ -412,6 +474,12 @@ static void act(struct ui_ctx *c, enum ui_action a, int key)
         break;
     case UI_ACT_RESET:
         cmd_reset(c);
+        break;
+    case UI_ACT_MODELS:
+        cmd_models(c);
+        break;
+    case UI_ACT_CHOOSE:
+        cmd_choose(c);
         break;
     case UI_ACT_PAUSE:
         toggle_pause(c);

@@ -31,5 +31,6 @@ void ui_draw_log(const struct ui_ctx *c, struct ui_rect r);
 void ui_draw_footer(const struct ui_ctx *c, struct ui_rect r);
 void ui_draw_detail(const struct ui_ctx *c);
 void ui_draw_help(const struct ui_ctx *c);
+void ui_draw_models(const struct ui_ctx *c);
 
 #endif

@@ -11,8 +11,8 @@
 #include "ui/ui_spark.h"
 
 #define NAME_COL  5  /* after the marker and the 1-9 number */
-#define NAME_MIN  10 /* the name column fits the longest id, within these bounds */
-#define NAME_MAX  26
+#define NAME_MIN  10 /* the name column fits the longest label, within these bounds */
+#define NAME_MAX  30
 #define BADGE_W   19 /* "AUTH FAILED 00:59" and a gap; longer badges push the rest right */
 #define RATE_W    9
 #define DETAIL_IN 6 /* indent of a card's second and third rows */
@@ -57,7 +57,8 @@ static int name_width(const struct ui_ctx *c)
     int w = NAME_MIN;
 
     for (int i = 0; i < c->n_deps; i++) {
-        int iw = ui_utf8_width(c->snap->deps[i].id) + 2;
+        char label[128];
+        int iw = ui_utf8_width(ui_fmt_dep_label(label, sizeof label, &c->snap->deps[i])) + 2;
         if (iw > w)
             w = iw;
     }
@@ -83,14 +84,15 @@ static void head_row(const struct ui_ctx *c, const struct dep_snapshot *d, int i
 {
     bool sel = idx == c->sel, focus = c->focus == UI_PANE_PROVIDERS;
     bool forced = c->snap->force_fallback;
-    char badge[64], rate[32], tps[32], rpm[64] = "";
+    char badge[64], rate[32], tps[32], rpm[64] = "", label[128];
     int start = p.x, name_w = name_width(c), tail;
 
     text(&p, UI_TONE_TITLE, sel ? (c->utf8 ? "\xe2\x96\xb8 " : "> ") : "  ");
     if (idx < 9)
         textf(&p, UI_TONE_DIM, "%d ", idx + 1);
     column(&p, start + NAME_COL);
-    text(&p, sel && focus ? UI_TONE_SELECT : (sel ? UI_TONE_TITLE : UI_TONE_NORMAL), d->id);
+    text(&p, sel && focus ? UI_TONE_SELECT : (sel ? UI_TONE_TITLE : UI_TONE_NORMAL),
+         ui_fmt_dep_label(label, sizeof label, d));
     column(&p, start + NAME_COL + name_w);
     text(&p, ui_badge_tone(d, forced), ui_fmt_badge(badge, sizeof badge, d, forced));
     column(&p, start + NAME_COL + name_w + BADGE_W);
@@ -156,6 +158,12 @@ static void reason_row(const struct ui_ctx *c, const struct dep_snapshot *d, str
         text(&p, UI_TONE_DIM, "disabled here: requests skip it (space enables it)");
     } else if (s == DEP_NO_KEY && d->key_env[0]) {
         textf(&p, UI_TONE_DIM, "no key: set %s in the environment or .env, then R", d->key_env);
+    } else if (s == DEP_MODEL_GONE) {
+        static const char hint[] = "  (m picks one)";
+
+        text(&p, UI_TONE_BAD, d->view.reason);
+        if (d->lineup.offer.n > 0 && p.x + ui_utf8_width(hint) <= p.right)
+            text(&p, UI_TONE_DIM, hint);
     } else if (is_out(d) && d->view.reason[0]) {
         static const char hint[] = "  (r tries it now)";
 
@@ -163,7 +171,7 @@ static void reason_row(const struct ui_ctx *c, const struct dep_snapshot *d, str
         if (resettable(s) && p.x + ui_utf8_width(hint) <= p.right)
             text(&p, UI_TONE_DIM, hint);
     } else {
-        textf(&p, UI_TONE_DIM, "%s  %s  %s", d->model, api_name(d->dialect), d->api_base);
+        textf(&p, UI_TONE_DIM, "%s  %s  %s", d->id, api_name(d->dialect), d->api_base);
     }
     if (d->view.in_flight > 0)
         textf(&p, UI_TONE_NORMAL, "  %d in flight", d->view.in_flight);

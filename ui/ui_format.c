@@ -380,6 +380,7 @@ enum ui_tone ui_badge_tone(const struct dep_snapshot *d, bool forced)
         return UI_TONE_WARN;
     case DEP_AUTH_FAILED:
     case DEP_QUOTA:
+    case DEP_MODEL_GONE:
         return UI_TONE_BAD;
     case DEP_DISABLED:
     case DEP_NO_KEY:
@@ -432,4 +433,15 @@ size_t ui_utf8_prefix(const char *s, int cols)
         i++;
     }
     return i;
+}
+
+char *ui_fmt_dep_label(char *out, size_t n, const struct dep_snapshot *d)
+{
+    if (n == 0)
+        return out;
+    if (d->model[0])
+        snprintf(out, n, "%s %s", d->name[0] ? d->name : d->id, d->model);
+    else
+        snprintf(out, n, "%s", d->id);
+    return out;
 }

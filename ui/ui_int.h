@@ -32,6 +32,14 @@ struct ui_ctx {
     struct request_rec detail; /* a copy: the request may leave the log while it is shown */
     bool filter_edit;
     char filter[UI_FILTER_MAX];
+    /* The model chooser (m): the list its provider gave for one deployment, as it was when
+     * opened (discovery may replace it meanwhile). */
+    bool models_open;
+    char models_dep[48];
+    char models_current[64]; /* the deployment's model now */
+    bool models_gone;
+    struct lineup_offer models;
+    int models_sel;
     bool confirm_quit;
     bool quit;
 
@@ -71,6 +79,8 @@ unsigned ui_ctl_pane(const struct ui_ctx *c);
 const struct dep_snapshot *ui_ctl_selected(const struct ui_ctx *c);
 /* Whether an action can run here: reload needs a config file, demo traffic the demo. */
 bool ui_ctl_available(const struct ui_ctx *c, enum ui_action a);
+/* The box of the model chooser. */
+struct ui_rect ui_ctl_models_box(const struct ui_ctx *c);
 /* The box of the help overlay; how many lines it has in all (UI_HELP_HEAD, then one per
  * available binding); and the binding on help line i (NULL for the head lines and past the
  * end). */

@@ -10,20 +10,21 @@
 #define LOG    UI_PANE_LOG
 #define DETAIL UI_PANE_DETAIL
 #define HELP   UI_PANE_HELP
+#define MODELS UI_PANE_MODELS
 
 static const struct ui_binding table[] = {
     {{UI_KEY_UP, 'k'},
      "up/k",
      "up",
-     "select previous (provider, request) / scroll",
-     UI_PANES_MAIN | HELP,
+     "select previous (provider, request, model) / scroll",
+     UI_PANES_MAIN | HELP | MODELS,
      0,
      UI_ACT_UP},
     {{UI_KEY_DOWN, 'j'},
      "down/j",
      "down",
-     "select next (provider, request) / scroll",
-     UI_PANES_MAIN | HELP,
+     "select next (provider, request, model) / scroll",
+     UI_PANES_MAIN | HELP | MODELS,
      0,
      UI_ACT_DOWN},
     {{'1', '2', '3', '4', '5', '6', '7', '8', '9'},
@@ -61,6 +62,21 @@ static const struct ui_binding table[] = {
      UI_PANES_MAIN,
      PROV,
      UI_ACT_RESET},
+    {{'m'},
+     "m",
+     "model",
+     "pick the selected provider's model from those it offers (MODEL GONE); written into "
+     "the config, then reloaded",
+     UI_PANES_MAIN,
+     PROV,
+     UI_ACT_MODELS},
+    {{UI_KEY_ENTER},
+     "Enter",
+     "use it",
+     "use the chosen model (in the model list)",
+     MODELS,
+     MODELS,
+     UI_ACT_CHOOSE},
     {{UI_KEY_ENTER}, "Enter", "detail", "open the selected request", LOG, LOG, UI_ACT_DETAIL},
     {{'/'},
      "/",
@@ -89,7 +105,7 @@ static const struct ui_binding table[] = {
      "back",
      "close the overlay, or clear the filter",
      UI_PANES_ALL,
-     DETAIL | HELP,
+     DETAIL | HELP | MODELS,
      UI_ACT_BACK},
     {{'q'},
      "q",
@@ -183,6 +199,8 @@ const char *ui_keys_pane_name(unsigned pane)
         return "detail";
     case UI_PANE_HELP:
         return "help";
+    case UI_PANE_MODELS:
+        return "models";
     }
     return "";
 }

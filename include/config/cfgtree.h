@@ -37,7 +37,8 @@ struct cfgctx {
     /* scratch for the deployment being read */
     struct cfgnode *params;
     struct cfgnode *model_node;
-    char *provider; /* litellm_params.custom_llm_provider; freed by the walker */
+    char *provider;       /* litellm_params.custom_llm_provider; freed by the walker */
+    long info_max_output; /* model_info's output cap, applied after litellm_params */
 };
 
 /* A mapping's effective pairs, "<<" merges applied. k borrows the key's text. */

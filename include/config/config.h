@@ -29,11 +29,21 @@ struct deployment_cfg {
     double stream_timeout_s; /* litellm_params.stream_timeout: time to first byte when streaming */
     /* The provider's limits as the user knows them (LiteLLM's rpm/tpm plus hour and day
      * versions); 0 = unknown. Each becomes a continuously refilled bucket in the router. */
-    long rpm, rph, rpd; /* requests per minute / hour / day */
-    long tpm, tph, tpd; /* tokens per minute / hour / day */
-    long max_tokens;    /* clamp for the output budget sent upstream; 0 = no clamp */
-    int max_parallel;   /* LiteLLM max_parallel_requests: requests in flight at once; 0 = any */
-    int line;           /* line in the file where this entry starts */
+    long rpm, rph, rpd;    /* requests per minute / hour / day */
+    long tpm, tph, tpd;    /* tokens per minute / hour / day */
+    long max_tokens;       /* clamp for the output budget sent upstream; 0 = no clamp.
+                              litellm_params.max_tokens, or model_info.max_output_tokens (or its
+                              legacy max_tokens) when that is smaller */
+    long max_input_tokens; /* model_info.max_input_tokens: the largest input the model takes
+                              (a free tier's smaller window); 0 = not said */
+    int max_parallel;      /* LiteLLM max_parallel_requests: requests in flight at once; 0 = any */
+    int line;              /* line in the file where this entry starts */
+    /* Where litellm_params.model's value is written, for rewriting it in place (cfgedit.h):
+     * 1-based line and column of the scalar, the text as written ("cerebras/zai-glm-4.6") and
+     * whether it is unquoted. model_line 0: not from a file (or an alias / merged node). */
+    int model_line, model_col;
+    char *model_written;
+    bool model_plain;
 };
 
 struct fallback_cfg {
@@ -103,6 +113,14 @@ struct config {
      * same-origin web UI behind a reverse proxy). No CORS header is ever sent either way. */
     char **allowed_origins;
     size_t n_allowed_origins;
+    /* [600] seconds between two rounds of asking the providers which models their keys may
+     * use (discovery_watch.h); 0 = only at start and on reload */
+    double discovery_interval_s;
+
+    /* the file as loaded, to notice it changed on disk before rewriting it (cfgedit.h) */
+    bool from_file;
+    size_t file_len;
+    unsigned long long file_hash; /* FNV-1a 64 of the bytes */
 };
 
 /* Warning sink: called with "file:line: message" for each unknown key. */
@@ -130,6 +148,9 @@ struct config *config_parse(const char *yaml, size_t len, const char *name, conf
  * config_load returns one reference; config_free drops one and frees at zero. Thread-safe. */
 struct config *config_ref(struct config *c);
 void config_free(struct config *c);
+
+/* FNV-1a 64 of a file's bytes: what config_load_env records in file_hash. */
+unsigned long long config_text_hash(const char *p, size_t n);
 
 /* Index of the deployment with this id, or -1. */
 int config_find_deployment(const struct config *c, const char *id);

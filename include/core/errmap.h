@@ -42,6 +42,10 @@ void errmap_classify(int status, const char *body, size_t len, struct upstream_e
 void errmap_classify_json(int status, const cJSON *body, struct upstream_error *out);
 /* Short stable name for logs and the dashboard: "rate_limit", "server", ... */
 const char *errmap_class_name(enum err_class c);
+/* Whether the error says the provider has no such model for this key (Cerebras 404
+ * model_not_found, Z.AI 1211, an Anthropic-style not_found_error about the model): the
+ * deployment's model is gone, not merely a bad path or a missing resource. */
+bool errmap_model_gone(const struct upstream_error *e);
 /* Whether the router should retry the same deployment (SERVER, TIMEOUT, CONNECT, PROTOCOL). */
 bool errmap_is_retryable(enum err_class c);
 /* Whether the next candidate should be tried (everything except BAD_REQUEST, CLIENT_GONE). */

@@ -26,6 +26,8 @@ enum dep_status {
     DEP_TPM_LOW,     /* proactive: the token budget would refuse this request */
     DEP_PROBING,     /* cooldown ended; one probe request is in flight */
     DEP_BUSY,        /* as many requests in flight as it takes at once; until one ends */
+    DEP_MODEL_GONE,  /* the provider no longer offers the model (route/lineup.h); no clock ends
+                        it, a model list that names it again does */
 };
 
 enum admit {
@@ -133,8 +135,14 @@ void router_set_enabled(struct router *r, int dep, bool on);
 bool router_is_enabled(const struct router *r, int dep);
 void router_set_force_fallback(struct router *r, bool on);
 bool router_force_fallback(const struct router *r);
-/* Clears cooldown, auth-failed and quota marks: try it again now. */
+/* Clears cooldown, auth-failed and quota marks: try it again now. The model-gone mark is the
+ * lineup's (the state sets it) and stays. */
 void router_reset(struct router *r, int dep);
+/* The model-gone mark: while set, the deployment takes no attempt and no probe. reason says
+ * why ("zai-glm-4.6 is not offered; offered: ..."). Clearing it also ends a cooldown that a
+ * "model not found" answer started. */
+void router_set_model_gone(struct router *r, int dep, bool gone, const char *reason);
+bool router_model_gone(const struct router *r, int dep);
 
 /* ---- sharing with other instances (route/store.h) ---- */
 struct store_ops;

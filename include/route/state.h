@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "core/api.h"
+#include "route/lineup.h"
 #include "route/router.h"
 
 #define SNAP_MAX_DEPS    CONFIG_MAX_DEPLOYMENTS /* every deployment of a config */
@@ -101,6 +102,7 @@ struct dep_snapshot {
     uint64_t connects;                   /* connections opened to it (stats.h) */
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
     long shared_today; /* requests every instance sharing the limits booked today; -1 unknown */
+    struct dep_lineup lineup; /* what its provider offers (lineup.h) */
 };
 
 #define SNAP_PEERS 8
@@ -185,8 +187,9 @@ void state_wait_done(struct state *st, double waited_ms, enum wait_end how);
 /* Ends an admitted attempt. latency and ttft in ms from the attempt's start to its end and to
  * its first byte (ttft -1 if none: then the rate-limit headers are dated now, else at the first
  * byte). A plan limit's reset named in the error text ("reset at 2026-09-09 05:38:28", Z.AI
- * 1308/1310) is turned into o->reset_in_s from the wall clock. Wakes waiting requests.
- * Returns ROUTER_EV_* bits. */
+ * 1308/1310) is turned into o->reset_in_s from the wall clock. An answer that the model does
+ * not exist (errmap_model_gone) makes it MODEL GONE at once. Wakes waiting requests. Returns
+ * ROUTER_EV_* bits. */
 unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outcome *o,
                            double latency_ms, double ttft_ms);
 /* Copies rec into the log and updates client-side counters. */
@@ -202,7 +205,8 @@ long state_scale_estimate(struct state *st, const struct config *cfg, int dep, l
 int64_t state_retry_at(struct state *st, const struct route_plan *plan, bool *rate_limited);
 
 /* Commands: the dashboard and the admin API call these. id_or_name matches a deployment id,
- * or every deployment with that display name. Return 0 or -ENOENT. */
+ * or every deployment with that display name. Return 0 or -ENOENT. state_reset also forgets
+ * a "no such model" answer from traffic (a list that leaves the model out still counts). */
 int state_set_enabled(struct state *st, const char *id_or_name, bool on);
 int state_toggle_enabled(struct state *st, const char *id_or_name);
 int state_reset(struct state *st, const char *id_or_name);
@@ -218,6 +222,16 @@ bool state_dep_view(struct state *st, const struct config *cfg, int dep,
 /* The same for one request's ask (router_ask_view). */
 bool state_ask_view(struct state *st, const struct config *cfg, int dep,
                     const struct admit_ask *ask, struct router_dep_view *out, int64_t *now_ms);
+/* What discovery learnt for deployment dep of cfg: the provider's list (at wall_ms), or why
+ * asking failed (which changes nothing else). A model the list leaves out is MODEL GONE when
+ * the list is complete, and one it names comes back. Ignored when a reload has replaced cfg
+ * since (the next discovery asks for the new one). */
+void state_lineup_offer(struct state *st, const struct config *cfg, int dep,
+                        const struct lineup_offer *offer, int64_t wall_ms);
+void state_lineup_failed(struct state *st, const struct config *cfg, int dep, const char *why);
+/* A copy of deployment dep's lineup record; false (out cleared) after a reload replaced cfg. */
+bool state_dep_lineup(struct state *st, const struct config *cfg, int dep, struct dep_lineup *out);
+
 /* A warning for whoever watches (a reload's config warnings, a log file that cannot be
  * opened, a refused browser request): the views show the newest one and count the rest, so
  * nothing is printed under a screen. Thread-safe; copies msg (cut to SNAP_NOTICE - 1 bytes). */

@@ -7,10 +7,11 @@
  * per minute, hour and day with up-front booking and x-ratelimit-* headers, Z.AI's
  * concurrency and plan allowance; both report cached prompt tokens.
  * Control endpoints on the same port, for tests: POST /_mock/fault {"mode":"503"},
- * GET /_mock/stats (struct simprov_stats as JSON), POST /_mock/reset, POST /_mock/clock
- * {"advance_s": N} (moves its clock on: buckets refill, the cache ages, plan windows pass),
- * and GET /_mock/last: {"method","path","query","headers":{lower-case name: value},"body":
- * <the JSON as sent>}.
+ * POST /_mock/lineup {"models":["a","b"]} (the lineup from now on; "fail": 503 makes the model
+ * list answer that status, 0 heals it), GET /_mock/stats (struct simprov_stats as JSON),
+ * POST /_mock/reset, POST /_mock/clock {"advance_s": N} (moves its clock on: buckets refill,
+ * the cache ages, plan windows pass), and GET /_mock/last: {"method","path","query",
+ * "headers":{lower-case name: value},"body":<the JSON as sent>}.
  * A test hook: "[[reply_tokens=N]]" anywhere in a request makes its text reply about N
  * tokens long (benches replay sessions with answers of known lengths). */
 #ifndef SB_SIMPROV_H
@@ -41,6 +42,7 @@ struct simprov_opts {
     double first_byte_ms; /* delay before the first byte */
     int reply_tokens;     /* approximate length of text replies; default 40 */
     const char *fault;    /* initial fault mode, see simprov_set_fault; NULL = none */
+    const char *models;   /* the lineup served, "a,b,c"; NULL = today's (simprov_lineup.h) */
     int threads;          /* server threads; default 64 */
 };
 
@@ -51,12 +53,14 @@ struct simprov_stats {
     long rejected;     /* answered 400 by validation */
     long aborted;      /* streams the client hung up on before the end */
     long in_flight;
-    long max_in_flight; /* the most completions requests served at once */
-    long cached_tokens; /* prompt tokens answered from the prompt cache */
-    long booked_tokens; /* tokens booked by admitted requests (input + budget) */
-    long out_tokens;    /* completion tokens answered */
-    long connections;   /* TCP connections accepted, the control requests' own included: how
-                         * often a client opened a connection rather than reusing one */
+    long max_in_flight;   /* the most completions requests served at once */
+    long cached_tokens;   /* prompt tokens answered from the prompt cache */
+    long booked_tokens;   /* tokens booked by admitted requests (input + budget) */
+    long out_tokens;      /* completion tokens answered */
+    long model_refused;   /* completions for a model outside the lineup (404 / 1211) */
+    long models_requests; /* GET of the model list or the public catalogue */
+    long connections;     /* TCP connections accepted, the control requests' own included: how
+                           * often a client opened a connection rather than reusing one */
 };
 
 struct simprov;

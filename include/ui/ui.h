@@ -17,7 +17,9 @@ struct ui_host {
     bool demo;
     /* Optional hooks (NULL when unavailable). */
     int (*reload)(void *ud, char *err, size_t errlen); /* 0 or -1 with err */
-    void (*toggle_traffic)(void *ud);                  /* demo traffic generator */
+    /* Sets a deployment's model in the config file and reloads (front_env.h set_model). */
+    int (*set_model)(void *ud, const char *id, const char *model, char *msg, size_t len);
+    void (*toggle_traffic)(void *ud); /* demo traffic generator */
     bool (*traffic_on)(void *ud);
     void *ud;
 };

@@ -64,6 +64,10 @@ bool ui_rec_matches(const struct request_rec *r, const char *filter);
 char *ui_fmt_log_row(char *out, size_t n, const struct request_rec *r, bool utf8, int width);
 char *ui_fmt_log_header(char *out, size_t n, int width);
 
+/* How a card names a deployment: its provider and the model that actually serves, "cerebras
+ * gpt-oss-120b", "zai glm-5.2" (the group heading above says which name clients use). */
+char *ui_fmt_dep_label(char *out, size_t n, const struct dep_snapshot *d);
+
 /* The state badge of a deployment, words as router_status_name gives them: "READY",
  * "COOLDOWN 00:23", "DISABLED", "NO KEY", "AUTH FAILED 00:59", ... A timed state shows its
  * countdown from remaining_ms; which variable a NO KEY lacks is the card's reason line.

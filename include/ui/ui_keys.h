@@ -28,9 +28,10 @@ enum ui_pane {
     UI_PANE_LOG = 1u << 1,
     UI_PANE_DETAIL = 1u << 2, /* request detail overlay */
     UI_PANE_HELP = 1u << 3,   /* help overlay */
+    UI_PANE_MODELS = 1u << 4, /* the model chooser overlay (m) */
 };
 #define UI_PANES_MAIN (UI_PANE_PROVIDERS | UI_PANE_LOG)
-#define UI_PANES_ALL  (UI_PANES_MAIN | UI_PANE_DETAIL | UI_PANE_HELP)
+#define UI_PANES_ALL  (UI_PANES_MAIN | UI_PANE_DETAIL | UI_PANE_HELP | UI_PANE_MODELS)
 
 enum ui_action {
     UI_ACT_NONE = 0,
@@ -45,6 +46,8 @@ enum ui_action {
     UI_ACT_CEREBRAS, /* enable/disable every deployment named "cerebras" */
     UI_ACT_FORCE,    /* force fallback on/off */
     UI_ACT_RESET,    /* clear the selected provider's cooldown */
+    UI_ACT_MODELS,   /* list the models the selected provider offers, to pick one */
+    UI_ACT_CHOOSE,   /* in the model chooser: write the chosen model into the config */
     UI_ACT_PAUSE,    /* freeze the log list */
     UI_ACT_FOCUS,    /* providers <-> log */
     UI_ACT_FILTER,   /* start typing a log filter */

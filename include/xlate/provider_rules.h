@@ -8,9 +8,11 @@
  * bodies and codes are classified (core/errmap.c, below this layer, since errors are read
  * before any translation) and the error bodies the simulators send (sim/simprov_fault.c).
  *
- * Adding a model family (e.g. Cerebras gpt-oss-120b): copy the provider's row in
+ * Adding a model family (e.g. Cerebras gemma-4-31b): copy the provider's row in
  * provider_rules.c, set model_prefix, change the fields that differ, and add a test in
- * tests/unit/test_provider_rules.c. The longest matching prefix wins; "" matches every model. */
+ * tests/unit/test_provider_rules.c. The longest matching prefix wins; "" matches every model.
+ * The lineup fields (models_path, catalog_path, lineup_complete) are read from the provider's
+ * "" row only: a key's model list belongs to the provider, not to one model. */
 #ifndef SB_PROVIDER_RULES_H
 #define SB_PROVIDER_RULES_H
 
@@ -65,12 +67,40 @@ struct provider_rules {
     double temperature_max;      /* temperature range is [0, this] */
     bool sampling_with_thinking; /* takes temperature/top_p while thinking is on */
 
+    /* ---- the model ---- */
+    long context_window; /* input + output tokens it takes; 0 = not known (config model_info
+                            and discovery can say) */
+
     /* ---- reasoning ---- */
-    const char *reasoning_param;   /* OpenAI: the request field asking for reasoning; NULL = none */
+    const char *reasoning_param;         /* OpenAI: the request field asking for reasoning effort;
+                                            NULL = none */
+    const char *const *reasoning_values; /* the values reasoning_param takes (NULL-ended);
+                                            NULL = any string */
+    const char *reasoning_off;     /* the reasoning_param value that turns reasoning off; NULL =
+                                      that field cannot turn it off */
+    const char *reasoning_floor;   /* sent when the client wants no reasoning and nothing turns
+                                      it off: the least there is */
+    const char *reasoning_switch;  /* OpenAI: a boolean field that turns reasoning off when true;
+                                      NULL = none */
+    const char *history_keep;      /* OpenAI: a boolean field that, false, keeps the reasoning
+                                      of earlier turns the request replays; NULL = none */
     const char *history_reasoning; /* OpenAI: the assistant-message field earlier reasoning is
-                                      replayed in; NULL = not replayed */
-    long thinking_budget_min;      /* Anthropic: smallest thinking.budget_tokens; 0 = no rule */
-    bool cache_ttl;                /* Anthropic: takes cache_control.ttl */
+                                      replayed in; NULL = not replayed (dropped) */
+    bool foreign_thinking;    /* Anthropic: takes thinking blocks another model wrote (a signature
+                                 it did not make); false = they are dropped */
+    long thinking_budget_min; /* Anthropic: smallest thinking.budget_tokens; 0 = no rule */
+    bool cache_ttl;           /* Anthropic: takes cache_control.ttl */
+
+    /* ---- the lineup (provider "" rows): how to ask which models a key may use ---- */
+    const char *models_path;  /* appended to api_base: GET it for the key's models; NULL =
+                                 the provider offers no list */
+    const char *catalog_path; /* appended to api_base's origin: a public list with context
+                                 lengths (no key, no quota); NULL = none */
+    bool lineup_complete;     /* the list names every model the key may use: a model missing from
+                                 it is gone. false: the list can miss models the key may use, so
+                                 only a refusal in traffic says a model is gone */
+    bool tool_choice_checked; /* OpenAI: refuses a tool_choice outside none, auto, required and
+                                 {type: function, function: {name}} */
 
     /* ---- tools and the rest ---- */
     bool tools_with_response_format; /* OpenAI: takes tools and response_format together */
@@ -96,5 +126,11 @@ const struct provider_key *provider_key_find(const struct provider_key *list, co
 bool provider_key_forwarded(const struct provider_key *list, const char *name);
 /* Whether name passes rule (always, when rule is NULL). */
 bool provider_name_ok(const struct provider_name_rule *rule, const char *name);
+/* Whether value is one of the row's reasoning_values (always, when it lists none). */
+bool provider_reasoning_value_ok(const struct provider_rules *r, const char *value);
+/* The effort the row takes for what a client asked (low, medium, high, max, none, ...):
+ * value itself when listed, else the nearest listed one ("max" and "xhigh" -> "high",
+ * "minimal" -> "low"); NULL when the row takes none near it or has no reasoning_param. */
+const char *provider_reasoning_effort(const struct provider_rules *r, const char *value);
 
 #endif

@@ -61,6 +61,22 @@ const char *xlate_tool_name_long(const cJSON *client_tools, const char *name);
 /* Puts the client's names back into the tool_use blocks of a translated Anthropic answer. */
 void xlate_restore_tool_names(cJSON *anthropic_resp, const cJSON *client_tools);
 
+/* Whether an Anthropic request asks for thinking (thinking.type enabled or adaptive). Without
+ * it an Anthropic client gets no thinking blocks, even from a model that always reasons. */
+bool xlate_thinking_requested(const cJSON *anthropic_req);
+
+/* A tool-call id both dialects accept (Anthropic: ^[a-zA-Z0-9_-]+$; OpenAI: any string): id
+ * itself when it fits, else its other bytes as '_' plus a hash of it, so distinct ids stay
+ * distinct and both ends of a call map the same way. malloc'd; NULL for an empty id or on
+ * OOM. */
+char *xlate_tool_id_clean(const char *id);
+
+/* The signature of a thinking block switchboard writes for an OpenAI-dialect model's
+ * reasoning (Anthropic clients replay thinking blocks with their signature, and an empty one
+ * says nothing about where it came from). Such blocks go back to OpenAI-dialect models as
+ * reasoning and are dropped for Anthropic-dialect providers, which did not write them. */
+#define XLATE_THINKING_SIGNATURE "switchboard-reasoning-v1"
+
 /* An OpenAI client's response_format (json_schema, json_object) on its way to an
  * Anthropic-dialect provider, which has no such field: the request forces a call to this tool,
  * whose input_schema is the schema, and the call comes back to the client as the message

@@ -27,6 +27,8 @@ struct xstream_opts {
                                   the stream), to give shortened names back (xlate.h) */
     bool json_tool;            /* Anthropic->OpenAI: the request carried response_format as
                                   XLATE_JSON_TOOL (xlate.h); its call streams as message text */
+    bool drop_reasoning;       /* OpenAI->Anthropic: the client asked for no thinking, so the
+                                  model's reasoning (gpt-oss always reasons) is not passed on */
 };
 
 struct xstream_stats {

@@ -12,12 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/check_online.h"
 #include "app/exposure.h"
 #include "app/headless.h"
 #include "app/statefile.h"
 #include "app/userdirs.h"
+#include "config/cfgedit.h"
 #include "config/env.h"
 #include "core/strutil.h"
+#include "front/discovery_watch.h"
 #include "front/http_front.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
@@ -170,6 +173,8 @@ static void describe_config(const struct config *cfg, FILE *out)
             fprintf(out, ", tpm %ld", d->tpm);
         if (d->max_tokens > 0)
             fprintf(out, ", max_tokens %ld", d->max_tokens);
+        if (d->max_input_tokens > 0)
+            fprintf(out, ", max_input_tokens %ld", d->max_input_tokens);
         fputc('\n', out);
     }
     for (size_t i = 0; i < cfg->n_fallbacks; i++) {
@@ -231,15 +236,48 @@ int app_reload(struct app *app, char *err, size_t errlen)
     state_swap_config(app->env.st, cfg);
     warn_redis_change(app, cfg);
     config_free(cfg);
+    discovery_watch_kick(app->watch); /* the new config may name other models or keys */
     if (app->env.reqlog)
         reqlog_event(app->env.reqlog, "reload", "config reloaded");
     return 0;
+}
+
+int app_set_model(struct app *app, const char *id, const char *model, char *msg, size_t len)
+{
+    char backup[1024] = "", err[600];
+    if (app->opts.demo) {
+        snprintf(msg, len, "the demo has no config file to change");
+        return -1;
+    }
+    pthread_mutex_lock(&app->edit_mu);
+    struct config *cfg = state_config(app->env.st);
+    int rc = cfgedit_set_model(cfg, id, model, backup, sizeof backup, err, sizeof err);
+    config_free(cfg);
+    if (rc != 0) {
+        snprintf(msg, len, "%s", err);
+    } else if (app_reload(app, err, sizeof err) != 0) {
+        snprintf(msg, len, "%s: model set to %s in %s (backup %s), but the reload failed: %s", id,
+                 model, app->env.config_path, backup, err);
+        rc = -1;
+    } else {
+        snprintf(msg, len, "%s: model set to %s in %s (backup %s); reloaded", id, model,
+                 app->env.config_path, backup);
+    }
+    pthread_mutex_unlock(&app->edit_mu);
+    if (app->env.reqlog)
+        reqlog_event(app->env.reqlog, rc ? "set_model_failed" : "set_model", msg);
+    return rc ? -1 : 0;
 }
 
 /* The reload callback the dashboard and the admin API get: they never see struct app. */
 static int reload_cb(void *ud, char *err, size_t len)
 {
     return app_reload(ud, err, len);
+}
+
+static int set_model_cb(void *ud, const char *id, const char *model, char *msg, size_t len)
+{
+    return app_set_model(ud, id, model, msg, len);
 }
 
 static void toggle_traffic(void *ud)
@@ -306,6 +344,7 @@ static int run_view(struct app *app, const char *log_path)
             .master_key_set = cfg->master_key && *cfg->master_key,
             .demo = app->opts.demo,
             .reload = app->env.reload,
+            .set_model = app->env.set_model,
             .toggle_traffic = app->demo ? toggle_traffic : NULL,
             .traffic_on = app->demo ? traffic_on : NULL,
             .ud = app,
@@ -429,6 +468,103 @@ static int start(struct app *app, struct config *cfg, char *log_path, size_t log
     return 0;
 }
 
+/* --check (with --online), the exposure refusal and the no-master-key note. True when app_main
+ * ends here, with *status its exit status. */
+static bool checked_only(struct app *app, struct config *cfg, int *status)
+{
+    char err[CONFIG_ERR_LEN];
+    report_providers(cfg, stderr);
+    bool refused = exposure_refused(app, cfg, listen_host(app, cfg), err, sizeof err);
+    int online = 0;
+    if (app->opts.check)
+        describe_config(cfg, stdout);
+    if (app->opts.check && app->opts.online)
+        online = check_online(cfg, stdout);
+    if (refused)
+        fprintf(stderr, "error: %s\n", err);
+    else if (!cfg->master_key && !app->opts.demo)
+        fprintf(stderr, "note: no master key: every program on this machine can use switchboard "
+                        "and its admin API (set general_settings.master_key)\n");
+    *status = refused ? 2 : online;
+    return app->opts.check || refused;
+}
+
+/* From the front's start to the view's end: the reload watcher, the demo's traffic, then the
+ * drain. The exit status. */
+static int serve_started(struct app *app, struct config *cfg, const char *log_path)
+{
+    if (app->demo)
+        demo_traffic_start(app->demo, app->env.url, cfg->master_key);
+    pthread_t watcher;
+    bool watching = pthread_create(&watcher, NULL, reload_watcher, app) == 0;
+    int status = run_view(app, log_path) == 0 ? 0 : 1;
+    __atomic_store_n(&app->stop, 1, __ATOMIC_RELEASE);
+    if (watching)
+        pthread_join(watcher, NULL);
+    demo_traffic_stop(app->demo);
+    drain(app);
+    http_front_stop(app->front);
+    statefile_remove();
+    return status;
+}
+
+/* Sharing the limits through Redis when the config or REDIS_* say where (never in the demo:
+ * its simulated providers are this process's own). Before the front serves. */
+static void start_sharing(struct app *app, struct shared_settings *share)
+{
+    if (share->on) {
+        app->shared = shared_new(share, app->env.st);
+        if (app->shared)
+            printf("sharing limits with other instances through Redis at %s\n", share->where);
+        else
+            app_warn(app, "cannot start sharing through Redis; limits are local");
+        snprintf(app->shared_where, sizeof app->shared_where, "%s", share->where);
+    }
+    memset(share->password, 0, sizeof share->password);
+}
+
+/* The state, model discovery, sharing and the front, until the view ends. The exit status. */
+static int serve(struct app *app, struct config *cfg)
+{
+    struct shared_settings share = {0};
+    char err[256];
+    if (!app->opts.demo && shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0) {
+        fprintf(stderr, "error: %s\n", err);
+        return 2;
+    }
+    app->env.st = state_new(cfg, NULL);
+    if (!app->env.st)
+        return 1;
+    for (int i = 0; i < app->n_early; i++)
+        state_notice(app->env.st, app->early[i]);
+    start_sharing(app, &share);
+    /* before the front serves: workers that reload (admin API) kick it without a lock */
+    app->watch = discovery_watch_start(app->env.st);
+    if (!app->watch)
+        app_warn(app, "cannot start model discovery: lineups will not be checked");
+    char log_path[1024] = "";
+    int status = 1;
+    if (start(app, cfg, log_path, sizeof log_path) == 0)
+        status = serve_started(app, cfg, log_path);
+    discovery_watch_stop(app->watch); /* after the front's workers, who may kick it, ended */
+    app->watch = NULL;
+    shared_free(app->shared);
+    app->shared = NULL;
+    reqlog_close(app->env.reqlog);
+    state_free(app->env.st);
+    return status;
+}
+
+/* The config: the demo's, or the file's. NULL with err set. */
+static struct config *first_config(struct app *app, char *err, size_t len)
+{
+    if (!app->opts.demo)
+        return load_config(app, err, len);
+    app->demo = demo_start(err, len);
+    snprintf(app->env.config_path, sizeof app->env.config_path, "(built-in demo)");
+    return app->demo ? demo_config(app->demo, err, len) : NULL;
+}
+
 int app_main(const struct app_opts *o)
 {
     struct app *app = calloc(1, sizeof *app);
@@ -438,6 +574,7 @@ int app_main(const struct app_opts *o)
     app->env.log_bodies = o->log_bodies;
     app->env.demo = o->demo;
     app->env.reload = o->demo ? NULL : reload_cb;
+    app->env.set_model = o->demo ? NULL : set_model_cb;
     app->env.reload_ud = app;
     snprintf(app->env.config_path, sizeof app->env.config_path, "%s", o->config_path);
     raise_fd_limit();
@@ -450,90 +587,21 @@ int app_main(const struct app_opts *o)
         return 1;
     }
     char err[CONFIG_ERR_LEN];
-    struct config *cfg = NULL;
-    if (o->demo) {
-        app->demo = demo_start(err, sizeof err);
-        cfg = app->demo ? demo_config(app->demo, err, sizeof err) : NULL;
-        snprintf(app->env.config_path, sizeof app->env.config_path, "(built-in demo)");
-    } else {
-        cfg = load_config(app, err, sizeof err);
-    }
-    if (!cfg) {
+    struct config *cfg = first_config(app, err, sizeof err);
+    int status = 2;
+    if (!cfg)
         fprintf(stderr, "error: %s\n", err);
-        demo_stop(app->demo);
-        upstream_global_cleanup();
-        free(app);
-        return 2;
+    pthread_mutex_init(&app->edit_mu, NULL);
+    if (cfg && !checked_only(app, cfg, &status)) {
+        __atomic_store_n(&the_app, app, __ATOMIC_RELEASE);
+        install_signals();
+        status = serve(app, cfg);
+        __atomic_store_n(&the_app, NULL, __ATOMIC_RELEASE);
     }
-    report_providers(cfg, stderr);
-    bool refused = exposure_refused(app, cfg, listen_host(app, cfg), err, sizeof err);
-    if (o->check)
-        describe_config(cfg, stdout);
-    if (refused)
-        fprintf(stderr, "error: %s\n", err);
-    else if (!cfg->master_key && !o->demo)
-        fprintf(stderr, "note: no master key: every program on this machine can use switchboard "
-                        "and its admin API (set general_settings.master_key)\n");
-    if (o->check || refused) {
-        config_free(cfg);
-        demo_stop(app->demo);
-        upstream_global_cleanup();
-        free(app);
-        return refused ? 2 : 0;
-    }
-    struct shared_settings share;
-    /* the demo's simulated providers are this process's own: nothing to share */
-    if (o->demo)
-        memset(&share, 0, sizeof share);
-    else if (shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0) {
-        fprintf(stderr, "error: %s\n", err);
-        config_free(cfg);
-        demo_stop(app->demo);
-        upstream_global_cleanup();
-        free(app);
-        return 2;
-    }
-    int status = 1;
-    __atomic_store_n(&the_app, app, __ATOMIC_RELEASE);
-    install_signals();
-    app->env.st = state_new(cfg, NULL);
-    if (!app->env.st)
-        goto out_curl;
-    if (share.on) {
-        app->shared = shared_new(&share, app->env.st);
-        if (app->shared)
-            printf("sharing limits with other instances through Redis at %s\n", share.where);
-        else
-            fprintf(stderr, "warning: cannot start sharing through Redis; limits are local\n");
-        snprintf(app->shared_where, sizeof app->shared_where, "%s", share.where);
-    }
-    memset(share.password, 0, sizeof share.password);
-    for (int i = 0; i < app->n_early; i++)
-        state_notice(app->env.st, app->early[i]);
-    char log_path[1024] = "";
-    if (start(app, cfg, log_path, sizeof log_path) != 0)
-        goto out_state;
-    if (app->demo)
-        demo_traffic_start(app->demo, app->env.url, cfg->master_key);
-    pthread_t watcher;
-    bool watching = pthread_create(&watcher, NULL, reload_watcher, app) == 0;
-    status = run_view(app, log_path) == 0 ? 0 : 1;
-    __atomic_store_n(&app->stop, 1, __ATOMIC_RELEASE);
-    if (watching)
-        pthread_join(watcher, NULL);
-    demo_traffic_stop(app->demo);
-    drain(app);
-    http_front_stop(app->front);
-    statefile_remove();
-out_state:
-    shared_free(app->shared);
-    reqlog_close(app->env.reqlog);
-    state_free(app->env.st);
-out_curl:
     config_free(cfg);
     demo_stop(app->demo);
     upstream_global_cleanup();
-    __atomic_store_n(&the_app, NULL, __ATOMIC_RELEASE);
+    pthread_mutex_destroy(&app->edit_mu);
     free(app);
     return status;
 }

@@ -38,6 +38,7 @@ struct setup {
     char sonnet[64];
     char haiku[64]; /* "" when no group fits */
     bool demo;
+    long window; /* input tokens the main model group takes (its /v1/models); 0 = not known */
 };
 
 static void setup_defaults(struct setup *s)
@@ -130,8 +131,8 @@ static size_t collect(char *p, size_t size, size_t n, void *ud)
     return buf_append(ud, p, size * n) == 0 ? size * n : 0;
 }
 
-/* GET <url>/admin/state. Returns the HTTP status, 0 when it could not be reached. */
-static long fetch_state(const struct setup *s, long timeout_ms, struct buf *body)
+/* GET <url><path>. Returns the HTTP status, 0 when it could not be reached. */
+static long fetch_path(const struct setup *s, const char *path, long timeout_ms, struct buf *body)
 {
     char url[200], auth[300];
     CURL *h = curl_easy_init();
@@ -142,7 +143,7 @@ static long fetch_state(const struct setup *s, long timeout_ms, struct buf *body
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", s->token);
         hdrs = curl_slist_append(NULL, auth);
     }
-    snprintf(url, sizeof url, "%s/admin/state", s->url);
+    snprintf(url, sizeof url, "%s%s", s->url, path);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -159,13 +160,40 @@ static long fetch_state(const struct setup *s, long timeout_ms, struct buf *body
     return status;
 }
 
-/* Warns when the instance does not answer or refuses the token we are about to hand out. */
-static void check_token(const struct setup *s)
+static long fetch_state(const struct setup *s, long timeout_ms, struct buf *body)
+{
+    return fetch_path(s, "/admin/state", timeout_ms, body);
+}
+
+/* The main group's input window from the instance's /v1/models (discovery and config know it;
+ * Claude Code otherwise assumes one for a model name it does not know). */
+static void read_window(struct setup *s)
+{
+    struct buf b;
+    buf_init(&b, STATE_CAP);
+    if (fetch_path(s, "/v1/models", CHECK_TIMEOUT, &b) == 200) {
+        cJSON *j = json_parse(b.data ? b.data : "", b.len), *m;
+        cJSON_ArrayForEach(m, json_arr(j, "data"))
+        {
+            const char *id = json_str(m, "id");
+            if (id && strcmp(id, s->sonnet) == 0)
+                s->window = (long)json_num(m, "max_input_tokens", 0);
+        }
+        cJSON_Delete(j);
+    }
+    buf_release(&b);
+}
+
+/* Warns when the instance does not answer or refuses the token we are about to hand out, and
+ * learns the main model's window. */
+static void check_token(struct setup *s)
 {
     struct buf b;
     buf_init(&b, STATE_CAP);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     long status = fetch_state(s, CHECK_TIMEOUT, &b);
+    if (status == 200)
+        read_window(s);
     curl_global_cleanup();
     buf_release(&b);
     if (status == 0)
@@ -208,6 +236,18 @@ static void export_setup(const struct setup *s)
         setenv("ANTHROPIC_DEFAULT_HAIKU_MODEL", s->haiku, 1);
     setenv("API_TIMEOUT_MS", "3000000", 1);
     setenv("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1", 1);
+    if (s->window > 0) {
+        /* The real window, so Claude Code compacts in time instead of assuming 200K or 1M for
+         * a model name it does not know: CLAUDE_CODE_AUTO_COMPACT_WINDOW (at most 1M) and
+         * CLAUDE_CODE_MAX_CONTEXT_TOKENS (its unknown-model window), with the 1M variant off
+         * (claude-code-client.md; llm-env v1.8.0 release notes; claudetto's Claude Code
+         * 2.1.296 notes). */
+        char n[32];
+        snprintf(n, sizeof n, "%ld", s->window < 1000000 ? s->window : 1000000);
+        setenv("CLAUDE_CODE_AUTO_COMPACT_WINDOW", n, 1);
+        setenv("CLAUDE_CODE_MAX_CONTEXT_TOKENS", n, 1);
+        setenv("CLAUDE_CODE_DISABLE_1M_CONTEXT", "1", 1);
+    }
 }
 
 int claude_cmd_run(int argc, char **argv)
@@ -228,8 +268,11 @@ int claude_cmd_run(int argc, char **argv)
     }
     check_token(&s);
     export_setup(&s);
-    fprintf(stderr, "switchboard: starting Claude Code on %s%s (models %s%s%s)\n", s.url,
+    fprintf(stderr, "switchboard: starting Claude Code on %s%s (models %s%s%s", s.url,
             s.demo ? " (demo)" : "", s.sonnet, s.haiku[0] ? ", " : "", s.haiku);
+    if (s.window > 0)
+        fprintf(stderr, "; %s takes %ld input tokens", s.sonnet, s.window);
+    fputs(")\n", stderr);
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
         return 1;

@@ -8,13 +8,21 @@
 #include "app/cli.h"
 
 static const struct option long_opts[] = {
-    {"config", required_argument, NULL, 'c'},   {"env-file", required_argument, NULL, 'e'},
-    {"host", required_argument, NULL, 'H'},     {"port", required_argument, NULL, 'p'},
-    {"headless", no_argument, NULL, 'n'},       {"demo", no_argument, NULL, 'd'},
-    {"log-file", required_argument, NULL, 'l'}, {"log-bodies", no_argument, NULL, 'B'},
-    {"grace", required_argument, NULL, 'g'},    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},        {"check", no_argument, NULL, 'k'},
-    {"insecure", no_argument, NULL, 'I'},       {NULL, 0, NULL, 0},
+    {"config", required_argument, NULL, 'c'},
+    {"env-file", required_argument, NULL, 'e'},
+    {"host", required_argument, NULL, 'H'},
+    {"port", required_argument, NULL, 'p'},
+    {"headless", no_argument, NULL, 'n'},
+    {"demo", no_argument, NULL, 'd'},
+    {"log-file", required_argument, NULL, 'l'},
+    {"log-bodies", no_argument, NULL, 'B'},
+    {"grace", required_argument, NULL, 'g'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"check", no_argument, NULL, 'k'},
+    {"insecure", no_argument, NULL, 'I'},
+    {"online", no_argument, NULL, 'O'},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_port(const char *s)
@@ -69,6 +77,9 @@ int main(int argc, char **argv)
         case 'I':
             o.insecure = true;
             break;
+        case 'O':
+            o.online = true;
+            break;
         case 'h':
             cli_print_help(stdout);
             return 0;
@@ -79,6 +90,10 @@ int main(int argc, char **argv)
             cli_print_help(stderr);
             return 2;
         }
+    }
+    if (o.online && !o.check) {
+        fprintf(stderr, "error: --online goes with --check (switchboard --check --online)\n");
+        return 2;
     }
     if (optind < argc) {
         fprintf(stderr, "error: unexpected argument '%s' (see --help)\n", argv[optind]);

@@ -524,6 +524,7 @@ static const struct cfgkey switchboard_keys[] = {
         "a number of milliseconds from 0 to 10000"),
     FN("allowed_hosts", fn_allowed_hosts),
     FN("allowed_origins", fn_allowed_origins),
+    NUM("discovery_interval", struct config, discovery_interval_s, 0, 1e7, false, SECS),
 };
 
 /* ---- model_list ------------------------------------------------------------ */
@@ -538,6 +539,11 @@ static int fn_model(struct cfgctx *x, struct cfgnode *v, const char *path, void 
         return -EINVAL;
     if (!*s)
         return cfgtree_fail(x, v, "%s: empty model", path);
+    d->model_line = (int)v->line;
+    d->model_col = (int)v->col;
+    d->model_plain = v->plain;
+    if (cfgtree_set_str(x, v, &d->model_written, s))
+        return -ENOMEM;
     return cfgtree_set_str(x, v, &d->model, s);
 }
 
@@ -681,11 +687,46 @@ static int fn_model_name(struct cfgctx *x, struct cfgnode *v, const char *path, 
     return cfgtree_set_str(x, v, &d->group, s);
 }
 
+/* model_info: what LiteLLM knows of the model. switchboard reads its windows: the largest
+ * input (for routing a request too large for a fast model straight to its fallback) and the
+ * output cap (max_output_tokens, or the legacy max_tokens, which LiteLLM sets to it). */
+struct model_info {
+    long max_input, max_output, max_legacy;
+};
+
+#define MLONG(k, f)                                                                                \
+    {                                                                                              \
+        k, CFGK_LONG, offsetof(struct model_info, f), 1, (double)LONG_MAX, false,                  \
+            "a positive integer", NULL                                                             \
+    }
+static const struct cfgkey info_keys[] = {
+    MLONG("max_input_tokens", max_input),
+    MLONG("max_output_tokens", max_output),
+    MLONG("max_tokens", max_legacy),
+};
+static const char info_unsup[] =
+    " id mode base_model input_cost_per_token output_cost_per_token metadata tier db_model "
+    "access_groups team_id supports_function_calling supports_vision supports_reasoning "
+    "supports_prompt_caching supports_response_schema supports_system_messages "
+    "supports_tool_choice cache_read_input_token_cost cache_creation_input_token_cost ";
+static const struct cfgsection sec_info = SECTION(info_keys, info_unsup);
+
+static int fn_model_info(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    struct deployment_cfg *d = obj;
+    struct model_info mi = {0};
+    int rc = cfgtree_is_null(v) ? 0 : cfgtree_section(x, v, path, &sec_info, &mi);
+    d->max_input_tokens = mi.max_input;
+    x->info_max_output = mi.max_output > 0 ? mi.max_output : mi.max_legacy;
+    return rc;
+}
+
 static const struct cfgkey entry_keys[] = {
     FN("model_name", fn_model_name),
     FN("litellm_params", fn_params),
+    FN("model_info", fn_model_info),
 };
-static const char entry_unsup[] = " model_info ";
+static const char entry_unsup[] = "";
 
 static const struct cfgsection sec_entry = SECTION(entry_keys, entry_unsup);
 static const struct cfgsection sec_params = SECTION(params_keys, params_unsup);
@@ -701,6 +742,7 @@ static int load_deployment(struct cfgctx *x, struct cfgnode *e, size_t i)
         sub[sizeof(sub) - 1] = '\0';
     d->line = (int)e->line;
     x->params = x->model_node = NULL;
+    x->info_max_output = 0;
     free(x->provider);
     x->provider = NULL;
     if (e->type != CFGNODE_MAP)
@@ -714,6 +756,9 @@ static int load_deployment(struct cfgctx *x, struct cfgnode *e, size_t i)
         return cfgtree_fail(x, x->params ? x->params : e, "%s: missing litellm_params", path);
     if ((rc = cfgtree_section(x, x->params, sub, &sec_params, d)))
         return rc;
+    /* the model's own output cap (model_info) bounds the configured clamp too */
+    if (x->info_max_output > 0 && (d->max_tokens <= 0 || x->info_max_output < d->max_tokens))
+        d->max_tokens = x->info_max_output;
     if (!d->model)
         return cfgtree_fail(x, x->params, "%s: missing model", sub);
     return classify(x, d, sub);
@@ -877,6 +922,7 @@ struct config *cfgkeys_new(const char *name)
         .max_wait_s = 20,
         .min_output_tokens = 4096,
         .redis_timeout_ms = 5,
+        .discovery_interval_s = 600,
     };
     if (!c->path || !c->routing_strategy || !c->host) {
         cfgkeys_destroy(c);
@@ -894,6 +940,7 @@ static void free_deployment(struct deployment_cfg *d)
     free(d->api_base);
     free(d->api_key);
     free(d->api_key_env);
+    free(d->model_written);
 }
 
 void cfgkeys_destroy(struct config *c)

@@ -59,3 +59,11 @@ const char *config_resolve_model(const struct config *c, const char *requested)
             return c->aliases[i].target;
     return c->default_model;
 }
+
+unsigned long long config_text_hash(const char *p, size_t n)
+{
+    unsigned long long h = 1469598103934665603ull;
+    for (size_t i = 0; p && i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    return h;
+}

@@ -211,6 +211,11 @@ struct config *config_load_env(const char *path, const struct env_vars *dotenv, 
                  rc == -E2BIG ? "larger than 4 MiB" : strerror(-rc));
     else
         c = config_parse_env(buf_cstr(&b), b.len, path, dotenv, warn, ud, err);
+    if (c) {
+        c->from_file = true;
+        c->file_len = b.len;
+        c->file_hash = config_text_hash(b.data, b.len);
+    }
     buf_release(&b);
     return c;
 }

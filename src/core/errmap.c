@@ -467,3 +467,12 @@ int errmap_client_status(const struct upstream_error *e)
         return 502;
     }
 }
+
+bool errmap_model_gone(const struct upstream_error *e)
+{
+    if (!e || e->cls != ERRC_NOT_FOUND)
+        return false;
+    if (strcmp(e->code, "model_not_found") == 0 || strcmp(e->code, "1211") == 0)
+        return true;
+    return contains_ci(e->message, "model");
+}

@@ -14,6 +14,8 @@
 #include "front/front_env.h"
 #include "front/http_reply.h"
 #include "front/reqlog.h"
+#include "front/window.h"
+#include "xlate/provider_rules.h"
 #include "route/metrics.h"
 #include "route/state.h"
 
@@ -47,6 +49,44 @@ static void add_buckets(cJSON *o, const struct router_dep_view *v)
             cJSON_AddNumberToObject(e, "left", b->left > 0 ? b->left : 0);
             cJSON_AddStringToObject(e, "from", b->from_headers ? "provider" : "config");
         }
+}
+
+static const char *verdict_name(const struct dep_lineup *l)
+{
+    if (lineup_is_gone(l))
+        return "gone";
+    switch (l->verdict) {
+    case LINEUP_OFFERED:
+        return "offered";
+    case LINEUP_NOT_LISTED:
+        return "not listed";
+    default:
+        return "unknown";
+    }
+}
+
+/* What discovery says of the deployment's model (route/lineup.h). */
+static cJSON *lineup_json(const struct dep_snapshot *d)
+{
+    const struct dep_lineup *l = &d->lineup;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "model", verdict_name(l));
+    cJSON_AddBoolToObject(o, "refused_in_traffic", l->refused);
+    cJSON *offered = cJSON_AddArrayToObject(o, "offered");
+    for (int i = 0; i < l->offer.n; i++)
+        cJSON_AddItemToArray(offered, cJSON_CreateString(l->offer.models[i]));
+    cJSON_AddBoolToObject(o, "list_complete", l->offer.complete);
+    if (l->checked_wall_ms > 0)
+        cJSON_AddNumberToObject(o, "checked_at", (double)l->checked_wall_ms / 1000.0);
+    else
+        cJSON_AddNullToObject(o, "checked_at");
+    if (l->gone_wall_ms > 0)
+        cJSON_AddNumberToObject(o, "gone_since", (double)l->gone_wall_ms / 1000.0);
+    if (l->context > 0)
+        cJSON_AddNumberToObject(o, "context_window", (double)l->context);
+    if (l->error[0])
+        cJSON_AddStringToObject(o, "error", l->error);
+    return o;
 }
 
 static cJSON *dep_json(const struct dep_snapshot *d)
@@ -104,6 +144,8 @@ static cJSON *dep_json(const struct dep_snapshot *d)
     cJSON_AddNumberToObject(o, "fallbacks", (double)d->fallbacks);
     if (d->shared_today >= 0) /* sharing through Redis: today's requests by every instance */
         cJSON_AddNumberToObject(o, "requests_today_all_instances", (double)d->shared_today);
+    cJSON_AddBoolToObject(o, "model_gone", lineup_is_gone(&d->lineup));
+    cJSON_AddItemToObject(o, "lineup", lineup_json(d));
     return o;
 }
 
@@ -200,13 +242,40 @@ static int ok_result(struct mg_connection *c, struct front_env *env, const char 
     return send_json_obj(c, 200, o);
 }
 
+/* {"model": "gpt-oss-120b"}: the deployment's model changed in the config file, then
+ * reloaded (the dashboard's m does the same). */
+static int model_cmd(struct front_env *env, struct mg_connection *c, const char *id)
+{
+    char body[512], msg[1200];
+    read_small_body(c, body, sizeof body);
+    cJSON *o = json_parse(body, strlen(body));
+    const char *model = json_str(o, "model");
+    int status = 200;
+    if (!model) {
+        snprintf(msg, sizeof msg, "body must be {\"model\": \"<model id>\"}");
+        status = 400;
+    } else if (!env->set_model) {
+        snprintf(msg, sizeof msg, "this instance has no config file to change (the demo)");
+        status = 422;
+    } else if (env->set_model(env->reload_ud, id, model, msg, sizeof msg) != 0) {
+        status = strncmp(msg, "no deployment", 13) == 0 ? 404 : 422;
+    }
+    cJSON_Delete(o);
+    if (status != 200)
+        return http_send_error(c, API_OPENAI, status, msg, status == 422 ? "not_changed" : NULL, 0,
+                               NULL, 0),
+               status;
+    return ok_result(c, env, msg);
+}
+
 static int provider_cmd(struct front_env *env, struct mg_connection *c, const char *rest)
 {
     char id[128];
     const char *slash = strrchr(rest, '/');
     if (!slash || slash == rest || (size_t)(slash - rest) >= sizeof id)
-        return http_send_error(c, API_OPENAI, 404, "use /admin/providers/{id}/enable|disable|reset",
-                               NULL, 0, NULL, 0),
+        return http_send_error(c, API_OPENAI, 404,
+                               "use /admin/providers/{id}/enable|disable|reset|model", NULL, 0,
+                               NULL, 0),
                404;
     memcpy(id, rest, (size_t)(slash - rest));
     id[slash - rest] = '\0';
@@ -218,9 +287,12 @@ static int provider_cmd(struct front_env *env, struct mg_connection *c, const ch
         rc = state_set_enabled(env->st, id, false);
     else if (strcmp(verb, "reset") == 0)
         rc = state_reset(env->st, id);
+    else if (strcmp(verb, "model") == 0)
+        return model_cmd(env, c, id);
     else
-        return http_send_error(c, API_OPENAI, 404, "unknown action: use enable, disable or reset",
-                               NULL, 0, NULL, 0),
+        return http_send_error(c, API_OPENAI, 404,
+                               "unknown action: use enable, disable, reset or model", NULL, 0, NULL,
+                               0),
                404;
     if (rc == -ENOENT) {
         char msg[200];
@@ -281,10 +353,52 @@ int admin_serve(struct front_env *env, struct mg_connection *c, const char *path
         return reload_cmd(env, c);
     return http_send_error(c, API_OPENAI, 404,
                            "unknown admin path; see GET /admin/state, POST "
-                           "/admin/providers/{id}/enable|disable|reset, /admin/fallback, "
+                           "/admin/providers/{id}/enable|disable|reset|model, /admin/fallback, "
                            "/admin/reload",
                            NULL, 0, NULL, 0),
            404;
+}
+
+/* The windows a model group reaches: the largest of its own deployments and its fallbacks'
+ * (a request too large for the fast one goes to one that takes it). 0 = none known. */
+struct group_windows {
+    long context, max_input, max_output;
+};
+
+static void add_dep_windows(struct front_env *env, const struct config *cfg, size_t i,
+                            struct group_windows *w)
+{
+    const struct deployment_cfg *d = &cfg->deps[i];
+    struct dep_lineup *l = malloc(sizeof *l);
+    if (!l || !state_dep_lineup(env->st, cfg, (int)i, l) || lineup_is_gone(l)) {
+        free(l); /* a gone model serves nothing: its window does not count */
+        return;
+    }
+    long ctx = window_context(d, l), in = window_max_input(d, l, d->max_tokens);
+    long out = d->max_tokens > 0 ? d->max_tokens
+                                 : provider_rules_for(d->kind, d->model)->max_output_tokens;
+    free(l);
+    w->context = ctx > w->context ? ctx : w->context;
+    w->max_input = in > w->max_input ? in : w->max_input;
+    w->max_output = out > w->max_output ? out : w->max_output;
+}
+
+static void group_windows(struct front_env *env, const struct config *cfg, const char *group,
+                          struct group_windows *w)
+{
+    memset(w, 0, sizeof *w);
+    for (size_t i = 0; i < cfg->n_deps; i++)
+        if (strcmp(cfg->deps[i].group, group) == 0)
+            add_dep_windows(env, cfg, i, w);
+    for (size_t f = 0; f < cfg->n_fallbacks; f++) {
+        const struct fallback_cfg *fb = &cfg->fallbacks[f];
+        if (!fb->from || (strcmp(fb->from, group) != 0 && strcmp(fb->from, "*") != 0))
+            continue;
+        for (size_t t = 0; t < fb->n_to; t++)
+            for (size_t i = 0; i < cfg->n_deps; i++)
+                if (strcmp(cfg->deps[i].group, fb->to[t]) == 0)
+                    add_dep_windows(env, cfg, i, w);
+    }
 }
 
 int admin_models(struct front_env *env, struct mg_connection *c)
@@ -303,16 +417,28 @@ int admin_models(struct front_env *env, struct mg_connection *c)
         if (seen)
             continue;
         cJSON *m = cJSON_CreateObject();
+        struct group_windows w;
+        group_windows(env, cfg, g, &w);
         if (anthropic) {
             cJSON_AddStringToObject(m, "type", "model");
             cJSON_AddStringToObject(m, "id", g);
             cJSON_AddStringToObject(m, "display_name", g);
             cJSON_AddStringToObject(m, "created_at", "2025-01-01T00:00:00Z");
+            if (w.max_input > 0)
+                cJSON_AddNumberToObject(m, "max_input_tokens", (double)w.max_input);
+            if (w.max_output > 0)
+                cJSON_AddNumberToObject(m, "max_tokens", (double)w.max_output);
         } else {
             cJSON_AddStringToObject(m, "id", g);
             cJSON_AddStringToObject(m, "object", "model");
             cJSON_AddNumberToObject(m, "created", 1735689600);
             cJSON_AddStringToObject(m, "owned_by", "switchboard");
+            if (w.context > 0)
+                cJSON_AddNumberToObject(m, "context_window", (double)w.context);
+            if (w.max_input > 0)
+                cJSON_AddNumberToObject(m, "max_input_tokens", (double)w.max_input);
+            if (w.max_output > 0)
+                cJSON_AddNumberToObject(m, "max_output_tokens", (double)w.max_output);
         }
         cJSON_AddItemToArray(data, m);
     }

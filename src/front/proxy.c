@@ -1,10 +1,10 @@
-/* proxy: one client completion request from arrival to the last byte. Validates, asks the
- * router for candidates, translates for each provider, retries and falls back before the first
- * byte reaches the client, relays streams as they arrive, and records what happened. */
+/* proxy: one client completion request from arrival to the last byte. Validates, hands the
+ * request to proxy_route.c (which candidates, retries, fallbacks and holds, all before the
+ * first byte reaches the client), makes each attempt it asks for (translate, exchange, relay
+ * streams as they arrive) and records what happened. */
 #include "front/proxy.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +20,10 @@
 #include "front/front_env.h"
 #include "front/answer.h"
 #include "front/http_reply.h"
-#include "front/proxy_wait.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
+#include "proxy_exchange.h"
 #include "route/state.h"
-#include "route/waitq.h"
 #include "xlate/xlate.h"
 #include "xlate/xlate_pair.h"
 #include "xlate/xstream.h"
@@ -32,9 +31,6 @@
 #define MAX_RESPONSE_BYTES (64u << 20) /* a non-streamed answer larger than this is broken */
 #define MAX_ERROR_BODY     (64u << 10)
 #define DEFAULT_OUTPUT     4096 /* output budget assumed when a request gives none */
-/* Tokens a provider counts beyond the messages themselves (roles, chat template, framing),
- * added to the estimate before a booking provider's budget is fitted to its bucket. */
-#define PROMPT_OVERHEAD 64
 
 /* Why the data callback stopped a transfer. */
 enum sink_stop {
@@ -44,69 +40,13 @@ enum sink_stop {
     SINK_TOO_LARGE,      /* non-streamed answer over MAX_RESPONSE_BYTES */
 };
 
-enum attempt_result {
-    ATTEMPT_DONE,   /* the client got its answer (or an in-stream error after commit) */
-    ATTEMPT_FAILED, /* nothing reached the client; ex->err says why */
-};
-
-struct exchange {
-    struct front_env *env;
-    struct mg_connection *c;
-    struct config *cfg;
-    enum api client;
-    cJSON *req;
-    const char *model;
-    bool stream;
-    bool include_usage;
-    long est_in;
-    long want_out;
-    double t0;
-    double upstream_ms;
-    struct route_plan plan;
-    struct request_rec rec;
-    struct buf trail; /* "cerebras=429,zai=200" */
-    struct upstream_error err;
-    bool any_admitted;
-    bool force_fallback;       /* x-switchboard-force-fallback: this request skips the primaries */
-    bool asked;                /* the candidates have been asked once (later asks are not fresh) */
-    bool held_too_long;        /* held for room that did not come within max_wait */
-    struct admit_ask last_ask; /* the last ask made, to explain a skip */
-    unsigned events;           /* ROUTER_EV_* of the last attempt */
-    double hold_t0;            /* when the request started waiting for room (0: it did not) */
-
-    /* per attempt */
-    const struct deployment_cfg *dep;
-    struct admit_grant grant; /* the router's admission: budget, booking, probe */
-    long want;                /* output budget asked of this deployment (client's within cap) */
-    long tokens_cached;       /* of the answer's input, read from the provider's cache */
-    char stop_reason[32];     /* the answer's, in the client's vocabulary */
-    const struct xlate_pair *pair; /* the client's dialect and dep's: the translators */
-    struct xstream *xs;
-    struct buf out; /* stream bytes staged for the client, or the non-streamed answer */
-    bool committed;
-    double attempt_t0;   /* when this attempt started */
-    double attempt_ttft; /* attempt start to the first byte sent to the client */
-
-    /* --log-bodies: the client's body (borrowed) and the last provider answer as received,
-     * kept up to one byte past what the log keeps so that it can mark the cut */
-    bool keep_bodies;
-    const char *body;
-    size_t body_len;
-    struct buf answer;
-
-    /* The response's last bytes (a whole answer or error, or a stream's end), held back until
-     * the request is in the log: a client that has its complete answer finds its line there
-     * even when the process dies right after. */
-    struct buf tail;
-};
-
 static int client_fd_cb(void *ud)
 {
     struct exchange *ex = ud;
     return http_client_fd(ex->c);
 }
 
-static void trail_add(struct exchange *ex, const char *dep, int status, const char *what)
+void proxy_trail_add(struct exchange *ex, const char *dep, int status, const char *what)
 {
     if (ex->trail.len)
         buf_puts(&ex->trail, ",");
@@ -116,7 +56,7 @@ static void trail_add(struct exchange *ex, const char *dep, int status, const ch
         buf_printf(&ex->trail, "%s=%d", dep, status);
 }
 
-static struct attempt_rec *rec_attempt(struct exchange *ex)
+struct attempt_rec *proxy_rec_attempt(struct exchange *ex)
 {
     if (ex->rec.n_attempts >= REC_MAX_ATTEMPTS)
         return NULL;
@@ -125,28 +65,7 @@ static struct attempt_rec *rec_attempt(struct exchange *ex)
     return a;
 }
 
-static void note_skip(struct exchange *ex, int dep_idx, enum admit adm)
-{
-    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
-    struct attempt_rec *a = rec_attempt(ex);
-    if (a) {
-        str_copy(a->dep, sizeof a->dep, d->id);
-        a->status = -1;
-        if (adm == ADMIT_SKIP_FORCED) {
-            snprintf(a->note, sizeof a->note, "skipped: forced fallback");
-        } else {
-            struct router_dep_view v;
-            if (state_ask_view(ex->env->st, ex->cfg, dep_idx, &ex->last_ask, &v, NULL))
-                snprintf(a->note, sizeof a->note, "skipped: %s%s%.130s",
-                         router_status_name(v.status), v.reason[0] ? " - " : "", v.reason);
-            else
-                snprintf(a->note, sizeof a->note, "skipped: the config was reloaded");
-        }
-    }
-    trail_add(ex, d->id, 0, adm == ADMIT_SKIP_FORCED ? "forced-skip" : "skip");
-}
-
-static char *build_upstream_body(struct exchange *ex, char err[XLATE_ERR_LEN])
+char *proxy_build_body(struct exchange *ex, char err[XLATE_ERR_LEN])
 {
     const struct deployment_cfg *d = ex->dep;
     struct xlate_opts o = {.provider = d->kind,
@@ -189,7 +108,7 @@ static void commit_head(struct exchange *ex, struct served_head *sh)
     snprintf(sh->rid, sizeof sh->rid, "req_sb%llu", (unsigned long long)ex->rec.id);
     /* The header goes out before the attempt is recorded, so the serving entry is added here. */
     if (ex->dep)
-        trail_add(ex, ex->dep->id, 200, NULL);
+        proxy_trail_add(ex, ex->dep->id, 200, NULL);
     int k = 0;
     sh->h[k++] = (struct http_hdr){"x-switchboard-provider", ex->dep ? ex->dep->id : ""};
     sh->h[k++] = (struct http_hdr){"x-switchboard-attempts", buf_cstr(&ex->trail)};
@@ -267,7 +186,7 @@ static int on_body_data(void *ud, const char *p, size_t n)
     return buf_append(&ex->out, p, n) ? SINK_TOO_LARGE : 0;
 }
 
-static void set_error(struct upstream_error *e, enum err_class cls, int status, const char *msg)
+void proxy_set_error(struct upstream_error *e, enum err_class cls, int status, const char *msg)
 {
     memset(e, 0, sizeof *e);
     e->cls = cls;
@@ -288,13 +207,15 @@ static void failure_reason(struct exchange *ex, const struct upstream_result *re
             ex->err.cls = ERRC_SERVER;
         return;
     case SINK_BAD_STREAM:
-        set_error(&ex->err, ERRC_PROTOCOL, res->status, "provider sent an invalid event stream");
+        proxy_set_error(&ex->err, ERRC_PROTOCOL, res->status,
+                        "provider sent an invalid event stream");
         return;
     case SINK_TOO_LARGE:
-        set_error(&ex->err, ERRC_PROTOCOL, res->status, "provider answer exceeds the size cap");
+        proxy_set_error(&ex->err, ERRC_PROTOCOL, res->status,
+                        "provider answer exceeds the size cap");
         return;
     case SINK_CLIENT_GONE:
-        set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
+        proxy_set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
         return;
     default:
         ex->err = res->err;
@@ -337,7 +258,7 @@ static bool send_answer(struct exchange *ex)
     char *s = client ? json_print(client) : NULL;
     cJSON_Delete(client);
     if (!s) {
-        set_error(&ex->err, ERRC_PROTOCOL, 200, "provider answer is not valid JSON");
+        proxy_set_error(&ex->err, ERRC_PROTOCOL, 200, "provider answer is not valid JSON");
         return false;
     }
     ex->rec.tokens_in = tin;
@@ -423,7 +344,7 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
     o.tokens_cached = ex->tokens_cached;
     double ttft = ok && ex->committed && ex->stream ? ex->attempt_ttft : -1;
     ex->events = state_attempt_end(ex->env->st, dep_idx, &o, res->total_ms, ttft);
-    struct attempt_rec *a = rec_attempt(ex);
+    struct attempt_rec *a = proxy_rec_attempt(ex);
     if (a) {
         str_copy(a->dep, sizeof a->dep, ex->dep->id);
         a->status = res->status;
@@ -438,12 +359,12 @@ static void record_attempt(struct exchange *ex, int dep_idx, bool ok, bool probe
      * success. */
     bool ok_status = res->status >= 200 && res->status < 300;
     if (!ex->committed && ex->err.cls != ERRC_CLIENT_GONE)
-        trail_add(ex, ex->dep->id, res->status,
-                  res->status && !ok_status ? NULL : errmap_class_name(ex->err.cls));
+        proxy_trail_add(ex, ex->dep->id, res->status,
+                        res->status && !ok_status ? NULL : errmap_class_name(ex->err.cls));
 }
 
 /* One attempt on one deployment. */
-static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe, const char *body)
+enum attempt_result proxy_attempt(struct exchange *ex, int dep_idx, bool probe, const char *body)
 {
     ex->dep = &ex->cfg->deps[dep_idx];
     ex->tokens_cached = 0;
@@ -461,7 +382,9 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
                                   .include_usage = ex->include_usage,
                                   .input_tokens_hint = ex->est_in,
                                   .client_tools = json_arr(ex->req, "tools"),
-                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req)};
+                                  .json_tool = xlate_pair_json_tool(ex->pair, ex->req),
+                                  .drop_reasoning = ex->client == API_ANTHROPIC &&
+                                                    !xlate_thinking_requested(ex->req)};
         ex->xs = xstream_new(&xo);
     }
     struct upstream_req r;
@@ -484,7 +407,8 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     if (ex->stream && ex->xs && (rc == 0 || ex->committed)) {
         ok = finish_stream(ex, rc == 0, &res);
         if (!ok && rc == 0)
-            set_error(&ex->err, ERRC_PROTOCOL, res.status, "provider stream ended unexpectedly");
+            proxy_set_error(&ex->err, ERRC_PROTOCOL, res.status,
+                            "provider stream ended unexpectedly");
     } else if (!ex->stream && rc == 0) {
         ok = send_answer(ex);
     }
@@ -503,310 +427,6 @@ static enum attempt_result attempt(struct exchange *ex, int dep_idx, bool probe,
     buf_release(&res.error_body);
     buf_release(&url);
     return out;
-}
-
-static bool client_gone_cb(void *ud)
-{
-    struct exchange *ex = ud;
-    return __atomic_load_n(&ex->env->abort_upstream, __ATOMIC_ACQUIRE) ||
-           proxy_socket_closed(http_client_fd(ex->c));
-}
-
-/* What this request asks of candidate i: its input as that provider counts it, its output
- * budget within the deployment's cap, and the smallest budget worth lowering it to. */
-static void ask_of(struct exchange *ex, int i, struct admit_ask *a)
-{
-    int dep_idx = ex->plan.dep[i];
-    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
-    long cap = d->max_tokens > 0 && d->max_tokens < ex->want_out ? d->max_tokens : ex->want_out;
-    *a = (struct admit_ask){
-        .input = state_scale_estimate(ex->env->st, ex->cfg, dep_idx, ex->est_in) + PROMPT_OVERHEAD,
-        .want = cap,
-        .floor = ex->cfg->min_output_tokens,
-        .fresh = !ex->asked,
-    };
-}
-
-static enum admit admit_candidate(struct exchange *ex, int i)
-{
-    struct admit_ask ask;
-    ask_of(ex, i, &ask);
-    ex->want = ask.want;
-    ex->last_ask = ask;
-    if (ex->force_fallback && ex->plan.has_fallbacks && !ex->plan.is_fallback[i])
-        return ADMIT_SKIP_FORCED;
-    return state_admit_ask(ex->env->st, &ex->plan, i, &ask, &ex->grant);
-}
-
-#define BRIEF_PAUSE_MAX_MS 10000 /* a back-off longer than this is not momentary: fall back */
-
-/* After a momentary refusal (queue_exceeded, Z.AI 1303) the same deployment gets one more
- * try once its back-off (about a second) is over. False when it should not wait for it (gone
- * client, or a longer cooldown is running); *gone says which. */
-static bool retry_after_backoff(struct exchange *ex, int dep_idx, bool *gone)
-{
-    struct router_dep_view v;
-    int64_t now;
-    *gone = false;
-    if (!state_dep_view(ex->env->st, ex->cfg, dep_idx, &v, &now))
-        return false;
-    long ms = v.until_ms > now ? (long)(v.until_ms - now) : 0;
-    if (ms > BRIEF_PAUSE_MAX_MS)
-        return false;
-    *gone = !proxy_pause(ms, client_gone_cb, ex);
-    return !*gone;
-}
-
-/* Tries candidate i: admit, translate, attempt with quick retries. */
-static enum attempt_result try_candidate(struct exchange *ex, int i, bool *stop)
-{
-    int dep_idx = ex->plan.dep[i];
-    const struct deployment_cfg *d = &ex->cfg->deps[dep_idx];
-    enum admit adm = admit_candidate(ex, i);
-    if (adm != ADMIT_OK) {
-        if (!ex->asked) /* a held request asks again and again: its first skips tell why */
-            note_skip(ex, dep_idx, adm);
-        return ATTEMPT_FAILED;
-    }
-    ex->any_admitted = true;
-    ex->dep = d;
-    ex->pair = xlate_pair(ex->client, d->dialect);
-    char err[XLATE_ERR_LEN] = "";
-    char *body = build_upstream_body(ex, err);
-    if (!body) {
-        struct attempt_outcome o = {
-            .ok = false, .err = {.cls = ERRC_BAD_REQUEST}, .booked = ex->grant.booked};
-        ratelimit_init(&o.rl);
-        state_attempt_end(ex->env->st, dep_idx, &o, 0, -1);
-        set_error(&ex->err, ERRC_BAD_REQUEST, 400, err);
-        *stop = true;
-        return ATTEMPT_FAILED;
-    }
-    enum attempt_result r = ATTEMPT_FAILED;
-    bool backed_off = false;
-    for (int tries = 0;; tries++) {
-        r = attempt(ex, dep_idx, ex->grant.probe, body);
-        if (r == ATTEMPT_DONE)
-            break;
-        enum err_class cls = ex->err.cls;
-        if (cls == ERRC_BAD_REQUEST || cls == ERRC_CLIENT_GONE ||
-            __atomic_load_n(&ex->env->abort_upstream, __ATOMIC_ACQUIRE)) {
-            *stop = true;
-            break;
-        }
-        bool brief = (ex->events & ROUTER_EV_BACKOFF) && !backed_off;
-        if (!brief &&
-            (!errmap_is_retryable(cls) || tries >= ex->cfg->num_retries || ex->grant.probe))
-            break;
-        if (brief) {
-            bool gone;
-            backed_off = true;
-            if (!retry_after_backoff(ex, dep_idx, &gone)) {
-                if (gone) {
-                    set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection");
-                    *stop = true;
-                }
-                break;
-            }
-        }
-        free(body);
-        body = NULL;
-        if (admit_candidate(ex, i) != ADMIT_OK)
-            break;
-        body = build_upstream_body(ex, err); /* the budget may differ this time */
-        if (!body) {
-            struct attempt_outcome o = {.err = {.cls = ERRC_BAD_REQUEST},
-                                        .booked = ex->grant.booked};
-            ratelimit_init(&o.rl);
-            state_attempt_end(ex->env->st, dep_idx, &o, 0, -1);
-            break;
-        }
-    }
-    free(body);
-    return r;
-}
-
-/* Why each candidate is out, from the router's view of just those deployments (this runs for
- * every refused request, so never a whole snapshot). */
-static void describe_unavailable(struct exchange *ex, char *msg, size_t len)
-{
-    struct buf b;
-    buf_init(&b, len - 1);
-    buf_printf(&b, "no provider available for model '%s' right now:", ex->model);
-    for (int i = 0; i < ex->plan.n; i++) {
-        const struct deployment_cfg *d = &ex->cfg->deps[ex->plan.dep[i]];
-        struct router_dep_view v;
-        struct admit_ask ask;
-        int64_t now;
-        ask_of(ex, i, &ask);
-        if (!state_ask_view(ex->env->st, ex->cfg, ex->plan.dep[i], &ask, &v, &now))
-            break; /* reloaded meanwhile: the ids below would not match */
-        buf_printf(&b, " %s %s", d->id, router_status_name(v.status));
-        if (v.until_ms > now)
-            buf_printf(&b, " %llds", (long long)((v.until_ms - now + 999) / 1000));
-        if (v.status == DEP_NO_KEY && d->api_key_env && d->api_key_env[0])
-            buf_printf(&b, " (set %s)", d->api_key_env);
-        buf_puts(&b, i + 1 < ex->plan.n ? ";" : "");
-    }
-    snprintf(msg, len, "%s", buf_cstr(&b));
-    buf_release(&b);
-}
-
-static int64_t hold_retry_at(struct exchange *ex);
-
-/* Nothing served the request: tell the client why, in its own format. */
-static void send_failure(struct exchange *ex)
-{
-    char msg[512];
-    int status, retry_s = 0;
-    const char *code = NULL;
-    bool limited = false;
-    int64_t at = state_retry_at(ex->env->st, &ex->plan, &limited);
-    if (ex->err.cls == ERRC_BAD_REQUEST) {
-        status = ex->err.status >= 400 && ex->err.status < 500 ? ex->err.status : 400;
-        str_copy(msg, sizeof msg, ex->err.message);
-    } else if (ex->held_too_long &&
-               (!ex->any_admitted || ex->err.cls == ERRC_NONE || ex->err.cls == ERRC_RATE_LIMIT)) {
-        /* held for room that did not come in time: too many requests for the providers */
-        describe_unavailable(ex, msg, sizeof msg);
-        size_t n = strlen(msg);
-        snprintf(msg + n, sizeof msg - n, " (held %.1f s, max_wait %.0f s)",
-                 ex->rec.wait_ms / 1000.0, ex->cfg->max_wait_s);
-        status = 429;
-        code = "rate_limited";
-        at = hold_retry_at(ex);
-    } else if (!ex->any_admitted || ex->err.cls == ERRC_NONE) {
-        describe_unavailable(ex, msg, sizeof msg);
-        status = limited ? 429 : 503;
-        code = limited ? "rate_limited" : "no_provider_available";
-    } else {
-        status = errmap_client_status(&ex->err);
-        snprintf(msg, sizeof msg, "%s (after trying %s)", ex->err.message, buf_cstr(&ex->trail));
-        if (ex->err.cls == ERRC_QUOTA)
-            code = "quota_exhausted";
-    }
-    if ((status == 429 || status == 503) && at > 0) {
-        int64_t wait = at - state_now_ms(ex->env->st);
-        retry_s = wait > 0 ? (int)((wait + 999) / 1000) : 1;
-    }
-    struct http_hdr h[1] = {{"x-switchboard-attempts", buf_cstr(&ex->trail)}};
-    http_format_error(ex->c, ex->client, status, msg, code, retry_s, h, 1, &ex->tail);
-    ex->rec.status = status;
-    str_copy(ex->rec.error, sizeof ex->rec.error, msg);
-}
-
-/* A live reload swapped the config while this request was being routed: the state refuses to
- * admit through a plan of the old one. Plans again on the new config; false when the config is
- * the same (or the model is gone from it). */
-static bool replan(struct exchange *ex)
-{
-    struct config *cur = state_config(ex->env->st);
-    if (cur == ex->cfg) {
-        config_free(cur);
-        return false;
-    }
-    config_free(ex->cfg);
-    ex->cfg = cur;
-    ex->dep = NULL; /* pointed into the old config */
-    return state_plan(ex->env->st, ex->model, &ex->plan) == 0 && ex->plan.cfg == ex->cfg;
-}
-
-/* Asks every candidate in order (planning again after a reload). True when the request is
- * settled: served, or failed in a way another try cannot help. */
-static bool try_all(struct exchange *ex)
-{
-    bool stop = false;
-    for (int round = 0; round < 3 && !stop; round++) {
-        for (int i = 0; i < ex->plan.n && !stop; i++)
-            if (try_candidate(ex, i, &stop) == ATTEMPT_DONE) {
-                ex->asked = true;
-                return true;
-            }
-        ex->asked = true;
-        if (stop || !replan(ex))
-            break;
-    }
-    return stop;
-}
-
-/* Waiting helps only when the candidates are out for their limits (or were all skipped). */
-static bool waiting_may_help(const struct exchange *ex)
-{
-    enum err_class c = ex->err.cls;
-    return ex->cfg->max_wait_s > 0 &&
-           (c == ERRC_NONE || c == ERRC_RATE_LIMIT || c == ERRC_QUOTA || !ex->any_admitted);
-}
-
-static bool hold_attempt(void *ud)
-{
-    return try_all(ud);
-}
-
-static int64_t hold_ready_at(void *ud, bool *busy)
-{
-    struct exchange *ex = ud;
-    struct admit_ask ask = {
-        .input = ex->est_in, .want = ex->want_out, .floor = ex->cfg->min_output_tokens};
-    return state_ready_at(ex->env->st, &ex->plan, &ask, busy);
-}
-
-/* When to come back after a hold ran out: when some candidate could take it, or, when only an
- * attempt's end will free one (a concurrency cap), a few seconds. */
-static int64_t hold_retry_at(struct exchange *ex)
-{
-    bool busy = false;
-    int64_t at = hold_ready_at(ex, &busy);
-    int64_t now = state_now_ms(ex->env->st);
-    if (busy && (at <= now || at == 0))
-        return now + 5000;
-    return at;
-}
-
-/* Every candidate is out: hold the request while one will have room within max_wait. */
-static bool hold(struct exchange *ex)
-{
-    struct hold h = {.st = ex->env->st,
-                     .group = ex->plan.group,
-                     .max_wait_ms = ex->cfg->max_wait_s * 1000.0,
-                     .attempt = hold_attempt,
-                     .ready_at = hold_ready_at,
-                     .gone = client_gone_cb,
-                     .ud = ex};
-    double waited = 0;
-    ex->hold_t0 = clock_mono_ms();
-    enum hold_end end = proxy_hold(&h, &waited);
-    ex->hold_t0 = 0;
-    ex->rec.wait_ms += waited;
-    if (end == HOLD_GONE)
-        set_error(&ex->err, ERRC_CLIENT_GONE, 0, "client closed the connection while waiting");
-    /* held and room did not come: 429; told at once that none will come: as before */
-    ex->held_too_long = end == HOLD_TOO_LONG;
-    return end == HOLD_SETTLED;
-}
-
-static void route(struct exchange *ex)
-{
-    /* a newcomer queues behind requests already waiting for the same group */
-    bool queue = ex->cfg->max_wait_s > 0 && waitq_busy(state_waitq(ex->env->st), ex->plan.group);
-    if (!queue && try_all(ex))
-        goto settled;
-    if ((queue || waiting_may_help(ex)) && hold(ex))
-        goto settled;
-    if (ex->err.cls == ERRC_CLIENT_GONE) {
-        ex->rec.status = 499;
-        snprintf(ex->rec.error, sizeof ex->rec.error, "client closed the connection");
-        return;
-    }
-    send_failure(ex);
-    return;
-settled:
-    if (ex->committed || ex->err.cls != ERRC_CLIENT_GONE) {
-        if (!ex->committed)
-            send_failure(ex);
-        return;
-    }
-    ex->rec.status = 499;
-    snprintf(ex->rec.error, sizeof ex->rec.error, "client closed the connection");
 }
 
 /* Parses and validates; on failure answers 400 and returns false. */
@@ -914,9 +534,9 @@ int proxy_serve(struct front_env *env, struct mg_connection *c, enum api client,
         if (rc != 0)
             not_found(&ex);
         else if (ex.plan.cfg != ex.cfg)
-            send_failure(&ex); /* reloads racing: answer 503 rather than mix configs */
+            proxy_send_failure(&ex); /* reloads racing: answer 503 rather than mix configs */
         else
-            route(&ex);
+            proxy_route(&ex);
     }
     end_record(&ex);
     if (ex.tail.len)

@@ -95,8 +95,9 @@ static void histogram(struct buf *b, const char *name, const struct dep_snapshot
 
 static void status_set(struct buf *b, const struct dep_snapshot *d)
 {
-    static const char *const names[] = {"ready", "cooldown", "disabled", "no_key",  "auth_failed",
-                                        "quota", "rpm_full", "tpm_low",  "probing", "busy"};
+    static const char *const names[] = {"ready",       "cooldown", "disabled",  "no_key",
+                                        "auth_failed", "quota",    "rpm_full",  "tpm_low",
+                                        "probing",     "busy",     "model_gone"};
     char extra[48];
     for (int s = 0; s < (int)(sizeof names / sizeof names[0]); s++) {
         snprintf(extra, sizeof extra, "status=\"%s\"", names[s]);
@@ -286,6 +287,49 @@ static void latency_families(const struct snapshot *s, struct buf *b)
                   s->deps[i].ttft_p50_ms, s->deps[i].ttft_p95_ms);
 }
 
+/* name{provider="id",model="m"} v */
+static void model_sample(struct buf *b, const char *name, const char *provider, const char *model,
+                         double v)
+{
+    buf_printf(b, "%s{provider=", name);
+    label(b, provider);
+    buf_puts(b, ",model=");
+    label(b, model);
+    buf_printf(b, "} %.6g\n", v);
+}
+
+/* What discovery learnt (route/lineup.h): whether each deployment's model is gone, what its
+ * provider offers, when it last said so. */
+static void lineup_families(const struct snapshot *s, struct buf *b)
+{
+    family(b, "switchboard_provider_model_gone", "gauge",
+           "1 when the provider no longer offers the deployment's model (MODEL GONE).");
+    for (int i = 0; i < s->n_deps; i++)
+        model_sample(b, "switchboard_provider_model_gone", s->deps[i].id, s->deps[i].model,
+                     lineup_is_gone(&s->deps[i].lineup) ? 1 : 0);
+    family(b, "switchboard_provider_model_offered", "gauge",
+           "1 for each model the deployment's provider offers its key (last model list).");
+    for (int i = 0; i < s->n_deps; i++) {
+        const struct lineup_offer *o = &s->deps[i].lineup.offer;
+        for (int k = 0; k < o->n; k++)
+            model_sample(b, "switchboard_provider_model_offered", s->deps[i].id, o->models[k], 1);
+    }
+    family(b, "switchboard_provider_lineup_checked_timestamp_seconds", "gauge",
+           "When the provider last listed its models (Unix time; only once it has).");
+    for (int i = 0; i < s->n_deps; i++)
+        if (s->deps[i].lineup.checked_wall_ms > 0) {
+            sample_head(b, "switchboard_provider_lineup_checked_timestamp_seconds", s->deps[i].id,
+                        NULL);
+            buf_printf(b, "%.3f\n", (double)s->deps[i].lineup.checked_wall_ms / 1000.0);
+        }
+    family(b, "switchboard_provider_context_tokens", "gauge",
+           "The model's context length as its provider published it (only when it did).");
+    for (int i = 0; i < s->n_deps; i++)
+        if (s->deps[i].lineup.context > 0)
+            counter_dep(b, "switchboard_provider_context_tokens", &s->deps[i],
+                        (uint64_t)s->deps[i].lineup.context);
+}
+
 void metrics_format(const struct snapshot *s, struct buf *b)
 {
     client_families(s, b);
@@ -294,4 +338,5 @@ void metrics_format(const struct snapshot *s, struct buf *b)
     latency_families(s, b);
     wait_families(s, b);
     shared_families(s, b);
+    lineup_families(s, b);
 }

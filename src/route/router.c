@@ -249,3 +249,24 @@ void router_resync(struct router *r, int64_t now_ms)
         if (r->d[i].mark_dirty)
             rt_share_marks(r, i, NULL, now_ms);
 }
+
+void router_set_model_gone(struct router *r, int dep, bool gone, const char *reason)
+{
+    if (!valid_dep(r, dep))
+        return;
+    struct dep_rt *d = &r->d[dep];
+    d->model_gone = gone;
+    snprintf(d->gone_reason, sizeof d->gone_reason, "%s", gone && reason ? reason : "");
+    if (!gone && d->cd == RT_CD_NOT_FOUND) {
+        /* that cooldown was about the model, which is back */
+        d->cd = RT_CD_NONE;
+        d->cooldown_until = 0;
+        d->need_probe = false;
+        d->reason[0] = '\0';
+    }
+}
+
+bool router_model_gone(const struct router *r, int dep)
+{
+    return valid_dep(r, dep) && r->d[dep].model_gone;
+}

@@ -60,6 +60,9 @@ static bool eval_marks(const struct router *r, int i, int64_t now, struct rt_eva
     } else if (!d->enabled) {
         ev->st = DEP_DISABLED;
         say(reason, cap, "disabled by user");
+    } else if (d->model_gone) {
+        ev->st = DEP_MODEL_GONE;
+        say(reason, cap, "%s", d->gone_reason);
     } else if (d->probing) {
         ev->st = DEP_PROBING;
         say(reason, cap, "probe in flight after: %s", d->reason);
@@ -297,8 +300,8 @@ enum dep_status router_status(const struct router *r, int dep, int64_t now_ms, i
 const char *router_status_name(enum dep_status s)
 {
     static const char *const names[] = {
-        "READY", "COOLDOWN", "DISABLED", "NO KEY",  "AUTH FAILED",
-        "QUOTA", "RPM FULL", "TPM LOW",  "PROBING", "BUSY",
+        "READY",    "COOLDOWN", "DISABLED", "NO KEY", "AUTH FAILED", "QUOTA",
+        "RPM FULL", "TPM LOW",  "PROBING",  "BUSY",   "MODEL GONE",
     };
     if ((unsigned)s >= sizeof names / sizeof names[0])
         return "?";

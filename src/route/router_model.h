@@ -56,6 +56,8 @@ struct dep_rt {
     bool quota_reset_known;
     int64_t quota_until;
     bool need_probe; /* the next admission after the cooldown / quota is the probe */
+    bool model_gone; /* the provider does not offer the model (router_set_model_gone) */
+    char gone_reason[128];
     bool probing;
     int64_t probe_started;
     char reason[160];

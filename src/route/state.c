@@ -32,7 +32,8 @@ struct state {
     int64_t started_ms;
     struct config *cfg;
     struct router *router;
-    struct dep_stats *stats; /* one per cfg deployment */
+    struct dep_stats *stats;   /* one per cfg deployment */
+    struct dep_lineup *lineup; /* one per cfg deployment: what its provider offers */
     uint64_t next_id, seq, total_requests;
     int in_flight;
     int log_head, log_n;
@@ -74,10 +75,13 @@ struct state *state_new(struct config *cfg, int64_t (*now_fn)(void))
     st->router = router_new(cfg);
     st->stats = stats_new(cfg->n_deps);
     st->wq = waitq_new();
-    if (!st->router || !st->stats || !st->wq || pthread_mutex_init(&st->mu, NULL) != 0) {
+    st->lineup = calloc(cfg->n_deps ? cfg->n_deps : 1, sizeof *st->lineup);
+    if (!st->router || !st->stats || !st->wq || !st->lineup ||
+        pthread_mutex_init(&st->mu, NULL) != 0) {
         router_free(st->router);
         free(st->stats);
         waitq_free(st->wq);
+        free(st->lineup);
         free(st);
         return NULL;
     }
@@ -92,6 +96,7 @@ void state_free(struct state *st)
         return;
     router_free(st->router);
     free(st->stats);
+    free(st->lineup);
     config_free(st->cfg);
     waitq_free(st->wq);
     pthread_mutex_destroy(&st->mu);
@@ -123,30 +128,74 @@ static void map_stats(struct dep_stats *dst, const struct config *nc, const stru
             }
 }
 
+/* Tells the router whether deployment i's model is gone, from its lineup record. */
+static void sync_gone(struct router *r, const struct config *c, const struct dep_lineup *l, int i)
+{
+    char reason[128];
+    bool gone = lineup_is_gone(&l[i]);
+    if (gone)
+        lineup_reason(&l[i], c->deps[i].model, reason, sizeof reason);
+    router_set_model_gone(r, i, gone, gone ? reason : NULL);
+}
+
+static bool same_endpoint(const struct deployment_cfg *a, const struct deployment_cfg *b)
+{
+    return a->kind == b->kind && a->api_base && b->api_base && !strcmp(a->api_base, b->api_base) &&
+           (a->api_key == b->api_key ||
+            (a->api_key && b->api_key && !strcmp(a->api_key, b->api_key)));
+}
+
+/* What the providers offer outlives a reload: a deployment that keeps its id and its provider
+ * keeps its record; one whose model changed (the dashboard's m) is judged at once by the list
+ * its provider gave last, so a newly chosen model serves without waiting for discovery. */
+static void map_lineup(struct dep_lineup *dst, const struct config *nc,
+                       const struct dep_lineup *src, const struct config *oc, struct router *r)
+{
+    for (size_t i = 0; i < nc->n_deps; i++) {
+        for (size_t j = 0; j < oc->n_deps; j++) {
+            const struct deployment_cfg *n = &nc->deps[i], *o = &oc->deps[j];
+            if (!n->id || !o->id || strcmp(n->id, o->id) != 0 || !same_endpoint(n, o))
+                continue;
+            if (strcmp(n->model, o->model) == 0)
+                dst[i] = src[j];
+            else if (src[j].checked_wall_ms > 0)
+                lineup_apply(&dst[i], n->model, &src[j].offer, src[j].checked_wall_ms);
+            break;
+        }
+        sync_gone(r, nc, dst, (int)i);
+    }
+}
+
 void state_swap_config(struct state *st, struct config *cfg)
 {
     if (!st || !cfg)
         return;
     struct router *r = router_new(cfg);
     struct dep_stats *stats = stats_new(cfg->n_deps);
-    if (!r || !stats) {
+    struct dep_lineup *lineup = calloc(cfg->n_deps ? cfg->n_deps : 1, sizeof *lineup);
+    if (!r || !stats || !lineup) {
         router_free(r); /* out of memory: keep serving with the old config */
         free(stats);
+        free(lineup);
         return;
     }
     config_ref(cfg);
     pthread_mutex_lock(&st->mu);
     router_inherit(r, st->router);
     map_stats(stats, cfg, st->stats, st->cfg);
+    map_lineup(lineup, cfg, st->lineup, st->cfg, r);
     struct router *old_r = st->router;
     struct dep_stats *old_stats = st->stats;
+    struct dep_lineup *old_lineup = st->lineup;
     struct config *old_cfg = st->cfg;
     st->router = r;
     st->stats = stats;
+    st->lineup = lineup;
     st->cfg = cfg;
     pthread_mutex_unlock(&st->mu);
     router_free(old_r);
     free(old_stats);
+    free(old_lineup);
     config_free(old_cfg);
     waitq_kick(st->wq); /* waiters plan again on the new config */
 }
@@ -254,6 +303,7 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
     int64_t headers_at = now;
     if (ttft_ms >= 0 && latency_ms > ttft_ms)
         headers_at = now - (int64_t)(latency_ms - ttft_ms);
+    int64_t wall = o->ok ? 0 : clock_wall_ms();
     pthread_mutex_lock(&st->mu);
     unsigned ev = router_finish(st->router, dep, o, headers_at);
     if (dep >= 0 && (size_t)dep < st->cfg->n_deps) {
@@ -262,6 +312,10 @@ unsigned state_attempt_end(struct state *st, int dep, const struct attempt_outco
         stats_cached(&st->stats[dep], o->tokens_cached);
         if (o->new_connections > 0)
             st->stats[dep].connects += (uint64_t)o->new_connections;
+    }
+    if (!o->ok && errmap_model_gone(&o->err) && dep >= 0 && (size_t)dep < st->cfg->n_deps) {
+        lineup_refused(&st->lineup[dep], wall);
+        sync_gone(st->router, st->cfg, st->lineup, dep);
     }
     pthread_mutex_unlock(&st->mu);
     waitq_kick(st->wq);
@@ -389,9 +443,11 @@ static int command(struct state *st, const char *id_or_name, enum cmd cmd)
     for (int k = 0; k < n; k++)
         any_on = any_on || router_is_enabled(st->router, idx[k]);
     for (int k = 0; k < n; k++) {
-        if (cmd == CMD_RESET)
+        if (cmd == CMD_RESET) {
             router_reset(st->router, idx[k]);
-        else if (cmd == CMD_TOGGLE) /* a name toggles its group of deployments as one */
+            st->lineup[idx[k]].refused = false; /* the user says: try the model again */
+            sync_gone(st->router, st->cfg, st->lineup, idx[k]);
+        } else if (cmd == CMD_TOGGLE) /* a name toggles its group of deployments as one */
             router_set_enabled(st->router, idx[k], !any_on);
         else
             router_set_enabled(st->router, idx[k], cmd == CMD_ENABLE);
@@ -536,6 +592,7 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->token_ratio = stats_token_ratio(s);
     d->shared_today =
         st->today_cfg == st->cfg && st->shared.up && i < SNAP_MAX_DEPS ? st->shared_today[i] : -1;
+    d->lineup = st->lineup[i];
 }
 
 static int client_rpm(const struct state *st, int64_t now)
@@ -665,4 +722,36 @@ void state_notice(struct state *st, const char *msg)
     st->notice[n] = '\0';
     st->notice_seq++;
     pthread_mutex_unlock(&st->mu);
+}
+
+/* ---- lineup ---- */
+
+void state_lineup_offer(struct state *st, const struct config *cfg, int dep,
+                        const struct lineup_offer *offer, int64_t wall_ms)
+{
+    pthread_mutex_lock(&st->mu);
+    if (cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps) {
+        lineup_apply(&st->lineup[dep], st->cfg->deps[dep].model, offer, wall_ms);
+        sync_gone(st->router, st->cfg, st->lineup, dep);
+    }
+    pthread_mutex_unlock(&st->mu);
+}
+
+void state_lineup_failed(struct state *st, const struct config *cfg, int dep, const char *why)
+{
+    pthread_mutex_lock(&st->mu);
+    if (cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps)
+        lineup_failed(&st->lineup[dep], why);
+    pthread_mutex_unlock(&st->mu);
+}
+
+bool state_dep_lineup(struct state *st, const struct config *cfg, int dep, struct dep_lineup *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&st->mu);
+    bool same = cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps;
+    if (same)
+        *out = st->lineup[dep];
+    pthread_mutex_unlock(&st->mu);
+    return same;
 }

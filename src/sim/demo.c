@@ -85,18 +85,20 @@ struct demo *demo_start(char *err, size_t len)
     return d;
 }
 
+/* Today's lineups (the simulated providers serve them, simprov_lineup.h): the dashboard shows
+ * the model that answers, cerebras gpt-oss-120b and zai glm-5.2, as with real keys. */
 static const char demo_yaml[] =
     "# switchboard demo: simulated providers on loopback, shaped like config.yaml\n"
     "model_list:\n"
     "  - model_name: glm-4.6\n"
     "    litellm_params:\n"
-    "      model: cerebras/zai-glm-4.6\n"
+    "      model: cerebras/gpt-oss-120b\n"
     "      api_base: http://127.0.0.1:%d/v1\n"
     "      api_key: " CEREBRAS_KEY "\n"
     "      max_tokens: 16000\n"
-    "  - model_name: zai-glm-4.6\n"
+    "  - model_name: zai-glm\n"
     "    litellm_params:\n"
-    "      model: anthropic/glm-4.6\n"
+    "      model: anthropic/glm-5.2\n"
     "      api_base: http://127.0.0.1:%d/api/anthropic\n"
     "      api_key: " ZAI_KEY "\n"
     "  - model_name: glm-4.5-air\n"
@@ -105,7 +107,7 @@ static const char demo_yaml[] =
     "      api_base: http://127.0.0.1:%d/api/anthropic\n"
     "      api_key: " ZAI_KEY "\n"
     "router_settings:\n"
-    "  fallbacks: [{\"glm-4.6\": [\"zai-glm-4.6\"]}]\n"
+    "  fallbacks: [{\"glm-4.6\": [\"zai-glm\"]}]\n"
     "  allowed_fails: 1\n"
     "  cooldown_time: 60\n" /* the provider's reset headers set the real length */
     "  num_retries: 2\n"

@@ -21,6 +21,7 @@
 #include "front/civet_opts.h"
 #include "sim/simprov_fault.h"
 #include "sim/simprov_limits.h"
+#include "sim/simprov_lineup.h"
 #include "sim/simprov_reply.h"
 #include "sim/simprov_send.h"
 #include "sim/simprov_validate.h"
@@ -55,6 +56,8 @@ struct simprov {
     double fault_since;
     char *last; /* the last completions request as JSON */
     unsigned long seq;
+    struct simprov_lineup lineup; /* the models served */
+    int models_fail;              /* status the model list answers with; 0 = it works */
 };
 
 /* One completions request while it is served. */
@@ -452,6 +455,29 @@ static int answer(struct req *q)
     return err == -ENOMEM ? 500 : 200;
 }
 
+static bool serves_model(struct simprov *s, const char *model)
+{
+    pthread_mutex_lock(&s->mu);
+    bool yes = simprov_lineup_has(&s->lineup, model);
+    pthread_mutex_unlock(&s->mu);
+    return yes;
+}
+
+/* A model outside the lineup: what the real service answers for a retired one. */
+static int refuse_model(struct req *q)
+{
+    struct simprov *s = q->s;
+    pthread_mutex_lock(&s->mu);
+    s->st.model_refused++;
+    pthread_mutex_unlock(&s->mu);
+    char *body = simprov_lineup_refusal_body(s->dialect, json_str(q->json, "model"), q->rid);
+    q->out.headers = q->headers;
+    q->status = simprov_lineup_refusal_status(s->dialect);
+    send_json(&q->out, q->status, body);
+    free(body);
+    return q->status;
+}
+
 static int serve(struct req *q)
 {
     char why[SIMPROV_ERR_LEN];
@@ -469,6 +495,8 @@ static int serve(struct req *q)
     if (!q->json)
         return reject(q, q->s->dialect == API_OPENAI ? "body: invalid JSON"
                                                      : "There was an error parsing the body");
+    if (!serves_model(q->s, json_str(q->json, "model")))
+        return refuse_model(q);
     if (simprov_validate(q->s->dialect, q->json, why, sizeof(why)) != 0)
         return reject(q, why);
     char msg[160];
@@ -564,34 +592,35 @@ static bool key_ok(struct simprov *s, struct mg_connection *conn)
     return authorized(&q, &missing);
 }
 
-static int models(struct simprov *s, struct mg_connection *conn)
+/* GET the model list (needs the key) or Cerebras' public catalogue (needs none), from the
+ * lineup as it is now; a test can make it fail (POST /_mock/lineup {"fail": 503}). */
+static int models(struct simprov *s, struct mg_connection *conn, bool catalog)
 {
-    static const char *const ids[] = {"zai-glm-4.7", "zai-glm-4.6", "glm-4.6", "glm-4.5-air"};
     struct simprov_out out;
+    struct simprov_lineup l;
     simprov_send_init(&out, conn, &s->stopping);
-    if (!key_ok(s, conn)) {
+    pthread_mutex_lock(&s->mu);
+    s->st.models_requests++;
+    l = s->lineup;
+    int fail = s->models_fail;
+    pthread_mutex_unlock(&s->mu);
+    if (!catalog && !key_ok(s, conn)) {
         char *body = simprov_fault_body(s->dialect, SIMPROV_E_AUTH, NULL, "models");
         send_json(&out, 401, body);
         free(body);
         return 401;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "object", "list");
-    cJSON *data = cJSON_AddArrayToObject(o, "data");
-    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-        cJSON *m = cJSON_CreateObject();
-        cJSON_AddStringToObject(m, "id", ids[i]);
-        cJSON_AddStringToObject(m, "object", "model");
-        cJSON_AddStringToObject(m, "type", "model");
-        cJSON_AddNumberToObject(m, "created", 1735689600);
-        cJSON_AddStringToObject(m, "owned_by", s->name);
-        cJSON_AddItemToArray(data, m);
+    if (fail) {
+        char *body = simprov_fault_body(s->dialect, SIMPROV_E_503, NULL, "models");
+        send_json(&out, fail, body);
+        free(body);
+        return fail;
     }
-    char *body = json_print(o);
-    cJSON_Delete(o);
-    send_json(&out, 200, body);
+    char *body = catalog ? simprov_lineup_catalog_body(&l)
+                         : simprov_lineup_list_body(s->dialect, &l, s->name);
+    send_json(&out, body ? 200 : 500, body);
     free(body);
-    return 200;
+    return body ? 200 : 500;
 }
 
 /* Z.AI has no count_tokens; answering it anyway keeps demo clients that probe it quiet. */
@@ -625,6 +654,8 @@ static char *stats_json(struct simprov *s)
     cJSON_AddNumberToObject(o, "cached_tokens", (double)st.cached_tokens);
     cJSON_AddNumberToObject(o, "booked_tokens", (double)st.booked_tokens);
     cJSON_AddNumberToObject(o, "out_tokens", (double)st.out_tokens);
+    cJSON_AddNumberToObject(o, "model_refused", (double)st.model_refused);
+    cJSON_AddNumberToObject(o, "models_requests", (double)st.models_requests);
     cJSON_AddNumberToObject(o, "connections", (double)st.connections);
     char *text = json_print(o);
     cJSON_Delete(o);
@@ -664,6 +695,35 @@ static int control_clock(struct simprov *s, struct simprov_out *out)
     return send_json(out, 200, "{\"ok\":true}");
 }
 
+/* {"models": [...]} replaces the lineup; {"fail": 503} makes the model list fail, 0 heals. */
+static int control_lineup(struct simprov *s, struct simprov_out *out)
+{
+    struct buf b;
+    struct simprov_lineup l;
+    buf_init(&b, 65536);
+    int err = read_body(out->conn, &b);
+    cJSON *j = err == 0 ? json_parse(b.data ? b.data : "", b.len) : NULL;
+    const cJSON *models = cJSON_GetObjectItemCaseSensitive(j, "models");
+    const cJSON *fail = cJSON_GetObjectItemCaseSensitive(j, "fail");
+    bool ok = cJSON_IsObject(j) && (models || fail) &&
+              (!models || simprov_lineup_from_json(models, &l) == 0) &&
+              (!fail || (cJSON_IsNumber(fail) &&
+                         (fail->valueint == 0 || (fail->valueint >= 400 && fail->valueint < 600))));
+    if (ok) {
+        pthread_mutex_lock(&s->mu);
+        if (models)
+            s->lineup = l;
+        if (fail)
+            s->models_fail = fail->valueint;
+        pthread_mutex_unlock(&s->mu);
+    }
+    cJSON_Delete(j);
+    buf_release(&b);
+    return send_json(out, ok ? 200 : 400,
+                     ok ? "{\"ok\":true}"
+                        : "{\"ok\":false,\"error\":\"expected {models: [names], fail: status}\"}");
+}
+
 static int control(struct simprov *s, struct mg_connection *conn, const char *what, bool post)
 {
     struct simprov_out out;
@@ -672,6 +732,8 @@ static int control(struct simprov *s, struct mg_connection *conn, const char *wh
         return control_fault(s, &out);
     if (post && strcmp(what, "clock") == 0)
         return control_clock(s, &out);
+    if (post && strcmp(what, "lineup") == 0)
+        return control_lineup(s, &out);
     if (post && strcmp(what, "reset") == 0) {
         simprov_reset(s);
         return send_json(&out, 200, "{\"ok\":true}");
@@ -706,8 +768,10 @@ static int handle(struct mg_connection *conn, void *data)
         return completions(s, conn);
     if (post && s->dialect == API_ANTHROPIC && ends_with(uri, "/v1/messages/count_tokens"))
         return count_tokens(s, conn);
-    if (get && ends_with(uri, "/models"))
-        return models(s, conn);
+    if (get && s->dialect == API_OPENAI && strcmp(uri, "/public/v1/models") == 0)
+        return models(s, conn, true);
+    if (get && ends_with(uri, "/v1/models"))
+        return models(s, conn, false);
     struct simprov_out out;
     simprov_send_init(&out, conn, &s->stopping);
     char *body = simprov_fault_body(s->dialect, SIMPROV_E_NOTFOUND, NULL, "none");
@@ -772,6 +836,12 @@ static int copy_opts(struct simprov *s, const struct simprov_opts *o, char *err)
     if (!s->name || !s->host || (o->api_key && !s->api_key)) {
         snprintf(err, SIMPROV_ERR_LEN, "simprov: out of memory");
         return -ENOMEM;
+    }
+    if (!o->models)
+        simprov_lineup_default(s->dialect, &s->lineup);
+    else if (simprov_lineup_parse(o->models, &s->lineup) != 0) {
+        snprintf(err, SIMPROV_ERR_LEN, "simprov: bad model list '%.100s'", o->models);
+        return -EINVAL;
     }
     if (o->fault && simprov_set_fault(s, o->fault) != 0) {
         snprintf(err, SIMPROV_ERR_LEN, "simprov: unknown fault mode '%.100s'", o->fault);

@@ -260,6 +260,53 @@ static int oai_numbers(struct why *w, const cJSON *req)
     return err;
 }
 
+/* "'low', 'medium' or 'high'", as pydantic words an enum (Cerebras' API is FastAPI). */
+static void enum_words(char *out, size_t n, const char *const *values)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; values[i] && len < n; i++) {
+        const char *sep = i == 0 ? "" : values[i + 1] ? ", " : " or ";
+        int k = snprintf(out + len, n - len, "%s'%s'", sep, values[i]);
+        len += k > 0 ? (size_t)k : 0;
+    }
+}
+
+/* The model's reasoning fields: an effort it takes, booleans for its switches. */
+static int oai_reasoning(struct why *w, const cJSON *req)
+{
+    const struct provider_rules *r = w->r;
+    const cJSON *v =
+        r->reasoning_param ? cJSON_GetObjectItemCaseSensitive(req, r->reasoning_param) : NULL;
+    char words[128];
+    if (v && (!cJSON_IsString(v) || !provider_reasoning_value_ok(r, v->valuestring))) {
+        if (!r->reasoning_values)
+            return fail(w, "body.%s: must be a string", r->reasoning_param);
+        enum_words(words, sizeof words, r->reasoning_values);
+        return fail(w, "body.%s: Input should be %s", r->reasoning_param, words);
+    }
+    int err = r->reasoning_switch ? check_bool(w, req, r->reasoning_switch, "body.") : 0;
+    if (!err && r->history_keep)
+        err = check_bool(w, req, r->history_keep, "body.");
+    return err;
+}
+
+/* tool_choice: "none" | "auto" | "required" | {type: "function", function: {name}}. */
+static int oai_tool_choice(struct why *w, const cJSON *req)
+{
+    const cJSON *tc = cJSON_GetObjectItemCaseSensitive(req, "tool_choice");
+    if (!tc || !w->r->tool_choice_checked)
+        return 0;
+    if (cJSON_IsString(tc) &&
+        (!strcmp(tc->valuestring, "none") || !strcmp(tc->valuestring, "auto") ||
+         !strcmp(tc->valuestring, "required")))
+        return 0;
+    if (is_type(tc, "function") && json_str(json_obj(tc, "function"), "name"))
+        return 0;
+    return fail(w, "body.tool_choice: Input should be 'none', 'auto', 'required' or a "
+                   "{type: function, function: {name}} object");
+}
+
 static int oai_validate(struct why *w, const cJSON *req)
 {
     const char *bad = unknown_key(req, w->r->top_keys);
@@ -271,7 +318,8 @@ static int oai_validate(struct why *w, const cJSON *req)
         return fail(w, "body.model: field required");
     if (!msgs || !msgs->child)
         return fail(w, "body.messages: must be a non-empty array");
-    if ((err = oai_numbers(w, req)) || (err = oai_tools(w, json_arr(req, "tools"))))
+    if ((err = oai_numbers(w, req)) || (err = oai_tools(w, json_arr(req, "tools"))) ||
+        (err = oai_reasoning(w, req)) || (err = oai_tool_choice(w, req)))
         return err;
     if (cJSON_GetObjectItemCaseSensitive(req, "tools") && !json_arr(req, "tools"))
         return fail(w, "body.tools: must be an array");

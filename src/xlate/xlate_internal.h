@@ -64,6 +64,20 @@ int xlate_append_sep(struct buf *b, const char *s, const char *sep);
  * Returns 0 or -ENOMEM/-E2BIG. */
 int xlate_result_text(struct buf *b, const cJSON *block);
 
+/* What a client asked of reasoning: nothing said (the model's default), off, or on (with an
+ * effort when it named one). */
+enum xlate_reason { XLATE_REASON_DEFAULT, XLATE_REASON_OFF, XLATE_REASON_ON };
+/* Puts the reasoning fields the target row knows on an OpenAI-dialect request out: the effort
+ * mapped to one the model takes, the value or switch that turns reasoning off (or the least
+ * effort when nothing does), and the row's history_keep field false when replays_reasoning
+ * (the request carries earlier turns' reasoning). A client's own reasoning_param value is
+ * replaced. False on OOM. */
+bool xlate_reasoning_fields(cJSON *out, const struct provider_rules *r, enum xlate_reason want,
+                            const char *effort, bool replays_reasoning);
+/* True for a thinking block switchboard made out of an OpenAI-dialect model's reasoning
+ * (signed XLATE_THINKING_SIGNATURE): no Anthropic-dialect provider wrote it. */
+bool xlate_thinking_is_ours(const cJSON *block);
+
 /* Normalises an Anthropic messages array in place for strict Anthropic-shaped upstreams:
  * merges consecutive same-role messages, rewrites tool ids to ^[a-zA-Z0-9_-]+$ (dropping a
  * tool_use that repeats an id within its turn), moves tool_result blocks first, answers every

@@ -3,8 +3,24 @@
  * client's own, and a json tool's call becomes the message text. */
 #include "xlate/xlate_pair.h"
 
+#include <string.h>
+
 #include "core/json.h"
 #include "xstream_internal.h"
+
+/* Thinking blocks out of an answer whose client asked for none. */
+static void drop_thinking(cJSON *anthropic_resp)
+{
+    cJSON *content = cJSON_GetObjectItemCaseSensitive(anthropic_resp, "content");
+    cJSON *b = cJSON_IsArray(content) ? content->child : NULL;
+    while (b) {
+        cJSON *next = b->next;
+        const char *type = json_str(b, "type");
+        if (type && strcmp(type, "thinking") == 0)
+            cJSON_Delete(cJSON_DetachItemViaPointer(content, b));
+        b = next;
+    }
+}
 
 static cJSON *answer_o2a(const cJSON *ans, const cJSON *client_req, const char *model,
                          long *tokens_in, long *tokens_out)
@@ -12,6 +28,8 @@ static cJSON *answer_o2a(const cJSON *ans, const cJSON *client_req, const char *
     cJSON *out = xlate_resp_o2a(ans, model, tokens_in, tokens_out);
     if (out)
         xlate_restore_tool_names(out, json_arr(client_req, "tools"));
+    if (out && !xlate_thinking_requested(client_req))
+        drop_thinking(out); /* gpt-oss reasons whatever it is asked */
     return out;
 }
 

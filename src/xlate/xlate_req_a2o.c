@@ -20,6 +20,7 @@ struct a2o {
     cJSON *msgs;                        /* output messages */
     cJSON *pending;       /* tool_calls of the last assistant message, awaiting answers */
     unsigned missing_ids; /* counter for tool_use blocks without an id */
+    bool replays;         /* some assistant turn carries its reasoning back */
     bool oom;
 };
 
@@ -345,8 +346,10 @@ static void add_assistant(struct a2o *st, const cJSON *content)
     if (text.len > 0 || has_calls) {
         cJSON *m = new_msg("assistant");
         bool ok = xlate_add_str(m, "content", buf_cstr(&text));
-        if (reasoning.len > 0)
+        if (reasoning.len > 0) {
             ok = xlate_add_str(m, st->rules->history_reasoning, reasoning.data) && ok;
+            st->replays = true;
+        }
         cJSON *added = has_calls ? calls : NULL;
         if (has_calls) {
             ok = xlate_add(m, "tool_calls", calls) && ok;
@@ -450,21 +453,22 @@ static void add_tools(struct a2o *st, cJSON *out, const cJSON *req)
         note(st, xlate_add(out, "parallel_tool_calls", cJSON_CreateFalse()));
 }
 
+/* An Anthropic request thinks when it says so; without a thinking field it does not. */
+static enum xlate_reason reason_of(const cJSON *req)
+{
+    return xlate_thinking_requested(req) ? XLATE_REASON_ON : XLATE_REASON_OFF;
+}
+
+/* The effort it asks for: output_config.effort as written (the target's row maps it to one
+ * the model takes), else one from the thinking budget. */
 static const char *effort_of(const cJSON *req)
 {
     const cJSON *th = json_obj(req, "thinking");
-    const char *type = json_str(th, "type");
-    if (!type || (strcmp(type, "enabled") != 0 && strcmp(type, "adaptive") != 0))
+    if (reason_of(req) != XLATE_REASON_ON)
         return NULL;
     const char *e = json_str(json_obj(req, "output_config"), "effort");
-    if (e) {
-        if (strcmp(e, "low") == 0 || strcmp(e, "medium") == 0 || strcmp(e, "high") == 0)
-            return e;
-        if (strcmp(e, "max") == 0 || strcmp(e, "xhigh") == 0)
-            return "high";
-        if (strcmp(e, "minimal") == 0)
-            return "low";
-    }
+    if (e)
+        return e;
     const cJSON *budget = cJSON_GetObjectItemCaseSensitive(th, "budget_tokens");
     if (!xlate_is_int(budget))
         return NULL;
@@ -543,9 +547,7 @@ static void add_params(struct a2o *st, cJSON *out, const cJSON *req, const struc
         bool ok = xlate_add(so, "include_usage", cJSON_CreateTrue());
         note(st, xlate_add_if(out, "stream_options", so, ok));
     }
-    const char *effort = st->rules->reasoning_param ? effort_of(req) : NULL;
-    if (effort)
-        note(st, xlate_add_str(out, st->rules->reasoning_param, effort));
+    note(st, xlate_reasoning_fields(out, st->rules, reason_of(req), effort_of(req), st->replays));
     if (st->rules->user_tag)
         add_user_tag(st, out, req);
     add_format(st, out, req);

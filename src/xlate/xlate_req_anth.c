@@ -3,7 +3,7 @@
  * in the next user turn, no empty turns. Shared by o2a and a2a; knows nothing of HTTP. */
 #include "xlate_internal.h"
 
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/json.h"
@@ -36,12 +36,19 @@ static cJSON *new_message(const char *role)
     return m;
 }
 
-/* Tool ids must match ^[a-zA-Z0-9_-]+$; the same rewrite on both ends keeps pairs intact. */
-static void clean_id(cJSON *id)
+/* Tool ids must match ^[a-zA-Z0-9_-]+$; the same rewrite on both ends keeps pairs intact.
+ * False on OOM. */
+static bool clean_id(cJSON *obj, const char *key)
 {
-    for (char *p = cJSON_IsString(id) ? id->valuestring : NULL; p && *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-            *p = '_';
+    const char *id = json_str(obj, key);
+    if (!id || !id[0])
+        return true;
+    char *c = xlate_tool_id_clean(id);
+    bool ok = c != NULL;
+    if (ok && strcmp(c, id) != 0)
+        ok = cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateString(c));
+    free(c);
+    return ok;
 }
 
 static bool seen_before(const cJSON *content, const cJSON *upto, const char *id)
@@ -54,21 +61,24 @@ static bool seen_before(const cJSON *content, const cJSON *upto, const char *id)
 
 /* Cleans ids in place and drops a tool_use whose id repeats one earlier in the same turn
  * ("tool_use ids must be unique"). */
-static void clean_ids(cJSON *messages)
+static bool clean_ids(cJSON *messages)
 {
+    bool ok = true;
     for (cJSON *m = messages->child; m; m = m->next) {
         cJSON *content = content_of(m);
         cJSON *b = cJSON_IsArray(content) ? content->child : NULL;
         while (b) {
             cJSON *next = b->next;
             bool use = is_type(b, "tool_use");
-            clean_id(cJSON_GetObjectItemCaseSensitive(b, use ? "id" : "tool_use_id"));
+            if (use || is_type(b, "tool_result"))
+                ok = clean_id(b, use ? "id" : "tool_use_id") && ok;
             const char *id = json_str(b, "id");
             if (use && id && seen_before(content, b, id))
                 cJSON_Delete(cJSON_DetachItemViaPointer(content, b));
             b = next;
         }
     }
+    return ok;
 }
 
 /* Anthropic merges consecutive same-role turns itself; stricter upstreams reject them. */
@@ -267,7 +277,7 @@ bool xlate_anth_fix_messages(cJSON *messages)
             cJSON_Delete(u);
     }
     merge_same_role(messages);
-    clean_ids(messages);
+    ok = clean_ids(messages) && ok;
     ok = fix_tools(messages) && ok;
     return fill_empty(messages) && ok;
 }

@@ -127,7 +127,24 @@ static bool clean_strict_tool(cJSON *t, const struct provider_rules *r)
     return replace(fn, "parameters", xlate_schema_copy(params));
 }
 
-static bool clean_strict(cJSON *out, const struct provider_rules *r, long cap)
+/* The client's reasoning_effort in the target model's terms ("none" asks for no reasoning;
+ * without one the model keeps its default). */
+static bool clean_reasoning(cJSON *out, const cJSON *req, const struct provider_rules *r)
+{
+    const char *e = json_str(req, "reasoning_effort");
+    enum xlate_reason want = !e                       ? XLATE_REASON_DEFAULT
+                             : strcmp(e, "none") == 0 ? XLATE_REASON_OFF
+                                                      : XLATE_REASON_ON;
+    bool replays = false;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, array_of(out, "messages"))
+    {
+        replays = replays || (r->history_reasoning && json_str(m, r->history_reasoning));
+    }
+    return xlate_reasoning_fields(out, r, want, e, replays);
+}
+
+static bool clean_strict(cJSON *out, const cJSON *req, const struct provider_rules *r, long cap)
 {
     bool ok = true;
     xlate_keep_forwarded(out, r->top_keys);
@@ -137,6 +154,7 @@ static bool clean_strict(cJSON *out, const struct provider_rules *r, long cap)
         if (cJSON_IsObject(it))
             ok = clean_strict_msg(it, r) && ok;
     }
+    ok = clean_reasoning(out, req, r) && ok;
     cJSON_ArrayForEach(it, array_of(out, "tools"))
     {
         if (cJSON_IsObject(it))
@@ -166,7 +184,7 @@ cJSON *xlate_req_o2o(const cJSON *openai_req, const struct xlate_opts *o, char e
     if (ok && o->model)
         ok = replace(out, "model", cJSON_CreateString(o->model));
     if (ok && provider_rules_strict(r))
-        ok = clean_strict(out, r, o->max_tokens_cap);
+        ok = clean_strict(out, openai_req, r, o->max_tokens_cap);
     ok = ok && clamp_key(out, "max_tokens", o->max_tokens_cap) &&
          clamp_key(out, "max_completion_tokens", o->max_tokens_cap) &&
          set_stream(out, o->stream, true);
@@ -294,9 +312,10 @@ static cJSON *clean_tool_use(const cJSON *b)
     return out;
 }
 
-/* NULL drops the block: empty text, unsigned thinking (from another provider, Z.AI can't
- * verify it), redacted thinking, server-tool blocks and blocks in the wrong role. */
-static cJSON *clean_block(const cJSON *b, bool assistant)
+/* NULL drops the block: empty text, unsigned thinking (Z.AI can't verify it), thinking
+ * switchboard made from another model's reasoning where the target takes none
+ * (foreign_thinking), redacted thinking, server-tool blocks and blocks in the wrong role. */
+static cJSON *clean_block(const cJSON *b, bool assistant, const struct provider_rules *r)
 {
     static const char *const media_keys[] = {"type",    "source",        "title",
                                              "context", "cache_control", NULL};
@@ -311,7 +330,8 @@ static cJSON *clean_block(const cJSON *b, bool assistant)
     if (is_str(type, "tool_result"))
         return assistant ? NULL : clean_result(b);
     const char *sig = json_str(b, "signature");
-    if (is_str(type, "thinking") && assistant && sig && sig[0] && json_str(b, "thinking"))
+    if (is_str(type, "thinking") && assistant && sig && sig[0] && json_str(b, "thinking") &&
+        (r->foreign_thinking || !xlate_thinking_is_ours(b)))
         return pick(b, think_keys);
     return NULL;
 }
@@ -334,7 +354,7 @@ static void add_message(struct a2a *st, const cJSON *m)
     const cJSON *b;
     cJSON_ArrayForEach(b, list)
     {
-        cJSON *c = clean_block(b, assistant);
+        cJSON *c = clean_block(b, assistant, st->rules);
         if (c)
             note(st, xlate_push(blocks, c));
     }
@@ -514,8 +534,27 @@ static cJSON *a2a_strict(const cJSON *req, const struct xlate_opts *o, const cha
     return out;
 }
 
+/* Thinking blocks switchboard made from another model's reasoning, where the target checks
+ * signatures (real Anthropic refuses one it did not sign: claude-code #10627). */
+static void drop_our_thinking(cJSON *out)
+{
+    cJSON *m;
+    cJSON_ArrayForEach(m, array_of(out, "messages"))
+    {
+        cJSON *content = array_of(m, "content");
+        cJSON *b = content ? content->child : NULL;
+        while (b) {
+            cJSON *next = b->next;
+            if (is_str(json_str(b, "type"), "thinking") && xlate_thinking_is_ours(b))
+                cJSON_Delete(cJSON_DetachItemViaPointer(content, b));
+            b = next;
+        }
+    }
+}
+
 /* Real Anthropic understands everything Claude Code sends: only the model, budget and
- * stream flag change, and an explicit thinking budget is refitted under the clamp. */
+ * stream flag change, an explicit thinking budget is refitted under the clamp, and thinking
+ * another model wrote is left out. */
 static cJSON *a2a_light(const cJSON *req, const struct xlate_opts *o, const char *model,
                         const struct provider_rules *r)
 {
@@ -527,6 +566,8 @@ static cJSON *a2a_light(const cJSON *req, const struct xlate_opts *o, const char
     cJSON *th = cJSON_GetObjectItemCaseSensitive(out, "thinking");
     if (ok && is_str(json_str(th, "type"), "enabled"))
         ok = fit_budget(th, max_tokens, r->thinking_budget_min);
+    if (ok && !r->foreign_thinking)
+        drop_our_thinking(out);
     if (!ok) {
         cJSON_Delete(out);
         return NULL;

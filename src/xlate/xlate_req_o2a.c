@@ -24,20 +24,15 @@ static void note(struct o2a *st, bool ok)
         st->oom = true;
 }
 
-/* Anthropic tool ids must match ^[a-zA-Z0-9_-]+$; both ends of a call get the same mapping. */
+/* Anthropic tool ids must match ^[a-zA-Z0-9_-]+$; both ends of a call get the same mapping
+ * (xlate_tool_id_clean). */
 static char *clean_id(const char *id, unsigned *counter)
 {
-    char *out = NULL;
-    if (!id || !id[0]) {
-        out = malloc(32);
-        if (out)
-            snprintf(out, 32, "toolu_missing_%u", (*counter)++);
-        return out;
-    }
-    out = strdup(id);
-    for (char *p = out; p && *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-            *p = '_';
+    if (id && id[0])
+        return xlate_tool_id_clean(id);
+    char *out = malloc(32);
+    if (out)
+        snprintf(out, 32, "toolu_missing_%u", (*counter)++);
     return out;
 }
 

@@ -27,7 +27,8 @@ static void rand_id(const char *prefix, char *dst, size_t cap)
              (unsigned long long)(r[1] & 0xffffffffull));
 }
 
-/* A tool_use id Anthropic clients accept (^[a-zA-Z0-9_-]+$); a fresh one when id is empty. */
+/* A tool_use id Anthropic clients accept (xlate_tool_id_clean); a fresh one when id is
+ * empty. */
 static cJSON *tool_id(const char *id)
 {
     char tmp[48];
@@ -35,16 +36,8 @@ static cJSON *tool_id(const char *id)
         rand_id("toolu_", tmp, sizeof tmp);
         return cJSON_CreateString(tmp);
     }
-    char *s = strdup(id);
-    if (!s)
-        return NULL;
-    for (char *p = s; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-'))
-            *p = '_';
-    }
-    cJSON *v = cJSON_CreateString(s);
+    char *s = xlate_tool_id_clean(id);
+    cJSON *v = s ? cJSON_CreateString(s) : NULL;
     free(s);
     return v;
 }
@@ -108,7 +101,7 @@ static bool text_block(cJSON *content, const char *type, const char *key, const 
     bool ok = push(content, (b = cJSON_CreateObject())) &&
               add(b, "type", cJSON_CreateString(type)) && add(b, key, cJSON_CreateString(text));
     if (ok && strcmp(type, "thinking") == 0)
-        ok = add(b, "signature", cJSON_CreateString(""));
+        ok = add(b, "signature", cJSON_CreateString(XLATE_THINKING_SIGNATURE));
     return ok; /* on failure the caller drops the whole tree */
 }
 

@@ -316,15 +316,7 @@ char *xstream_tool_id(struct xstream *x, const char *id)
         xstream_rand_id(x, "toolu_", tmp, sizeof tmp);
         id = tmp;
     }
-    char *s = strdup(id);
-    for (char *p = s; p && *p; p++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '-';
-        if (!ok)
-            *p = '_';
-    }
-    return s;
+    return xlate_tool_id_clean(id);
 }
 
 /* ---- usage ---- */

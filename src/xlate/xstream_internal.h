@@ -134,8 +134,8 @@ void xstream_frame(struct xstream *x, const char *event, const char *data, size_
 const char *xstream_id(struct xstream *x, const char *prefix);
 /* Writes prefix + 24 random hex digits into dst (cap >= strlen(prefix) + 25). */
 void xstream_rand_id(struct xstream *x, const char *prefix, char *dst, size_t cap);
-/* Copy of id with every byte outside [A-Za-z0-9_-] replaced by '_'; a fresh "toolu_" id when
- * id is NULL or empty. Caller frees; NULL on OOM. */
+/* id as Anthropic clients take it (xlate_tool_id_clean); a fresh "toolu_" id when id is NULL
+ * or empty. Caller frees; NULL on OOM. */
 char *xstream_tool_id(struct xstream *x, const char *id);
 
 /* Records usage from an OpenAI usage object / an Anthropic usage object. */

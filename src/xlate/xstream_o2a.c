@@ -69,8 +69,9 @@ static void block_start(struct xstream *x, const struct xstream_slot *s)
     if (s->kind == XSK_TEXT) {
         xstream_puts(x, "{\"type\":\"text\",\"text\":\"\"}");
     } else if (s->kind == XSK_THINK) {
-        /* signature "" rather than null: Claude Code replays the block and a null one is
-         * rejected; no signature_delta follows since no provider here signs. */
+        /* signature "" rather than null (Claude Code replays the block and a null one is
+         * rejected); the block's signature_delta comes before its stop, as Anthropic sends
+         * it, and says who wrote it (XLATE_THINKING_SIGNATURE). */
         xstream_puts(x, "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}");
     } else {
         /* A call whose name never came cannot run; a stand-in name lets the client answer
@@ -111,6 +112,14 @@ static void close_cur(struct xstream *x)
     /* Claude Code parses the concatenated partial_json; nothing at all is not an object. */
     if (s->kind == XSK_TOOL && !s->nonblank)
         delta(x, s, "{}", 2);
+    if (s->kind == XSK_THINK) {
+        ev_begin(x, "content_block_delta");
+        xstream_printf(x,
+                       ",\"index\":%d,\"delta\":{\"type\":\"signature_delta\",\"signature\":"
+                       "\"%s\"}",
+                       s->block, XLATE_THINKING_SIGNATURE);
+        ev_end(x);
+    }
     ev_begin(x, "content_block_stop");
     xstream_printf(x, ",\"index\":%d", s->block);
     ev_end(x);
@@ -373,6 +382,8 @@ static int on_delta(struct xstream *x, const cJSON *d)
     const char *r = json_str(d, "reasoning_content");
     if (!r || !*r)
         r = json_str(d, "reasoning");
+    if (x->o.drop_reasoning)
+        r = NULL;
     int rc = add_text(x, XSK_THINK, r, r ? strlen(r) : 0);
     const char *t = json_str(d, "content");
     if (rc == 0)

@@ -41,7 +41,7 @@ write_config() { # MODE PROACTIVE
 model_list:
   - model_name: glm-4.6
     litellm_params:
-      model: cerebras/zai-glm-4.6
+      model: cerebras/gpt-oss-120b
       api_base: http://127.0.0.1:$(cat "$T/$1.c.port")/v1
       api_key: bench
       rpm: 10

@@ -81,15 +81,15 @@ deps_yaml() {
     cat <<YAML
 model_list:
   - model_name: glm-4.6
-    litellm_params: {model: cerebras/zai-glm-4.6, api_base: "http://127.0.0.1:$CEREBRAS_PORT/v1", api_key: bench}
+    litellm_params: {model: cerebras/gpt-oss-120b, api_base: "http://127.0.0.1:$CEREBRAS_PORT/v1", api_key: bench}
   - model_name: zai-glm-4.6
     litellm_params: {model: anthropic/glm-4.6, api_base: "http://127.0.0.1:$ZAI_PORT/api/anthropic", api_key: bench}
   - model_name: paced
-    litellm_params: {model: cerebras/zai-glm-4.6, api_base: "http://127.0.0.1:$PACED_PORT/v1", api_key: bench}
+    litellm_params: {model: cerebras/gpt-oss-120b, api_base: "http://127.0.0.1:$PACED_PORT/v1", api_key: bench}
   - model_name: held
-    litellm_params: {model: cerebras/zai-glm-4.6, api_base: "http://127.0.0.1:$HELD_PORT/v1", api_key: bench}
+    litellm_params: {model: cerebras/gpt-oss-120b, api_base: "http://127.0.0.1:$HELD_PORT/v1", api_key: bench}
   - model_name: limited
-    litellm_params: {model: cerebras/zai-glm-4.6, api_base: "http://127.0.0.1:$LIMITED_PORT/v1", api_key: bench}
+    litellm_params: {model: cerebras/gpt-oss-120b, api_base: "http://127.0.0.1:$LIMITED_PORT/v1", api_key: bench}
 router_settings:
   fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}, {"limited": ["zai-glm-4.6"]}]
   # Every failover request must meet the 429 itself, not skip a cooled-down primary.

@@ -63,7 +63,7 @@ model_entry() {
 }
 # cerebras_entry GROUP [HOST:PORT] and zai_entry GROUP MODEL [HOST:PORT] : deployments of the
 # mocks (CEREBRAS_PORT, ZAI_PORT), or of another address.
-cerebras_entry() { model_entry "$1" cerebras/zai-glm-4.6 "http://${2:-127.0.0.1:$CEREBRAS_PORT}/v1" CEREBRAS_API_KEY; }
+cerebras_entry() { model_entry "$1" cerebras/gpt-oss-120b "http://${2:-127.0.0.1:$CEREBRAS_PORT}/v1" CEREBRAS_API_KEY; }
 zai_entry() { model_entry "$1" "anthropic/$2" "http://${3:-127.0.0.1:$ZAI_PORT}/api/anthropic" ZAI_API_KEY; }
 
 # write_config FILE : the user's setup pointing at the mocks (CEREBRAS_PORT, ZAI_PORT).
@@ -86,6 +86,21 @@ general_settings:
 ${EXTRA_YAML:-}
 YAML
     } >"$1"
+}
+
+# seed_config FILE : the seed's 2025 config.yaml (assets/config.seed-2025.yaml: Cerebras'
+# retired zai-glm-4.6, Z.AI's glm-4.6 and glm-4.5-air) with only its providers' addresses
+# pointed at the mocks (CEREBRAS_PORT, ZAI_PORT).
+seed_config() {
+    python3 - "$SB_SRC/assets/config.seed-2025.yaml" "$1" "$CEREBRAS_PORT" "$ZAI_PORT" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+line = "      model: cerebras/zai-glm-4.6\n"
+assert s.count(line) == 1 and s.count("https://api.z.ai/api/anthropic") == 2
+s = s.replace(line, line + "      api_base: http://127.0.0.1:%s/v1\n" % sys.argv[3])
+s = s.replace("https://api.z.ai/api/anthropic", "http://127.0.0.1:%s/api/anthropic" % sys.argv[4])
+open(sys.argv[2], "w").write(s)
+PY
 }
 
 # start_sb [args...] : starts switchboard headless on a free port; sets SB_URL.

@@ -110,7 +110,7 @@ new_home
 cat >"$T/config.yaml" <<'YAML'
 model_list:
   - model_name: big
-    litellm_params: {model: cerebras/zai-glm-4.6, api_key: x}
+    litellm_params: {model: cerebras/gpt-oss-120b, api_key: x}
   - model_name: big-backup
     litellm_params: {model: anthropic/glm-4.6, api_base: http://127.0.0.1:9/api/anthropic, api_key: y}
 router_settings:

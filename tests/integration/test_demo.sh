@@ -37,7 +37,7 @@ d = json.load(sys.stdin)
 p = {x["id"]: x for x in d["providers"]}
 c = p["cerebras"]
 out = int(c["status"] in ("COOLDOWN", "RPM FULL", "PROBING") or c["rate_limited"] > 0)
-zai = sum(x["ok"] for x in d["providers"] if x["name"] == "zai" and x["group"] == "zai-glm-4.6")
+zai = sum(x["ok"] for x in d["providers"] if x["name"] == "zai" and x["group"] == "zai-glm")
 worst = max([r["status"] for r in d["requests_log"]] or [0])
 print(c["ok"], out, zai, worst)'
 }

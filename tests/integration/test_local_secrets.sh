@@ -167,7 +167,7 @@ kill "$SB_PID" && wait "$SB_PID" 2>/dev/null || true
 mkdir -p "$T/envdir"
 {
     echo "model_list:"
-    model_entry glm-4.6 cerebras/zai-glm-4.6 "http://127.0.0.1:$CEREBRAS_PORT/v1" SBT_CEREBRAS_KEY
+    model_entry glm-4.6 cerebras/gpt-oss-120b "http://127.0.0.1:$CEREBRAS_PORT/v1" SBT_CEREBRAS_KEY
 } >"$T/envdir/config.yaml"
 printf 'SBT_CEREBRAS_KEY=wrong-key\n' >"$T/envdir/.env"
 (cd "$T/envdir" && exec "$SB_BIN" --headless --port 0 >"$T/env.log" 2>&1) &

@@ -95,7 +95,7 @@ rc_bad=$?
 set -e
 [ $rc = 0 ] || fail "--check on a valid config: exit $rc: $out $(cat "$T/check.err")"
 grep -q "^$T/config.yaml: valid; 3 deployments" <<<"$out" || fail "--check summary: $out"
-grep -Eq '^  glm-4\.6 +cerebras +zai-glm-4\.6 at http://127\.0\.0\.1:[0-9]+/v1, openai API, key set from CEREBRAS_API_KEY' <<<"$out" ||
+grep -Eq '^  glm-4\.6 +cerebras +gpt-oss-120b at http://127\.0\.0\.1:[0-9]+/v1, openai API, key set from CEREBRAS_API_KEY' <<<"$out" ||
     fail "--check does not describe the cerebras deployment: $out"
 grep -q 'key MISSING from ZAI_API_KEY' <<<"$out" || fail "--check does not flag the missing key: $out"
 grep -q 'no key - set ZAI_API_KEY' "$T/check.err" || fail "--check does not name the variable on stderr"

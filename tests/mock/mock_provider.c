@@ -19,7 +19,8 @@ static void usage(FILE *f)
                "         [--rph N] [--rpd N] [--tph N] [--tpd N] [--msl N]\n"
                "         [--concurrency N] [--plan-prompts N] [--plan-window S]\n"
                "         [--first-byte-ms N] [--reply-tokens N] [--fault MODE]\n"
-               "         [--port-file PATH] [--threads N]\n");
+               "         [--models a,b,...] [--port-file PATH] [--threads N]\n"
+               "  --models: the lineup served (default: today's, see simprov_lineup.h)\n");
 }
 
 static int number(const char *s, double lo, double hi, double *out)
@@ -122,6 +123,7 @@ static const struct option longs[] = {{"dialect", required_argument, NULL, 'd'},
                                       {"first-byte-ms", required_argument, NULL, 'b'},
                                       {"reply-tokens", required_argument, NULL, 'R'},
                                       {"fault", required_argument, NULL, 'f'},
+                                      {"models", required_argument, NULL, 'm'},
                                       {"port-file", required_argument, NULL, 'P'},
                                       {"threads", required_argument, NULL, 'j'},
                                       {"rph", required_argument, NULL, 1},
@@ -152,6 +154,9 @@ static int parse_args(int argc, char **argv, struct simprov_opts *o, const char 
             break;
         case 'f':
             o->fault = optarg;
+            break;
+        case 'm':
+            o->models = optarg;
             break;
         case 'P':
             *port_file = optarg;

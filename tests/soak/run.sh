@@ -41,7 +41,7 @@ CP=$(cat "$T/c.port") ZP=$(cat "$T/z.port")
 cat >"$T/config.yaml" <<YAML
 model_list:
   - model_name: glm-4.6
-    litellm_params: {model: cerebras/zai-glm-4.6, api_base: "http://127.0.0.1:$CP/v1", api_key: ck-soak, max_tokens: 16000}
+    litellm_params: {model: cerebras/gpt-oss-120b, api_base: "http://127.0.0.1:$CP/v1", api_key: ck-soak, max_tokens: 16000}
   - model_name: zai-glm-4.6
     litellm_params: {model: anthropic/glm-4.6, api_base: "http://127.0.0.1:$ZP/api/anthropic", api_key: zk-soak}
 router_settings:

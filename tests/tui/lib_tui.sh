@@ -105,7 +105,8 @@ served_by() {
         -D - -o /dev/null | tr -d '\r' | awk 'tolower($1)=="x-switchboard-provider:" {print $2}'
 }
 
-# countdown ID : seconds left in the COOLDOWN mm:ss badge of deployment ID's card.
+# countdown LABEL : seconds left in the COOLDOWN mm:ss badge of the card LABEL names
+# ("cerebras gpt-oss-120b": its provider and model).
 countdown() {
     local t
     t=$(screen | grep -E " $1 +COOLDOWN [0-9]+:[0-9]+" | grep -oE 'COOLDOWN [0-9]+:[0-9]+' | head -1)

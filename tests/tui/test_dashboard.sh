@@ -8,8 +8,8 @@ start_mock zai anthropic --key zk-test
 write_config "$T/config.yaml"
 start_tui
 
-wait_screen ' cerebras +READY' >/dev/null || fail "no READY cerebras card: $(screen)"
-wait_screen ' zai[^ ]* +READY' >/dev/null || fail "no READY zai card"
+wait_screen ' cerebras gpt-oss-120b +READY' >/dev/null || fail "no READY cerebras card: $(screen)"
+wait_screen ' zai glm-[^ ]+ +READY' >/dev/null || fail "no READY zai card"
 wait_screen "mode AUTO +http://127.0.0.1:$SB_PORT +master key set" >/dev/null ||
     fail "header lacks mode, URL or master key: $(screen | head -2)"
 screen | grep -q 'sk-1234' && fail "the master key itself is on screen"
@@ -22,13 +22,13 @@ pass "a request appears in the log with its provider"
 
 mock_fault cerebras 429:30
 case $(served_by) in zai*) ;; *) fail "429 did not fall back to zai" ;; esac
-wait_screen ' cerebras +COOLDOWN [0-9]+:[0-9]+' >/dev/null || fail "no COOLDOWN badge: $(screen)"
+wait_screen ' cerebras gpt-oss-120b +COOLDOWN [0-9]+:[0-9]+' >/dev/null || fail "no COOLDOWN badge: $(screen)"
 wait_screen 'zai[^ ]* +200 .*cerebras 429 (→|->) zai' >/dev/null || fail "no fallback trail in the log"
-first=$(countdown cerebras) || fail "cannot read the countdown"
+first=$(countdown 'cerebras gpt-oss-120b') || fail "cannot read the countdown"
 [ "$first" -gt 0 ] && [ "$first" -le 30 ] || fail "countdown $first is not within retry-after 30"
 deadline=$((SECONDS + 10))
 while :; do
-    second=$(countdown cerebras) || fail "the countdown went away"
+    second=$(countdown 'cerebras gpt-oss-120b') || fail "the countdown went away"
     [ "$second" -lt "$first" ] && break
     [ $SECONDS -ge $deadline ] && fail "countdown stuck at $first"
     sleep 0.2
@@ -37,21 +37,21 @@ pass "after a 429 the card shows COOLDOWN counting down ($first s, then $second 
 mock_fault cerebras none
 
 keys 1 r
-wait_screen ' cerebras +READY' >/dev/null || fail "r did not bring cerebras back: $(screen)"
+wait_screen ' cerebras gpt-oss-120b +READY' >/dev/null || fail "r did not bring cerebras back: $(screen)"
 [ "$(served_by)" = cerebras ] || fail "after r the next request was not served by cerebras"
 pass "r resets the cooldown: the next request goes to cerebras"
 
 keys c
-wait_screen ' cerebras +DISABLED' >/dev/null || fail "c did not show DISABLED"
+wait_screen ' cerebras gpt-oss-120b +DISABLED' >/dev/null || fail "c did not show DISABLED"
 case $(served_by) in zai*) ;; *) fail "disabled cerebras still served" ;; esac
 keys c
-wait_screen ' cerebras +READY' >/dev/null || fail "c did not enable cerebras again"
+wait_screen ' cerebras gpt-oss-120b +READY' >/dev/null || fail "c did not enable cerebras again"
 [ "$(served_by)" = cerebras ] || fail "re-enabled cerebras not serving"
 pass "c disables cerebras (served by zai) and enables it again"
 
 keys f
 wait_screen 'mode FORCED FALLBACK' >/dev/null || fail "f did not show FORCED FALLBACK"
-wait_screen ' cerebras +BYPASSED' >/dev/null || fail "forced fallback: cerebras card not BYPASSED"
+wait_screen ' cerebras gpt-oss-120b +BYPASSED' >/dev/null || fail "forced fallback: cerebras card not BYPASSED"
 case $(served_by) in zai*) ;; *) fail "forced fallback still served by cerebras" ;; esac
 case $(served_by) in zai*) ;; *) fail "forced fallback is not sticky" ;; esac
 keys f

@@ -11,12 +11,14 @@ t0=$SECONDS
 left() { local l=$((60 - (SECONDS - t0))); echo $((l > 0 ? l : 1)); }
 
 wait_screen 'DEMO +traffic on \(g\)' >/dev/null || fail "the header does not say DEMO with traffic on: $(screen | head -2)"
-wait_screen ' [0-9] +cerebras +[A-Z]' >/dev/null || fail "no cerebras card: $(screen)"
+wait_screen ' [0-9] +cerebras gpt-oss-120b +[A-Z]' >/dev/null || fail "no cerebras card: $(screen)"
+# the simulated providers serve today's lineups, and the cards name the model that serves
+wait_screen ' [0-9] +zai glm-5\.2 +[A-Z]' >/dev/null || fail "no zai glm-5.2 card: $(screen)"
 pass "demo header and cards"
 
 # Served by cerebras first, then out of room, with a countdown on its card.
 wait_screen '^. [0-9:]{8} .* cerebras +200 ' "$(left)" >/dev/null || fail "cerebras never served: $(screen)"
-out=$(wait_screen ' cerebras +(RPM FULL|COOLDOWN) [0-9]+:[0-9]{2}' "$(left)") ||
+out=$(wait_screen ' cerebras gpt-oss-120b +(RPM FULL|COOLDOWN) [0-9]+:[0-9]{2}' "$(left)") ||
     fail "cerebras never ran out with a countdown: $(screen | head -12)"
 pass "cerebras served, then ran out: $(grep -oE '(RPM FULL|COOLDOWN) [0-9]+:[0-9]{2}' <<<"$out")"
 
@@ -27,7 +29,7 @@ bad=$(screen | grep -E '^. [0-9:]{8} ' | grep -vE ' 200 ') && fail "a log row th
 pass "within $((SECONDS - t0)) s: the log shows the trail cerebras → zai, and only 200s"
 
 # Back: the countdown runs out, the card is READY and cerebras serves again.
-wait_screen ' cerebras +READY' 75 >/dev/null || fail "cerebras never came back: $(screen | head -12)"
+wait_screen ' cerebras gpt-oss-120b +READY' 75 >/dev/null || fail "cerebras never came back: $(screen | head -12)"
 # rows are newest first: one of the newest three served by cerebras
 newest_cerebras() { screen | grep -E '^. [0-9:]{8} ' | head -3 | grep -qE ' cerebras +200 '; }
 deadline=$((SECONDS + 40))

@@ -11,7 +11,7 @@ EXTRA_YAML="switchboard_settings:
 sed -i 's/^      max_tokens: 16000$/      tpm: 60000/' "$T/config.yaml"
 grep -q '      tpm: 60000' "$T/config.yaml" || fail "config has no tpm line: $(cat "$T/config.yaml")"
 start_tui
-wait_screen ' cerebras +READY' >/dev/null || fail "no READY cerebras card: $(screen)"
+wait_screen ' cerebras gpt-oss-120b +READY' >/dev/null || fail "no READY cerebras card: $(screen)"
 
 long=$(python3 -c 'print("lorem ipsum " * 600)')
 body="{\"model\":\"glm-4.6\",\"max_tokens\":32000,\"messages\":[{\"role\":\"user\",\"content\":\"$long\"}]}"

@@ -11,7 +11,7 @@ start_tui NO_COLOR=1 LC_ALL=C
 mock_fault cerebras 429:30
 case $(served_by) in zai*) ;; *) fail "429 did not fall back" ;; esac
 wait_screen '^- providers \(3\) ---' >/dev/null || fail "no ASCII rule: $(screen | sed -n 3p)"
-wait_screen '^> 1 +cerebras +COOLDOWN [0-9]+:[0-9]+' >/dev/null || fail "no ASCII marker or badge"
+wait_screen '^> 1 +cerebras gpt-oss-120b +COOLDOWN [0-9]+:[0-9]+' >/dev/null || fail "no ASCII marker or badge"
 wait_screen 'cerebras 429 -> zai' >/dev/null || fail "the trail has no ASCII arrow: $(screen)"
 screen | LC_ALL=C grep -q $'[\x80-\xff]' && fail "non-ASCII bytes on a C-locale screen"
 pass "LC_ALL=C draws in ASCII"

@@ -12,8 +12,8 @@ wait_screen 'OpenAI +glm-4\.6 +cerebras +200 ' >/dev/null || fail "request not i
 # whole_at COLS ROWS : every line fits, and the header, both cards, the log and the footer show.
 whole_at() {
     local w=$1 h=$2 s
-    wait_screen ' cerebras +READY' >/dev/null || fail "${w}x$h: no cerebras card: $(screen)"
-    wait_screen ' zai[^ ]* +READY' >/dev/null || fail "${w}x$h: no zai card"
+    wait_screen ' cerebras gpt-oss-120b +READY' >/dev/null || fail "${w}x$h: no cerebras card: $(screen)"
+    wait_screen ' zai glm-[^ ]+ +READY' >/dev/null || fail "${w}x$h: no zai card"
     wait_screen '^switchboard +mode AUTO' >/dev/null || fail "${w}x$h: no header"
     wait_screen 'requests \(live\)' >/dev/null || fail "${w}x$h: no log pane"
     wait_screen ' glm-4\.6 +cerebras +200' >/dev/null || fail "${w}x$h: the request left the log"
@@ -45,7 +45,7 @@ whole_at 120 40
 # Still live after all that: a new request shows.
 mock_fault cerebras 429:30
 case $(served_by) in zai*) ;; *) fail "429 did not fall back" ;; esac
-wait_screen ' cerebras +COOLDOWN [0-9]+:[0-9]+' >/dev/null || fail "no COOLDOWN after resizing"
+wait_screen ' cerebras gpt-oss-120b +COOLDOWN [0-9]+:[0-9]+' >/dev/null || fail "no COOLDOWN after resizing"
 pass "back to 120x40: redrawn and live"
 
 keys q

@@ -59,7 +59,7 @@ static void expect_err(const char *yaml, const char *want)
     "model_list:\n"                                                                                \
     "  - model_name: glm-4.6\n"                                                                    \
     "    litellm_params:\n"                                                                        \
-    "      model: cerebras/zai-glm-4.6\n"                                                          \
+    "      model: cerebras/gpt-oss-120b\n"                                                         \
     "  - model_name: zai-glm-4.6\n"                                                                \
     "    litellm_params:\n"                                                                        \
     "      model: anthropic/glm-4.6\n"                                                             \
@@ -79,7 +79,7 @@ static void test_config_repo_file(void **st)
     assert_string_equal(cb->group, "glm-4.6");
     assert_string_equal(cb->id, "cerebras");
     assert_string_equal(cb->name, "cerebras");
-    assert_string_equal(cb->model, "zai-glm-4.6");
+    assert_string_equal(cb->model, "gpt-oss-120b"); /* zai-glm-4.6 was retired on 2026-01-20 */
     assert_int_equal(cb->dialect, API_OPENAI);
     assert_int_equal(cb->kind, PROVIDER_CEREBRAS);
     assert_string_equal(cb->api_base, "https://api.cerebras.ai/v1");
@@ -88,10 +88,12 @@ static void test_config_repo_file(void **st)
     assert_int_equal(cb->rpm, 10);
     assert_int_equal(cb->tpm, 150000);
     assert_int_equal(cb->max_tokens, 16000);
+    assert_int_equal(cb->max_input_tokens, 49536); /* the free tier's 65,536 less the budget */
     assert_true(cb->line > 1);
 
-    assert_string_equal(zai->id, "zai/zai-glm-4.6");
-    assert_string_equal(zai->model, "glm-4.6");
+    assert_string_equal(zai->group, "zai-glm");
+    assert_string_equal(zai->id, "zai/zai-glm");
+    assert_string_equal(zai->model, "glm-5.2");
     assert_int_equal(zai->dialect, API_ANTHROPIC);
     assert_int_equal(zai->kind, PROVIDER_ZAI);
     assert_string_equal(zai->api_base, "https://api.z.ai/api/anthropic");
@@ -105,7 +107,7 @@ static void test_config_repo_file(void **st)
     assert_int_equal(c->n_fallbacks, 1);
     assert_string_equal(c->fallbacks[0].from, "glm-4.6");
     assert_int_equal(c->fallbacks[0].n_to, 1);
-    assert_string_equal(c->fallbacks[0].to[0], "zai-glm-4.6");
+    assert_string_equal(c->fallbacks[0].to[0], "zai-glm");
     assert_int_equal(c->n_aliases, 2);
     assert_string_equal(c->aliases[0].pattern, "claude-*haiku*");
     assert_string_equal(c->aliases[0].target, "glm-4.5-air");
@@ -144,7 +146,7 @@ static void test_config_repo_resolve(void **st)
     assert_null(config_resolve_model(c, "gpt-4o"));
     assert_null(config_resolve_model(c, "claude"));
     assert_null(config_resolve_model(c, ""));
-    assert_true(config_has_group(c, "zai-glm-4.6"));
+    assert_true(config_has_group(c, "zai-glm"));
     assert_false(config_has_group(c, "claude-*"));
     assert_int_equal(config_find_deployment(c, "zai/glm-4.5-air"), 2);
     assert_int_equal(config_find_deployment(c, "zai"), -1);
@@ -470,7 +472,7 @@ static void test_config_warnings(void **st)
     static const char *const want[] = {
         "t.yaml:18: key 'environment_variables' is not supported by switchboard (ignored)",
         "t.yaml:19: unknown top-level key 'whatever' (ignored)",
-        "t.yaml:3: key 'model_info' in model_list[0] is not supported by switchboard (ignored)",
+        "t.yaml:4: key 'id' in model_list[0].model_info is not supported by switchboard (ignored)",
         "t.yaml:7: key 'api_version' in model_list[0].litellm_params is not supported by "
         "switchboard (ignored)",
         "t.yaml:8: unknown key 'frobnicate' in model_list[0].litellm_params (ignored)",
@@ -492,7 +494,7 @@ static void test_config_warnings(void **st)
               "    model_info:\n"
               "      id: abc\n"
               "    litellm_params:\n"
-              "      model: cerebras/zai-glm-4.6\n"
+              "      model: cerebras/gpt-oss-120b\n"
               "      api_version: \"2024\"\n"
               "      frobnicate: 1\n"
               "router_settings:\n"
@@ -520,7 +522,7 @@ static void test_config_bad_values(void **st)
     (void)st;
 #define RPM(v)                                                                                     \
     "model_list:\n  - model_name: glm-4.6\n    litellm_params:\n"                                  \
-    "      model: cerebras/zai-glm-4.6\n      rpm: " v "\n"
+    "      model: cerebras/gpt-oss-120b\n      rpm: " v "\n"
     expect_err(RPM("abc"), "t.yaml:5:12: model_list[0].litellm_params.rpm: expected a positive "
                            "integer, got 'abc'");
     expect_err(RPM("0.5"), "t.yaml:5:12: model_list[0].litellm_params.rpm: expected a positive "
@@ -767,10 +769,58 @@ static void test_config_redis_keys(void **st)
     unsetenv("SB_T_REDIS_PORT");
 }
 
+/* LiteLLM's model_info windows are read (the output cap bounds max_tokens, whichever is
+ * smaller, in either order), the model value's position is kept for rewriting it, and the
+ * discovery interval has a default. */
+static void test_config_model_info_and_lineup_keys(void **st)
+{
+    (void)st;
+    char err[CONFIG_ERR_LEN];
+    struct config *c =
+        parse("model_list:\n"
+              "  - model_name: glm-4.6\n"
+              "    model_info:\n"
+              "      max_input_tokens: 65536\n"
+              "      max_output_tokens: 8192\n"
+              "    litellm_params:\n"
+              "      model: cerebras/gpt-oss-120b\n"
+              "      max_tokens: 16000\n"
+              "  - model_name: b\n"
+              "    litellm_params: {model: \"anthropic/glm-5.2\", max_tokens: 4000}\n"
+              "    model_info: {max_tokens: 100000}\n",
+              err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(c->deps[0].max_input_tokens, 65536);
+    assert_int_equal(c->deps[0].max_tokens, 8192);
+    assert_int_equal(c->deps[1].max_tokens, 4000);
+    assert_int_equal(c->deps[1].max_input_tokens, 0);
+    assert_int_equal(c->deps[0].model_line, 7);
+    assert_int_equal(c->deps[0].model_col, 14);
+    assert_true(c->deps[0].model_plain);
+    assert_string_equal(c->deps[0].model_written, "cerebras/gpt-oss-120b");
+    assert_false(c->deps[1].model_plain);
+    assert_int_equal(c->deps[1].model_line, 10);
+    assert_true(c->discovery_interval_s == 600);
+    assert_false(c->from_file);
+    config_free(c);
+    c = parse("model_list:\n  - model_name: a\n    litellm_params: {model: openai/x}\n"
+              "switchboard_settings:\n  discovery_interval: 0\n",
+              err);
+    assert_non_null(c);
+    assert_true(c->discovery_interval_s == 0);
+    config_free(c);
+    expect_err("model_list:\n  - model_name: a\n    litellm_params: {model: openai/x}\n"
+               "    model_info: {max_input_tokens: -1}\n",
+               "t.yaml:4:36: model_list[0].model_info.max_input_tokens: expected a positive "
+               "integer, got '-1'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_config_repo_file, setup),
+        cmocka_unit_test_setup(test_config_model_info_and_lineup_keys, setup),
         cmocka_unit_test_setup(test_config_deployment_limit, setup),
         cmocka_unit_test_setup(test_config_repo_resolve, setup),
         cmocka_unit_test_setup(test_config_master_key_env_wins, setup),

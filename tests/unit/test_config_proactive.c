@@ -19,7 +19,7 @@
     "model_list:\n"                                                                                \
     "  - model_name: glm-4.6\n"                                                                    \
     "    litellm_params:\n"                                                                        \
-    "      model: cerebras/zai-glm-4.6\n"                                                          \
+    "      model: cerebras/gpt-oss-120b\n"                                                         \
     "      api_key: ck-test\n"
 
 static struct config *parse(const char *yaml, char err[CONFIG_ERR_LEN])

@@ -195,6 +195,255 @@ static void test_provider_rules_zai_both_sides(void **state)
     cJSON_Delete(oai);
 }
 
+/* Today's model families each have their row, found by the model id. */
+static void test_provider_rules_model_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        enum provider_kind kind;
+        const char *model, *prefix;
+        long window;
+    } rows[] = {
+        {PROVIDER_CEREBRAS, "gpt-oss-120b", "gpt-oss-", 131072},
+        {PROVIDER_CEREBRAS, "gemma-4-31b", "gemma-", 0},
+        {PROVIDER_CEREBRAS, "zai-glm-4.6", "zai-glm-4.6", 131072},
+        {PROVIDER_CEREBRAS, "zai-glm-4.7", "zai-glm-", 131072},
+        {PROVIDER_CEREBRAS, "llama-9", "", 0},
+        {PROVIDER_ZAI, "glm-5.2", "glm-5.2", 1000000},
+        {PROVIDER_ZAI, "glm-5.1", "glm-5", 204800},
+        {PROVIDER_ZAI, "glm-5", "glm-5", 204800},
+        {PROVIDER_ZAI, "glm-4.7", "glm-4.", 204800},
+        {PROVIDER_ZAI, "glm-4.6", "glm-4.", 204800},
+        {PROVIDER_ZAI, "glm-4.5-air", "glm-4.5", 131072},
+        {PROVIDER_ZAI, "glm-9", "", 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const struct provider_rules *r = provider_rules_for(rows[i].kind, rows[i].model);
+        assert_int_equal(r->kind, rows[i].kind);
+        assert_string_equal(r->model_prefix, rows[i].prefix);
+        assert_int_equal(r->context_window, rows[i].window);
+        /* a model row is as complete as its provider's: the same levels have lists */
+        const struct provider_rules *base = provider_rules_for(rows[i].kind, NULL);
+        assert_int_equal(provider_rules_strict(r), provider_rules_strict(base));
+        assert_int_equal(r->message_keys != NULL, base->message_keys != NULL);
+        assert_int_equal(r->call_keys != NULL, base->call_keys != NULL);
+        assert_true(unique(r->top_keys));
+        assert_true(r->temperature_max > 0);
+        assert_true(r->max_output_tokens > 0);
+        assert_string_equal(r->budget_field, base->budget_field);
+    }
+}
+
+static void test_provider_rules_effort_mapping(void **state)
+{
+    (void)state;
+    const struct provider_rules *oss = provider_rules_for(PROVIDER_CEREBRAS, "gpt-oss-120b");
+    const struct provider_rules *glm = provider_rules_for(PROVIDER_CEREBRAS, "zai-glm-4.7");
+    const struct provider_rules *gemma = provider_rules_for(PROVIDER_CEREBRAS, "gemma-4-31b");
+    assert_string_equal(provider_reasoning_effort(oss, "medium"), "medium");
+    assert_string_equal(provider_reasoning_effort(oss, "max"), "high");
+    assert_string_equal(provider_reasoning_effort(oss, "xhigh"), "high");
+    assert_string_equal(provider_reasoning_effort(oss, "minimal"), "low");
+    assert_null(provider_reasoning_effort(oss, "none")); /* gpt-oss refuses it */
+    assert_null(provider_reasoning_effort(oss, "bogus"));
+    assert_string_equal(provider_reasoning_effort(glm, "none"), "none");
+    assert_null(provider_reasoning_effort(gemma, "high")); /* no reasoning parameter */
+    assert_true(provider_reasoning_value_ok(oss, "low"));
+    assert_false(provider_reasoning_value_ok(oss, "none"));
+    assert_true(provider_reasoning_value_ok(gemma, "anything")); /* no list */
+}
+
+/* Translates in (client dialect d) for model on Cerebras, checks that the simulator takes the
+ * result, and returns it. */
+static cJSON *to_cerebras(const char *in, bool anthropic_client, const char *model)
+{
+    char err[XLATE_ERR_LEN] = "", why[256];
+    struct xlate_opts o = {PROVIDER_CEREBRAS, model, 16000, false};
+    cJSON *req = parse(in);
+    cJSON *out = anthropic_client ? xlate_req_a2o(req, &o, err) : xlate_req_o2o(req, &o, err);
+    cJSON_Delete(req);
+    assert_non_null(out);
+    if (sim_check(API_OPENAI, out, why) != 0)
+        fail_msg("the simulator refuses what the translator made for %s: %s", model, why);
+    return out;
+}
+
+static const char *str_or(const cJSON *o, const char *k)
+{
+    const char *v = json_str(o, k);
+    return v ? v : "(none)";
+}
+
+/* Each Cerebras model gets the reasoning fields it knows and nothing else, from either
+ * client dialect; the simulator refuses the ones a model does not know. */
+static void test_provider_rules_cerebras_reasoning_per_model(void **state)
+{
+    (void)state;
+    const char *ant_off = "{'model':'x','max_tokens':100,'messages':[{'role':'user',"
+                          "'content':'hi'}]}";
+    const char *ant_on = "{'model':'x','max_tokens':100,'thinking':{'type':'adaptive'},"
+                         "'output_config':{'effort':'max'},'messages':[{'role':'user',"
+                         "'content':'hi'},{'role':'assistant','content':[{'type':'thinking',"
+                         "'thinking':'t','signature':'s'},{'type':'text','text':'a'}]},"
+                         "{'role':'user','content':'more'}]}";
+    char a_off[256], a_on[512];
+    snprintf(a_off, sizeof a_off, "%s", ant_off);
+    snprintf(a_on, sizeof a_on, "%s", ant_on);
+    for (char *p = a_off; *p; p++)
+        *p = *p == '\'' ? '"' : *p;
+    for (char *p = a_on; *p; p++)
+        *p = *p == '\'' ? '"' : *p;
+
+    /* gpt-oss always reasons: "off" is the least effort; max is high */
+    cJSON *o = to_cerebras(a_off, true, "gpt-oss-120b");
+    assert_string_equal(str_or(o, "reasoning_effort"), "low");
+    assert_null(cJSON_GetObjectItem(o, "disable_reasoning"));
+    cJSON_Delete(o);
+    o = to_cerebras(a_on, true, "gpt-oss-120b");
+    assert_string_equal(str_or(o, "reasoning_effort"), "high");
+    assert_null(cJSON_GetObjectItem(o, "clear_thinking"));
+    assert_string_equal(str_or(cJSON_GetArrayItem(json_arr(o, "messages"), 1), "reasoning"), "t");
+    cJSON_Delete(o);
+    o = to_cerebras("{\"model\":\"x\",\"reasoning_effort\":\"none\",\"messages\":[{\"role\":"
+                    "\"user\",\"content\":\"hi\"}]}",
+                    false, "gpt-oss-120b");
+    assert_string_equal(str_or(o, "reasoning_effort"), "low");
+    cJSON_Delete(o);
+
+    /* gemma: no reasoning field at all, earlier reasoning dropped */
+    o = to_cerebras(a_on, true, "gemma-4-31b");
+    assert_null(cJSON_GetObjectItem(o, "reasoning_effort"));
+    assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(json_arr(o, "messages"), 1), "reasoning"));
+    cJSON_Delete(o);
+    o = to_cerebras("{\"model\":\"x\",\"reasoning_effort\":\"high\",\"messages\":[{\"role\":"
+                    "\"assistant\",\"content\":\"a\",\"reasoning_content\":\"t\"},{\"role\":"
+                    "\"user\",\"content\":\"hi\"}]}",
+                    false, "gemma-4-31b");
+    assert_null(cJSON_GetObjectItem(o, "reasoning_effort"));
+    assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(json_arr(o, "messages"), 0), "reasoning"));
+    cJSON_Delete(o);
+
+    /* GLM 4.6: a switch; GLM 4.7: "none", and clear_thinking false when reasoning is replayed */
+    o = to_cerebras(a_off, true, "zai-glm-4.6");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(o, "disable_reasoning")));
+    assert_null(cJSON_GetObjectItem(o, "reasoning_effort"));
+    cJSON_Delete(o);
+    o = to_cerebras(a_off, true, "zai-glm-4.7");
+    assert_string_equal(str_or(o, "reasoning_effort"), "none");
+    cJSON_Delete(o);
+    o = to_cerebras(a_on, true, "zai-glm-4.7");
+    assert_string_equal(str_or(o, "reasoning_effort"), "high");
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(o, "clear_thinking")));
+    cJSON_Delete(o);
+
+    /* the simulator refuses what a model does not take */
+    static const struct {
+        const char *model, *extra, *why;
+    } refused[] = {
+        {"gpt-oss-120b", "\"reasoning_effort\":\"none\"", "'low', 'medium' or 'high'"},
+        {"gpt-oss-120b", "\"reasoning_effort\":\"minimal\"", "reasoning_effort"},
+        {"gpt-oss-120b", "\"disable_reasoning\":true", "property 'disable_reasoning'"},
+        {"gpt-oss-120b", "\"clear_thinking\":false", "property 'clear_thinking'"},
+        {"gemma-4-31b", "\"reasoning_effort\":\"low\"", "property 'reasoning_effort'"},
+        {"zai-glm-4.6", "\"reasoning_effort\":\"low\"", "property 'reasoning_effort'"},
+        {"zai-glm-4.6", "\"disable_reasoning\":\"yes\"", "must be a boolean"},
+        {"zai-glm-4.7", "\"reasoning_effort\":\"max\"", "'none', 'low', 'medium' or 'high'"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        char text[256], why[256];
+        snprintf(text, sizeof text,
+                 "{\"model\":\"%s\",%s,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                 refused[i].model, refused[i].extra);
+        cJSON *req = parse(text);
+        assert_int_equal(sim_check(API_OPENAI, req, why), -EINVAL);
+        if (!strstr(why, refused[i].why))
+            fail_msg("%s %s: got '%s'", refused[i].model, refused[i].extra, why);
+        cJSON_Delete(req);
+    }
+}
+
+/* tool_choice as Cerebras' SDK types it: none, auto, required or a named function; the
+ * translator maps Anthropic's any to required. */
+static void test_provider_rules_cerebras_tool_choice(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *choice;
+        bool ok;
+    } cases[] = {
+        {"\"none\"", true},     {"\"auto\"", true},
+        {"\"required\"", true}, {"{\"type\":\"function\",\"function\":{\"name\":\"f\"}}", true},
+        {"\"any\"", false},     {"{\"type\":\"function\"}", false},
+        {"5", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512], why[256];
+        snprintf(text, sizeof text,
+                 "{\"model\":\"gpt-oss-120b\",\"tool_choice\":%s,\"tools\":[{\"type\":"
+                 "\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}],\"messages\":"
+                 "[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                 cases[i].choice);
+        cJSON *req = parse(text);
+        assert_int_equal(sim_check(API_OPENAI, req, why), cases[i].ok ? 0 : -EINVAL);
+        cJSON_Delete(req);
+    }
+    cJSON *o = to_cerebras("{\"model\":\"x\",\"max_tokens\":10,\"tool_choice\":{\"type\":\"any\"},"
+                           "\"tools\":[{\"name\":\"f\",\"input_schema\":{\"type\":\"object\"}}],"
+                           "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                           true, "gpt-oss-120b");
+    assert_string_equal(str_or(o, "tool_choice"), "required");
+    cJSON_Delete(o);
+}
+
+/* Thinking switchboard wrote from an OpenAI-dialect model's reasoning does not go to Z.AI,
+ * which did not write it; Z.AI's own thinking (its signature) goes back to it. */
+static void test_provider_rules_zai_foreign_thinking(void **state)
+{
+    (void)state;
+    char err[XLATE_ERR_LEN] = "", why[256], text[1024];
+    snprintf(text, sizeof text,
+             "{\"model\":\"x\",\"max_tokens\":2000,\"thinking\":{\"type\":\"enabled\","
+             "\"budget_tokens\":1024},\"messages\":[{\"role\":\"user\",\"content\":\"a\"},"
+             "{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":"
+             "\"cerebras thought\",\"signature\":\"%s\"},{\"type\":\"text\",\"text\":\"b\"}]},"
+             "{\"role\":\"user\",\"content\":\"c\"},{\"role\":\"assistant\",\"content\":"
+             "[{\"type\":\"thinking\",\"thinking\":\"zai thought\",\"signature\":\"zsig\"},"
+             "{\"type\":\"redacted_thinking\",\"data\":\"xx\"},{\"type\":\"text\",\"text\":"
+             "\"d\"}]},{\"role\":\"user\",\"content\":\"e\"}]}",
+             XLATE_THINKING_SIGNATURE);
+    cJSON *req = parse(text);
+    struct xlate_opts o = {PROVIDER_ZAI, "glm-5.2", 0, false};
+    cJSON *out = xlate_req_a2a(req, &o, err);
+    assert_non_null(out);
+    assert_int_equal(sim_check(API_ANTHROPIC, out, why), 0);
+    char *s = json_print(out);
+    assert_null(strstr(s, "cerebras thought"));
+    assert_non_null(strstr(s, "zai thought"));
+    assert_null(strstr(s, "redacted_thinking"));
+    free(s);
+    cJSON_Delete(out);
+    /* to Cerebras both go as reasoning text */
+    struct xlate_opts c = {PROVIDER_CEREBRAS, "gpt-oss-120b", 0, false};
+    out = xlate_req_a2o(req, &c, err);
+    assert_non_null(out);
+    assert_int_equal(sim_check(API_OPENAI, out, why), 0);
+    assert_string_equal(str_or(cJSON_GetArrayItem(json_arr(out, "messages"), 1), "reasoning"),
+                        "cerebras thought");
+    assert_string_equal(str_or(cJSON_GetArrayItem(json_arr(out, "messages"), 3), "reasoning"),
+                        "zai thought");
+    cJSON_Delete(out);
+    /* real Anthropic checks signatures: ours go, its own (and ones it cannot tell) stay */
+    struct xlate_opts a = {PROVIDER_ANTHROPIC, "claude-sonnet-5", 0, false};
+    out = xlate_req_a2a(req, &a, err);
+    assert_non_null(out);
+    char *s2 = json_print(out);
+    assert_null(strstr(s2, "cerebras thought"));
+    assert_non_null(strstr(s2, "zai thought"));
+    free(s2);
+    cJSON_Delete(out);
+    cJSON_Delete(req);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +453,11 @@ int main(void)
         cmocka_unit_test(test_provider_rules_name_rule),
         cmocka_unit_test(test_provider_rules_cerebras_both_sides),
         cmocka_unit_test(test_provider_rules_zai_both_sides),
+        cmocka_unit_test(test_provider_rules_model_rows),
+        cmocka_unit_test(test_provider_rules_effort_mapping),
+        cmocka_unit_test(test_provider_rules_cerebras_reasoning_per_model),
+        cmocka_unit_test(test_provider_rules_cerebras_tool_choice),
+        cmocka_unit_test(test_provider_rules_zai_foreign_thinking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

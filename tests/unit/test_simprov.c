@@ -29,7 +29,7 @@ static int split_frames(char *body, char **frames, int max)
     return n;
 }
 
-static const char basic_oai[] = "{\"model\":\"zai-glm-4.7\",\"messages\":[{\"role\":\"user\","
+static const char basic_oai[] = "{\"model\":\"gpt-oss-120b\",\"messages\":[{\"role\":\"user\","
                                 "\"content\":\"hello\"}],\"max_completion_tokens\":1000}";
 
 static void test_simprov_rejects_unknown_field(void **state)
@@ -38,7 +38,8 @@ static void test_simprov_rejects_unknown_field(void **state)
     struct resp r;
     struct simprov_stats st;
     post(&r, s, "/v1/chat/completions",
-         "{\"model\":\"m\",\"top_k\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+         "{\"model\":\"gpt-oss-120b\",\"top_k\":5,\"messages\":[{\"role\":\"user\",\"content\":"
+         "\"x\"}]}");
     assert_int_equal(r.status, 400);
     cJSON *j = body_json(&r);
     assert_string_equal(json_str(j, "message"), "body: property 'top_k' is unsupported");
@@ -58,18 +59,20 @@ static void test_simprov_rejects_reasoning_content(void **state)
 {
     struct simprov *s = start(API_OPENAI, 0, NULL);
     struct resp r;
-    post(&r, s, "/chat/completions",
-         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":"
-         "\"assistant\",\"content\":\"b\",\"reasoning_content\":\"c\"},{\"role\":\"user\","
-         "\"content\":\"d\"}]}");
+    post(
+        &r, s, "/chat/completions",
+        "{\"model\":\"gpt-oss-120b\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":"
+        "\"assistant\",\"content\":\"b\",\"reasoning_content\":\"c\"},{\"role\":\"user\","
+        "\"content\":\"d\"}]}");
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(buf_cstr(&r.body), "property 'reasoning_content' is unsupported"));
     resp_release(&r);
     /* The Cerebras spelling is accepted. */
-    post(&r, s, "/chat/completions",
-         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":"
-         "\"assistant\",\"content\":\"b\",\"reasoning\":\"c\"},{\"role\":\"user\","
-         "\"content\":\"d\"}]}");
+    post(
+        &r, s, "/chat/completions",
+        "{\"model\":\"gpt-oss-120b\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":"
+        "\"assistant\",\"content\":\"b\",\"reasoning\":\"c\"},{\"role\":\"user\","
+        "\"content\":\"d\"}]}");
     assert_int_equal(r.status, 200);
     resp_release(&r);
     simprov_stop(s);
@@ -120,7 +123,7 @@ static void test_simprov_openai_answer(void **state)
     cJSON *j = body_json(&r);
     assert_string_equal(json_str(j, "object"), "chat.completion");
     assert_non_null(strstr(json_str(j, "id"), "chatcmpl-"));
-    assert_string_equal(json_str(j, "model"), "zai-glm-4.7");
+    assert_string_equal(json_str(j, "model"), "gpt-oss-120b");
     const cJSON *choice = cJSON_GetArrayItem(json_arr(j, "choices"), 0);
     const cJSON *msg = json_obj(choice, "message");
     assert_string_equal(json_str(msg, "role"), "assistant");
@@ -184,7 +187,7 @@ static void test_simprov_openai_stream(void **state)
     struct buf content, reasoning;
     bool finish = false, usage = false;
     post(&r, s, "/v1/chat/completions",
-         "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+         "{\"model\":\"gpt-oss-120b\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
          "\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
     assert_int_equal(r.rc, CURLE_OK);
     assert_int_equal(r.status, 200);
@@ -253,7 +256,7 @@ static void test_simprov_token_limits(void **state)
     struct resp r;
     assert_non_null(s);
     post(&r, s, "/v1/chat/completions",
-         "{\"model\":\"m\",\"max_completion_tokens\":5,\"messages\":[{\"role\":\"user\","
+         "{\"model\":\"gpt-oss-120b\",\"max_completion_tokens\":5,\"messages\":[{\"role\":\"user\","
          "\"content\":\"hi\"}]}");
     assert_int_equal(r.status, 200);
     cJSON *j = body_json(&r);
@@ -398,10 +401,11 @@ static void test_simprov_tool_calls(void **state)
     struct resp r;
     char *frames[256], body[2048], names[2][16] = {"", ""};
     struct buf args[2];
-    snprintf(body, sizeof(body),
-             "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
-             "\"use the read tool in parallel on /etc/hostname\"}],\"tools\":%s}",
-             tools_oai);
+    snprintf(
+        body, sizeof(body),
+        "{\"model\":\"gpt-oss-120b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
+        "\"use the read tool in parallel on /etc/hostname\"}],\"tools\":%s}",
+        tools_oai);
     post(&r, s, "/v1/chat/completions", body);
     assert_int_equal(r.status, 200);
     int n = split_frames(r.body.data, frames, 256);
@@ -418,7 +422,7 @@ static void test_simprov_tool_calls(void **state)
     resp_release(&r);
     /* Without "parallel": one call, to the tool the prompt names. */
     snprintf(body, sizeof(body),
-             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
+             "{\"model\":\"gpt-oss-120b\",\"messages\":[{\"role\":\"user\",\"content\":"
              "\"please READ it with a tool\"}],\"tools\":%s}",
              tools_oai);
     post(&r, s, "/v1/chat/completions", body);
@@ -557,7 +561,8 @@ static void test_simprov_stall_counts_abort(void **state)
     struct simprov_stats st;
     simprov_set_fault(s, "stall");
     http(&r, s, "POST", "/v1/chat/completions",
-         "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+         "{\"model\":\"gpt-oss-120b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
+         "\"x\"}]}",
          NULL, 300);
     assert_int_equal(r.rc, CURLE_OPERATION_TIMEDOUT);
     assert_non_null(strstr(buf_cstr(&r.body), "Hello from"));
@@ -620,6 +625,141 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* Ids of a model list body, comma-joined, in order. */
+static void list_ids(struct resp *r, char *out, size_t n)
+{
+    cJSON *j = body_json(r), *m;
+    size_t len = 0;
+    out[0] = '\0';
+    cJSON_ArrayForEach(m, json_arr(j, "data"))
+    {
+        int k = snprintf(out + len, n - len, "%s%s", len ? "," : "", json_str(m, "id"));
+        len += k > 0 ? (size_t)k : 0;
+    }
+    cJSON_Delete(j);
+}
+
+/* Today's lineups: what each simulated provider lists (in its own shape) and serves; a model
+ * outside it is refused as the real service refuses a retired one. */
+static void test_simprov_lineup_defaults(void **state)
+{
+    struct simprov *c = start(API_OPENAI, 0, KEY), *z = start(API_ANTHROPIC, 0, KEY);
+    struct resp r;
+    char ids[512];
+    struct simprov_stats st;
+
+    http(&r, c, "GET", "/v1/models", NULL, "Authorization: Bearer " KEY, 0);
+    assert_int_equal(r.status, 200);
+    list_ids(&r, ids, sizeof ids);
+    assert_string_equal(ids, "gpt-oss-120b,gemma-4-31b");
+    cJSON *j = body_json(&r);
+    assert_string_equal(json_str(j, "object"), "list");
+    assert_string_equal(json_str(cJSON_GetArrayItem(json_arr(j, "data"), 0), "owned_by"), "OpenAI");
+    cJSON_Delete(j);
+    resp_release(&r);
+    http(&r, c, "GET", "/v1/models", NULL, "", 0); /* the key's list needs the key */
+    assert_int_equal(r.status, 401);
+    resp_release(&r);
+
+    http(&r, z, "GET", "/api/anthropic/v1/models", NULL, "x-api-key: " KEY, 0);
+    assert_int_equal(r.status, 200);
+    list_ids(&r, ids, sizeof ids);
+    assert_string_equal(ids, "glm-5.2,glm-5.1,glm-5,glm-4.7,glm-4.6,glm-4.5-air");
+    j = body_json(&r);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "has_more")));
+    assert_string_equal(json_str(cJSON_GetArrayItem(json_arr(j, "data"), 0), "type"), "model");
+    cJSON_Delete(j);
+    resp_release(&r);
+
+    /* a retired model: Cerebras 404 model_not_found, exactly its body */
+    post(&r, c, "/v1/chat/completions",
+         "{\"model\":\"zai-glm-4.6\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assert_int_equal(r.status, 404);
+    assert_string_equal(buf_cstr(&r.body),
+                        "{\"message\":\"Model does not exist or you do not have access to it.\","
+                        "\"type\":\"not_found_error\",\"param\":\"model\",\"code\":"
+                        "\"model_not_found\"}");
+    resp_release(&r);
+    /* Z.AI: 400 with business code 1211 */
+    http(&r, z, "POST", "/api/anthropic/v1/messages",
+         "{\"model\":\"glm-9\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":"
+         "\"x\"}]}",
+         "x-api-key: " KEY, 0);
+    assert_int_equal(r.status, 400);
+    j = body_json(&r);
+    assert_string_equal(json_str(json_obj(j, "error"), "type"), "1211");
+    assert_non_null(strstr(json_str(json_obj(j, "error"), "message"), "Unknown Model"));
+    cJSON_Delete(j);
+    resp_release(&r);
+    simprov_get_stats(c, &st);
+    assert_int_equal(st.model_refused, 1);
+    assert_int_equal(st.models_requests, 2);
+    assert_int_equal(st.ok, 0);
+    simprov_stop(c);
+    simprov_stop(z);
+}
+
+/* Cerebras' public catalogue needs no key and gives context lengths where they are known. */
+static void test_simprov_lineup_catalog(void **state)
+{
+    struct simprov *c = start(API_OPENAI, 0, KEY);
+    struct resp r;
+    http(&r, c, "GET", "/public/v1/models", NULL, "", 0);
+    assert_int_equal(r.status, 200);
+    cJSON *j = body_json(&r);
+    const cJSON *oss = cJSON_GetArrayItem(json_arr(j, "data"), 0);
+    assert_string_equal(json_str(oss, "id"), "gpt-oss-120b");
+    assert_int_equal((long)json_num(json_obj(oss, "limits"), "max_context_length", 0), 131072);
+    assert_int_equal((long)json_num(json_obj(oss, "limits"), "max_completion_tokens", 0), 40960);
+    /* gemma's limits are not published: left out, not invented */
+    assert_null(json_obj(cJSON_GetArrayItem(json_arr(j, "data"), 1), "limits"));
+    cJSON_Delete(j);
+    resp_release(&r);
+    simprov_stop(c);
+}
+
+/* A test changes the lineup (the provider retires or brings back a model) and can make the
+ * list fail; completions follow the lineup at once. */
+static void test_simprov_lineup_control(void **state)
+{
+    char err[SIMPROV_ERR_LEN], ids[256];
+    struct simprov_opts o = {.dialect = API_OPENAI, .api_key = KEY, .models = "zai-glm-4.6"};
+    struct simprov *c = simprov_start(&o, err);
+    assert_non_null(c);
+    struct resp r;
+    const char *req = "{\"model\":\"zai-glm-4.6\",\"messages\":[{\"role\":\"user\",\"content\":"
+                      "\"x\"}]}";
+    post(&r, c, "/v1/chat/completions", req);
+    assert_int_equal(r.status, 200);
+    resp_release(&r);
+    http(&r, c, "POST", "/_mock/lineup", "{\"models\":[\"gpt-oss-120b\"]}", "", 0);
+    assert_int_equal(r.status, 200);
+    resp_release(&r);
+    post(&r, c, "/v1/chat/completions", req);
+    assert_int_equal(r.status, 404);
+    resp_release(&r);
+    http(&r, c, "POST", "/_mock/lineup", "{\"fail\":503}", "", 0);
+    resp_release(&r);
+    http(&r, c, "GET", "/v1/models", NULL, "Authorization: Bearer " KEY, 0);
+    assert_int_equal(r.status, 503);
+    resp_release(&r);
+    http(&r, c, "POST", "/_mock/lineup", "{\"fail\":0,\"models\":[\"a\",\"b\"]}", "", 0);
+    resp_release(&r);
+    http(&r, c, "GET", "/v1/models", NULL, "Authorization: Bearer " KEY, 0);
+    assert_int_equal(r.status, 200);
+    list_ids(&r, ids, sizeof ids);
+    assert_string_equal(ids, "a,b");
+    resp_release(&r);
+    http(&r, c, "POST", "/_mock/lineup", "{\"models\":\"nope\"}", "", 0);
+    assert_int_equal(r.status, 400);
+    resp_release(&r);
+    simprov_stop(c);
+    o.models =
+        "ok,a-name-that-is-much-longer-than-sixty-four-bytes-which-no-model-id-has-ever-been";
+    assert_null(simprov_start(&o, err));
+    assert_non_null(strstr(err, "bad model list"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -638,6 +778,9 @@ int main(void)
         cmocka_unit_test(test_simprov_cut_truncates),
         cmocka_unit_test(test_simprov_stall_counts_abort),
         cmocka_unit_test(test_simprov_control_endpoints),
+        cmocka_unit_test(test_simprov_lineup_defaults),
+        cmocka_unit_test(test_simprov_lineup_catalog),
+        cmocka_unit_test(test_simprov_lineup_control),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

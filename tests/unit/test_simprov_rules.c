@@ -29,7 +29,7 @@ static struct simprov *start_opts(struct simprov_opts o)
     return s;
 }
 
-static const char oai_req[] = "{\"model\":\"zai-glm-4.7\",\"messages\":[{\"role\":\"user\","
+static const char oai_req[] = "{\"model\":\"gpt-oss-120b\",\"messages\":[{\"role\":\"user\","
                               "\"content\":\"hello\"}],\"max_completion_tokens\":100}";
 static const char ant_req[] = "{\"model\":\"glm-4.6\",\"max_tokens\":100,\"messages\":[{\"role\":"
                               "\"user\",\"content\":\"hello\"}]}";
@@ -84,7 +84,8 @@ static void test_rules_booking_refuses_before_answering(void **state)
     struct simprov *s = start_opts((struct simprov_opts){.dialect = API_OPENAI, .tpm_limit = 2000});
     struct resp r;
     post(&r, s, "/v1/chat/completions",
-         "{\"model\":\"m\",\"max_completion_tokens\":3000,\"messages\":[{\"role\":\"user\","
+         "{\"model\":\"gpt-oss-120b\",\"max_completion_tokens\":3000,\"messages\":[{\"role\":"
+         "\"user\","
          "\"content\":\"hi\"}]}");
     assert_int_equal(r.status, 429);
     resp_release(&r);
@@ -266,10 +267,11 @@ static void test_rules_cached_tokens_in_usage(void **state)
     memset(big, 'x', sizeof big);
     big[sizeof big - 1] = '\0';
     char *body = NULL;
-    assert_true(asprintf(&body,
-                         "{\"model\":\"m\",\"max_completion_tokens\":10,\"messages\":[{\"role\":"
-                         "\"user\",\"content\":\"%s\"}]}",
-                         big) > 0);
+    assert_true(
+        asprintf(&body,
+                 "{\"model\":\"gpt-oss-120b\",\"max_completion_tokens\":10,\"messages\":[{\"role\":"
+                 "\"user\",\"content\":\"%s\"}]}",
+                 big) > 0);
     struct simprov *s = start_opts((struct simprov_opts){.dialect = API_OPENAI});
     struct resp r;
     long cached[2];
@@ -311,7 +313,8 @@ static void test_rules_reply_length_hook(void **state)
     struct simprov *s = start_opts((struct simprov_opts){.dialect = API_OPENAI});
     struct resp r;
     post(&r, s, "/v1/chat/completions",
-         "{\"model\":\"m\",\"max_completion_tokens\":1000,\"messages\":[{\"role\":\"user\","
+         "{\"model\":\"gpt-oss-120b\",\"max_completion_tokens\":1000,\"messages\":[{\"role\":"
+         "\"user\","
          "\"content\":\"hello [[reply_tokens=300]]\"}]}");
     assert_int_equal(r.status, 200);
     cJSON *j = body_json(&r);

@@ -18,7 +18,7 @@
 static const char yaml[] = "model_list:\n"
                            "  - model_name: glm-4.6\n"
                            "    litellm_params:\n"
-                           "      model: cerebras/zai-glm-4.6\n"
+                           "      model: cerebras/gpt-oss-120b\n"
                            "      api_base: http://127.0.0.1:9/v1\n"
                            "      api_key: ck-test\n"
                            "      rpm: 10\n"
@@ -44,6 +44,8 @@ struct fx {
     struct ui_host host;
     struct ui_ctx c;
     int reloads;
+    char set_id[64], set_model[64]; /* what the m chooser asked for */
+    int sets;
 };
 
 static int fake_reload(void *ud, char *err, size_t errlen)
@@ -52,6 +54,16 @@ static int fake_reload(void *ud, char *err, size_t errlen)
     f->reloads++;
     snprintf(err, errlen, "bad yaml");
     return f->reloads > 1 ? -1 : 0;
+}
+
+static int fake_set_model(void *ud, const char *id, const char *model, char *msg, size_t len)
+{
+    struct fx *f = ud;
+    f->sets++;
+    snprintf(f->set_id, sizeof f->set_id, "%s", id);
+    snprintf(f->set_model, sizeof f->set_model, "%s", model);
+    snprintf(msg, len, "%s: model set to %s in t.yaml (backup t.yaml.bak); reloaded", id, model);
+    return 0;
 }
 
 static int setup(void **state)
@@ -375,8 +387,8 @@ static void test_ui_ctl_help_lists_available_keys(void **state)
     ui_keys_table(&n);
     frame(f);
     lines = ui_ctl_help_lines(&f->c);
-    /* No reload hook and no demo: R and g are left out. */
-    assert_int_equal(lines, UI_HELP_HEAD + (int)n - 2);
+    /* No reload or set_model hook and no demo: R, g, m and the chooser's Enter are left out. */
+    assert_int_equal(lines, UI_HELP_HEAD + (int)n - 4);
     for (int i = 0; i < lines; i++) {
         const struct ui_binding *b = ui_ctl_help_binding(&f->c, i);
         assert_true((b == NULL) == (i < UI_HELP_HEAD));
@@ -489,9 +501,60 @@ static void test_ui_ctl_too_small(void **state)
     assert_true(f->c.quit);
 }
 
+/* m on a MODEL GONE card lists what its provider offers; Enter writes the chosen one through
+ * the set_model hook (the same call as POST /admin/providers/{id}/model); Esc closes. */
+static void test_ui_ctl_model_chooser(void **state)
+{
+    struct fx *f = *state;
+    struct lineup_offer o = {.complete = true};
+    lineup_offer_add(&o, "zai-glm-4.7", 0);
+    lineup_offer_add(&o, "gemma-4-31b", 0);
+    lineup_offer_add(&o, "llama-5", 131072);
+
+    /* no hook (the demo): the key says so, nothing opens */
+    keys(f, "1m");
+    assert_false(f->c.models_open);
+    f->host.set_model = fake_set_model;
+    f->host.config_path = "/some/dir/t.yaml";
+    /* no list yet */
+    keys(f, "m");
+    assert_false(f->c.models_open);
+    assert_non_null(strstr(f->c.msg, "no model list from its provider yet"));
+
+    state_lineup_offer(f->st, f->cfg, 0, &o, 1);
+    frame(f);
+    assert_int_equal(f->c.snap->deps[0].view.status, DEP_MODEL_GONE);
+    keys(f, "m");
+    assert_true(f->c.models_open);
+    assert_int_equal(ui_ctl_pane(&f->c), UI_PANE_MODELS);
+    assert_true(f->c.models_gone);
+    assert_int_equal(f->c.models.n, 3);
+    assert_string_equal(f->c.models_current, "gpt-oss-120b");
+    key(f, UI_KEY_DOWN);
+    key(f, UI_KEY_DOWN);
+    key(f, UI_KEY_DOWN); /* stops at the last */
+    assert_int_equal(f->c.models_sel, 2);
+    key(f, UI_KEY_UP);
+    key(f, UI_KEY_ENTER);
+    assert_false(f->c.models_open);
+    assert_int_equal(f->sets, 1);
+    assert_string_equal(f->set_id, "cerebras");
+    assert_string_equal(f->set_model, "gemma-4-31b");
+    assert_string_equal(f->c.msg, "cerebras now uses gemma-4-31b: written into t.yaml (backup "
+                                  "t.yaml.bak), reloaded");
+    assert_int_equal(f->c.msg_tone, UI_TONE_OK);
+    /* Esc closes without writing */
+    keys(f, "m");
+    assert_true(f->c.models_open);
+    key(f, UI_KEY_ESC);
+    assert_false(f->c.models_open);
+    assert_int_equal(f->sets, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_ui_ctl_model_chooser, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_order_and_selection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_c_toggles_cerebras, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_ctl_space_toggles_selected, setup, teardown),

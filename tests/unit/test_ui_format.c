@@ -259,6 +259,11 @@ static void test_ui_format_badge(void **st)
     assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "QUOTA 1:02:03");
     assert_int_equal(ui_badge_tone(&d, false), UI_TONE_BAD);
 
+    /* no clock ends it: no countdown, red */
+    dep(&d, DEP_MODEL_GONE, 0);
+    assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "MODEL GONE");
+    assert_int_equal(ui_badge_tone(&d, false), UI_TONE_BAD);
+
     dep(&d, DEP_RPM_FULL, 4000);
     assert_string_equal(ui_fmt_badge(buf, sizeof buf, &d, false), "RPM FULL 00:04");
     assert_int_equal(ui_badge_tone(&d, false), UI_TONE_WARN);
@@ -394,6 +399,23 @@ static void test_ui_format_p50_p95(void **st)
     assert_string_equal(ui_fmt_p50_p95(buf, 4, &d, 95, 1234), "95m");
 }
 
+/* A card names the model that serves: "cerebras gpt-oss-120b", "zai glm-5.2". */
+static void test_ui_format_dep_label(void **st)
+{
+    struct dep_snapshot d;
+    (void)st;
+    memset(&d, 0, sizeof d);
+    snprintf(d.id, sizeof d.id, "zai/zai-glm");
+    snprintf(d.name, sizeof d.name, "zai");
+    snprintf(d.model, sizeof d.model, "glm-5.2");
+    assert_string_equal(ui_fmt_dep_label(buf, sizeof buf, &d), "zai glm-5.2");
+    snprintf(d.model, sizeof d.model, "%s", "");
+    assert_string_equal(ui_fmt_dep_label(buf, sizeof buf, &d), "zai/zai-glm");
+    char small[6];
+    snprintf(d.model, sizeof d.model, "gpt-oss-120b");
+    assert_string_equal(ui_fmt_dep_label(small, sizeof small, &d), "zai g");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_ui_format_log_row_narrow),
         cmocka_unit_test(test_ui_format_log_row_long_utf8_model),
         cmocka_unit_test(test_ui_format_badge),
+        cmocka_unit_test(test_ui_format_dep_label),
         cmocka_unit_test(test_ui_format_badge_disabled_wins),
         cmocka_unit_test(test_ui_format_status_tone),
         cmocka_unit_test(test_ui_format_utf8_width),

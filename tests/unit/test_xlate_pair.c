@@ -116,9 +116,35 @@ static void test_xlate_pair_o2a_json_tool(void **state)
     cJSON_Delete(req);
 }
 
+/* gpt-oss always reasons; an Anthropic client that asked for no thinking gets no thinking
+ * block, one that asked gets it (signed as written elsewhere). */
+static void test_xlate_pair_o2a_thinking_only_when_asked(void **state)
+{
+    (void)state;
+    const struct xlate_pair *p = xlate_pair(API_ANTHROPIC, API_OPENAI);
+    cJSON *ans = parse("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":"
+                       "\"Hi\",\"reasoning\":\"greeting\"},\"finish_reason\":\"stop\"}]}");
+    cJSON *plain = parse("{\"model\":\"m\",\"max_tokens\":10,\"messages\":[]}");
+    cJSON *thinking = parse("{\"model\":\"m\",\"max_tokens\":2000,\"thinking\":{\"type\":"
+                            "\"enabled\",\"budget_tokens\":1024},\"messages\":[]}");
+    cJSON *a = p->answer(ans, plain, "m", NULL, NULL);
+    assert_int_equal(cJSON_GetArraySize(json_arr(a, "content")), 1);
+    assert_string_equal(json_str(cJSON_GetArrayItem(json_arr(a, "content"), 0), "type"), "text");
+    cJSON *b = p->answer(ans, thinking, "m", NULL, NULL);
+    assert_int_equal(cJSON_GetArraySize(json_arr(b, "content")), 2);
+    assert_string_equal(json_str(cJSON_GetArrayItem(json_arr(b, "content"), 0), "signature"),
+                        XLATE_THINKING_SIGNATURE);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(ans);
+    cJSON_Delete(plain);
+    cJSON_Delete(thinking);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xlate_pair_o2a_thinking_only_when_asked),
         cmocka_unit_test(test_xlate_pair_rows),
         cmocka_unit_test(test_xlate_pair_a2o_gives_tool_names_back),
         cmocka_unit_test(test_xlate_pair_o2a_json_tool),

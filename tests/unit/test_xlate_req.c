@@ -23,7 +23,9 @@
 
 typedef cJSON *xlate_fn(const cJSON *, const struct xlate_opts *, char *);
 
-static const struct xlate_opts cerebras = {PROVIDER_CEREBRAS, "zai-glm-4.7", 0, true};
+/* A Cerebras model without a row of its own: the provider's "" row (the model rows have tests
+ * of their own below). */
+static const struct xlate_opts cerebras = {PROVIDER_CEREBRAS, "new-cerebras-model", 0, true};
 static const struct xlate_opts generic = {PROVIDER_GENERIC_OPENAI, "gpt-x", 0, true};
 static const struct xlate_opts zai = {PROVIDER_ZAI, "glm-4.6", 0, true};
 static const struct xlate_opts anthropic = {PROVIDER_ANTHROPIC, "claude-x", 0, true};
@@ -649,7 +651,7 @@ static void test_xlate_req_a2o_system_folded_and_text_joined(void **state)
                  "{'role':'system','content':'D'},"
                  "{'role':'assistant','content':'hello'},"
                  "{'role':'user','content':'bye'}]}",
-                 "{'model':'zai-glm-4.7','messages':["
+                 "{'model':'new-cerebras-model','messages':["
                  "{'role':'system','content':'A\\n\\nB\\n\\nC\\n\\nD'},"
                  "{'role':'user','content':'hi\\n\\nthere'},"
                  "{'role':'assistant','content':'hello'},"
@@ -674,7 +676,7 @@ static void test_xlate_req_a2o_images_and_documents(void **state)
                          "'text':'doc text'},";
     char want[2048];
     snprintf(want, sizeof want,
-             "{'model':'zai-glm-4.7','stream':true,'stream_options':{'include_usage':"
+             "{'model':'new-cerebras-model','stream':true,'stream_options':{'include_usage':"
              "true},'messages':[{'role':'user','content':[%s{'type':'text','text':"
              "'[document omitted: application/pdf]'}]}]}",
              common);
@@ -706,7 +708,7 @@ static void test_xlate_req_a2o_tool_results_follow_their_calls(void **state)
                  "'tool_reference','tool_name':'WebFetch'}]},"
                  "{'type':'tool_result','tool_use_id':'t2','content':'more'},"
                  "{'type':'tool_result','tool_use_id':'zz','content':'stray'}]}]}",
-                 "{'model':'zai-glm-4.7','max_completion_tokens':50,'stream':true,"
+                 "{'model':'new-cerebras-model','max_completion_tokens':50,'stream':true,"
                  "'stream_options':{'include_usage':true},'messages':["
                  "{'role':'user','content':'run it'},"
                  "{'role':'assistant','content':'ok','tool_calls':["
@@ -734,7 +736,7 @@ static void test_xlate_req_a2o_unanswered_calls_are_closed(void **state)
                  "{'role':'assistant','content':[{'type':'tool_use','id':'a',"
                  "'name':'f','input':{}}]},{'role':'assistant','content':[{'type':"
                  "'tool_use','id':'b','name':'f','input':{}}]}]}",
-                 "{'model':'zai-glm-4.7','stream':true,'stream_options':{"
+                 "{'model':'new-cerebras-model','stream':true,'stream_options':{"
                  "'include_usage':true},'messages':[{'role':'user','content':'go'},"
                  "{'role':'assistant','content':'','tool_calls':[{'id':'a','type':"
                  "'function','function':{'name':'f','arguments':'{}'}}]},"
@@ -868,9 +870,9 @@ static void test_xlate_req_a2o_params_and_dropped_fields(void **state)
                      "'metadata':{'user_id':'user-123'},'context_management':{},'safeguards':[],"
                      "'container':'c','mcp_servers':[],'service_tier':'auto','output_config':{"
                      "'effort':'low'},'thinking':{'type':'disabled'},'stream':true}";
-    struct xlate_opts o = {PROVIDER_CEREBRAS, "zai-glm-4.7", 8192, false};
+    struct xlate_opts o = {PROVIDER_CEREBRAS, "new-cerebras-model", 8192, false};
     expect_xlate(xlate_req_a2o, &o, in,
-                 "{'model':'zai-glm-4.7','messages':[{'role':'user','content':'x'}],"
+                 "{'model':'new-cerebras-model','messages':[{'role':'user','content':'x'}],"
                  "'max_completion_tokens':8192,'temperature':0.5,'top_p':0.9,'stop':["
                  "'END'],'stream':false}");
     expect_xlate(xlate_req_a2o, &generic, in,
@@ -1056,9 +1058,9 @@ static void test_xlate_req_o2a_conversation(void **state)
                  "'data':'QUJD'}},{'type':'image','source':{'type':'url','url':"
                  "'https://x/i.jpg'}}]},{'role':'assistant','content':[{'type':'tool_use',"
                  "'id':'call_1','name':'f','input':{'a':1}},{'type':'tool_use','id':"
-                 "'functions_g_2','name':'g','input':{}}]},{'role':'user','content':["
+                 "'functions_g_2_4039ed8d','name':'g','input':{}}]},{'role':'user','content':["
                  "{'type':'tool_result','tool_use_id':'call_1','content':'r1'},{'type':"
-                 "'tool_result','tool_use_id':'functions_g_2','content':'r2'},{'type':"
+                 "'tool_result','tool_use_id':'functions_g_2_4039ed8d','content':'r2'},{'type':"
                  "'text','text':'thanks'}]},{'role':'assistant','content':[{'type':"
                  "'text','text':'done'}]}]}");
 }
@@ -1171,9 +1173,9 @@ static const char *const o2o_in =
 static void test_xlate_req_o2o_cerebras_whitelist(void **state)
 {
     (void)state;
-    struct xlate_opts o = {PROVIDER_CEREBRAS, "zai-glm-4.7", 16000, true};
+    struct xlate_opts o = {PROVIDER_CEREBRAS, "new-cerebras-model", 16000, true};
     expect_xlate(xlate_req_o2o, &o, o2o_in,
-                 "{'model':'zai-glm-4.7','messages':[{'role':'system','content':"
+                 "{'model':'new-cerebras-model','messages':[{'role':'system','content':"
                  "'be nice'},{'role':'user','content':[{'type':'text','text':"
                  "'hi'}],'name':'bob'},{'role':'assistant','content':'',"
                  "'reasoning':'thought','tool_calls':[{'id':'c1','type':'function',"

@@ -93,7 +93,7 @@ static void test_xlate_resp_o2a_reasoning(void **state)
         assert_non_null(m);
         assert_string_equal(json_str(block(m, 0), "type"), "thinking");
         assert_string_equal(json_str(block(m, 0), "thinking"), "Think.");
-        assert_string_equal(json_str(block(m, 0), "signature"), "");
+        assert_string_equal(json_str(block(m, 0), "signature"), XLATE_THINKING_SIGNATURE);
         assert_string_equal(json_str(block(m, 1), "text"), "Done.");
         cJSON_Delete(m);
     }
@@ -115,7 +115,10 @@ static void test_xlate_resp_o2a_tools(void **state)
     /* the empty content makes no text block */
     assert_int_equal(cJSON_GetArraySize(json_arr(m, "content")), 3);
     assert_string_equal(json_str(block(m, 0), "type"), "tool_use");
-    assert_string_equal(json_str(block(m, 0), "id"), "functions_Bash_0");
+    char *want_id = xlate_tool_id_clean("functions.Bash:0");
+    assert_string_equal(json_str(block(m, 0), "id"), want_id);
+    assert_non_null(strstr(want_id, "functions_Bash_0_"));
+    free(want_id);
     assert_string_equal(json_str(block(m, 0), "name"), "Bash");
     assert_string_equal(json_str(json_obj(block(m, 0), "input"), "command"), "ls");
     assert_true(strncmp(json_str(block(m, 1), "id"), "toolu_", 6) == 0);
@@ -330,7 +333,9 @@ static void test_xlate_resp_a2a(void **state)
     assert_string_equal(json_str(r, "id"), "msg_x");
     assert_int_equal(cJSON_GetArraySize(json_arr(r, "content")), 2);
     assert_string_equal(json_str(block(r, 0), "signature"), "");
-    assert_string_equal(json_str(block(r, 1), "id"), "call_1_x");
+    char *want_id = xlate_tool_id_clean("call.1:x");
+    assert_string_equal(json_str(block(r, 1), "id"), want_id);
+    free(want_id);
     assert_string_equal(json_str(json_obj(block(r, 1), "input"), "command"), "ls");
     assert_string_equal(json_str(r, "stop_reason"), "tool_use");
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(r, "stop_sequence")));
