@@ -94,11 +94,13 @@ pass "both count today's $ok Cerebras requests of all instances"
 for n in a b; do
     ! grep -q "$REDIS_PASS" "$T/sb-$n.log" || fail "the Redis password is in $n's log"
     url_var="${n^^}_URL"
-    ! { state_of $n; curl -sf "${ADMIN[@]}" "${!url_var}/metrics"; } | grep -q "$REDIS_PASS" ||
-        fail "the Redis password is in $n's state or metrics"
+    { state_of $n && curl -sf "${ADMIN[@]}" "${!url_var}/metrics"; } >"$T/seen" || fail "state/metrics of $n"
+    ! grep -q "$REDIS_PASS" "$T/seen" || fail "the Redis password is in $n's state or metrics"
 done
-curl -sf "${ADMIN[@]}" "$A_URL/metrics" | grep -qx 'switchboard_shared_state 1' || fail "metrics: shared state"
-curl -sf "${ADMIN[@]}" "$A_URL/metrics" | grep -qx 'switchboard_shared_instances 2' || fail "metrics: instances"
+# (metrics to a file first: a grep -q that stops reading would fail curl under pipefail)
+curl -sf "${ADMIN[@]}" "$A_URL/metrics" >"$T/metrics" || fail "metrics"
+grep -qx 'switchboard_shared_state 1' "$T/metrics" || fail "metrics: shared state"
+grep -qx 'switchboard_shared_instances 2' "$T/metrics" || fail "metrics: instances"
 state_of a | json_get "sorted(p['self'] for p in d['shared']['peers'])" | grep -qx '\[False, True\]' ||
     fail "a does not list b: $(state_of a | json_get "d['shared']['peers']")"
 pass "password in no log, state or metrics; /metrics says shared with 2; a lists b"
@@ -148,7 +150,8 @@ sleep 0.5
 stop_redis
 SB_WAIT=20 wait_for sh -c "curl -sf -H 'Authorization: Bearer sk-1234' $A_URL/admin/state | grep -q '\"mode\":\"LOCAL ONLY\"'" ||
     fail "a never showed LOCAL ONLY after Redis died"
-curl -sf "${ADMIN[@]}" "$A_URL/metrics" | grep -qx 'switchboard_shared_state 0' || fail "metrics while down"
+curl -sf "${ADMIN[@]}" "$A_URL/metrics" >"$T/metrics" || fail "metrics while down"
+grep -qx 'switchboard_shared_state 0' "$T/metrics" || fail "metrics while down: not 0"
 wait "$load"
 ! grep -qv '^200 ' "$T/during.out" || fail "a client got an error while Redis died: $(grep -v '^200 ' "$T/during.out" | head -3)"
 n=$(wc -l <"$T/during.out")
