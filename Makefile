@@ -115,6 +115,7 @@ run: deps release
 bench: deps release
 	@bash tests/bench/run.sh build-release
 	@PROACTIVE_STEPS=$${PROACTIVE_STEPS:-20} bash tests/bench/proactive.sh build-release
+	@./build-release/tests/bench_shared $${SHARED_REQUESTS:-20000}
 
 # Reactive vs proactive routing against a rate-limited Cerebras mock (about 3 minutes).
 bench-proactive: deps release

@@ -3,14 +3,15 @@
 # As root it installs what is missing; otherwise it prints the exact command.
 set -eu
 pkgs="cmake make gcc pkg-config libcivetweb-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
-libncurses-dev libcmocka-dev"
+libncurses-dev libcmocka-dev libhiredis-dev"
 # make deb: dpkg-dev (dpkg-shlibdeps names the dependencies, dpkg-buildflags the hardening
 # flags); dpkg-deb itself is part of dpkg.
 deb_pkgs="dpkg-dev"
 if [ "${1:-}" = "--test" ]; then
     # chromium: tests/integration/test_browser.sh attacks switchboard from a real browser.
     # groff-base: test_docs.sh renders the man page and fails on any groff warning.
-    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format chromium groff-base $deb_pkgs"
+    # redis-server: the shared-limits tests run a real one.
+    pkgs="$pkgs tmux curl clang libclang-rt-14-dev python3 clang-format chromium groff-base redis-server $deb_pkgs"
 elif [ "${1:-}" = "--deb" ]; then
     pkgs="$pkgs $deb_pkgs"
 fi

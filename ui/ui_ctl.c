@@ -216,6 +216,17 @@ void ui_ctl_frame(struct ui_ctx *c, int rows, int cols)
     c->msg_fresh = false;
 }
 
+/* " for all 3 instances" while the limits are shared with others, else "". */
+static const char *scope(struct ui_ctx *c)
+{
+    static char buf[48];
+    state_command_scope(c->h->st, buf + 1, sizeof buf - 1);
+    if (strcmp(buf + 1, "this instance") == 0)
+        return "";
+    buf[0] = ' ';
+    return buf;
+}
+
 static void cmd_toggle(struct ui_ctx *c)
 {
     const struct dep_snapshot *d = ui_ctl_selected(c);
@@ -229,7 +240,7 @@ static void cmd_toggle(struct ui_ctx *c)
     if (state_set_enabled(c->h->st, d->id, on) < 0)
         ui_ctl_msg(c, UI_TONE_BAD, "%s: no such deployment", d->id);
     else
-        ui_ctl_msg(c, UI_TONE_NORMAL, "%s %s", d->id, on ? "enabled" : "DISABLED");
+        ui_ctl_msg(c, UI_TONE_NORMAL, "%s %s%s", d->id, on ? "enabled" : "DISABLED", scope(c));
 }
 
 static void cmd_cerebras(struct ui_ctx *c)
@@ -245,7 +256,7 @@ static void cmd_cerebras(struct ui_ctx *c)
     if (state_toggle_enabled(c->h->st, "cerebras") < 0 || !found)
         ui_ctl_msg(c, UI_TONE_WARN, "no deployment named cerebras");
     else
-        ui_ctl_msg(c, UI_TONE_NORMAL, "cerebras %s", was_on ? "DISABLED" : "enabled");
+        ui_ctl_msg(c, UI_TONE_NORMAL, "cerebras %s%s", was_on ? "DISABLED" : "enabled", scope(c));
 }
 
 static void cmd_force(struct ui_ctx *c)
@@ -268,10 +279,11 @@ static void cmd_reset(struct ui_ctx *c)
     else if (state_reset(c->h->st, d->id) < 0)
         ui_ctl_msg(c, UI_TONE_BAD, "%s: no such deployment", d->id);
     else if (!d->enabled)
-        ui_ctl_msg(c, UI_TONE_WARN, "%s: cooldown cleared, but it is DISABLED (space enables it)",
-                   d->id);
+        ui_ctl_msg(c, UI_TONE_WARN, "%s: cooldown cleared%s, but it is DISABLED (space enables it)",
+                   d->id, scope(c));
     else
-        ui_ctl_msg(c, UI_TONE_NORMAL, "%s: cooldown cleared, the next request tries it", d->id);
+        ui_ctl_msg(c, UI_TONE_NORMAL, "%s: cooldown cleared%s, the next request tries it", d->id,
+                   scope(c));
 }
 
 /* m: the models the selected deployment's provider offers, to pick one. */

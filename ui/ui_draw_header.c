@@ -18,6 +18,41 @@ static bool item(int y, int *x, int right, enum ui_tone tone, const char *s)
     return true;
 }
 
+/* Limits shared with other instances through Redis: SHARED and how many, or LOCAL ONLY
+ * while Redis is away (only when Redis is configured). */
+static void shared_item(const struct snapshot *s, int y, int *x, int right)
+{
+    char buf[64];
+    if (!s->shared.configured)
+        return;
+    if (s->shared.up) {
+        snprintf(buf, sizeof buf, "SHARED %d instance%s", s->shared.instances,
+                 s->shared.instances == 1 ? "" : "s");
+        item(y, x, right, UI_TONE_OK, buf);
+    } else {
+        item(y, x, right, UI_TONE_ALERT, "LOCAL ONLY (Redis unreachable)");
+    }
+}
+
+/* The other instances sharing the limits: "with host:pid 4/min, ...". */
+static void peers_item(const struct snapshot *s, int y, int *x, int right)
+{
+    char buf[320], rate[32];
+    size_t n = 0;
+    if (!s->shared.configured || !s->shared.up)
+        return;
+    for (int i = 0; i < s->shared.n_peers && n < sizeof buf; i++) {
+        const struct snap_peer *p = &s->shared.peers[i];
+        if (p->self)
+            continue;
+        int k = snprintf(buf + n, sizeof buf - n, "%s%s %s", n ? ", " : "with ", p->name,
+                         ui_fmt_rate(rate, sizeof rate, p->rpm));
+        n += k > 0 ? (size_t)k : 0;
+    }
+    if (n > 0)
+        item(y, x, right, UI_TONE_NORMAL, buf);
+}
+
 /* Most important first: a narrow screen cuts from the right. */
 static void line_one(const struct ui_ctx *c, struct ui_rect r)
 {
@@ -31,6 +66,7 @@ static void line_one(const struct ui_ctx *c, struct ui_rect r)
         item(r.y, &x, right, UI_TONE_ALERT, "FORCED FALLBACK");
     else
         item(r.y, &x, right, UI_TONE_OK, "AUTO");
+    shared_item(s, r.y, &x, right);
     if (c->h->demo) {
         item(r.y, &x, right, UI_TONE_ALERT, "DEMO");
         if (c->h->traffic_on)
@@ -58,6 +94,7 @@ static void line_two(const struct ui_ctx *c, struct ui_rect r)
     item(r.y + 1, &x, right, s->in_flight > 0 ? UI_TONE_NORMAL : UI_TONE_DIM, buf);
     if (c->paused)
         item(r.y + 1, &x, right, UI_TONE_ALERT, "PAUSED");
+    peers_item(s, r.y + 1, &x, right);
     snprintf(buf, sizeof buf, "config %s", c->h->config_path ? c->h->config_path : "-");
     if (!item(r.y + 1, &x, right, UI_TONE_DIM, buf)) {
         ui_put(r.y + 1, x, right - x, UI_TONE_DIM, buf); /* a cut path still helps */

@@ -30,6 +30,7 @@ struct app_opts {
 
 struct http_front;
 struct demo;
+struct shared;
 struct discovery_watch;
 
 /* What holds the terminal, for where warnings go (app.c app_warn). */
@@ -40,6 +41,8 @@ struct app {
     struct front_env env; /* state, request log, URL, shutdown flags: what the front sees */
     struct http_front *front;
     struct demo *demo;
+    struct shared *shared;  /* limits shared with other instances through Redis; NULL = off */
+    char shared_where[300]; /* where it shares ("" = not sharing), to see a reload change it */
     struct discovery_watch *watch; /* keeps the lineups current (discovery_watch.h) */
     pthread_mutex_t edit_mu;       /* one config edit (set_model) at a time */
     volatile sig_atomic_t stop;

@@ -75,6 +75,13 @@ struct config {
     double stream_timeout_s; /* [0 = timeout_s] time to first byte for streams */
     char *routing_strategy;  /* accepted; "simple-shuffle" rotates within a group */
     bool drop_params;        /* accepted; unsupported fields are always dropped */
+    /* router_settings.redis_host / redis_port / redis_password / redis_url (os.environ/VAR
+     * resolved): several switchboards share the providers' limits through this Redis. NULL /
+     * 0 when not given; the REDIS_* environment variables apply then (src/shared). */
+    char *redis_host;
+    int redis_port;
+    char *redis_password; /* secret: never printed */
+    char *redis_url;      /* redis://[:password@]host[:port][/db]; secret */
 
     /* general_settings */
     char *master_key; /* NULL = no auth; LITELLM_MASTER_KEY overrides */
@@ -96,6 +103,8 @@ struct config {
     /* [4096] smallest output budget switchboard lowers a request to, so that it runs on a
      * provider that books the whole budget up front (Cerebras) now; 0 = never lower */
     long min_output_tokens;
+    /* [5] a shared-state Redis call that takes longer falls back to local accounting */
+    double redis_timeout_ms;
     /* [none] Host names a request may address switchboard by besides 127.0.0.1, localhost,
      * [::1] and `host` (normalized: lower case, no brackets, no port) ... */
     char **allowed_hosts;

@@ -144,6 +144,18 @@ void router_reset(struct router *r, int dep);
 void router_set_model_gone(struct router *r, int dep, bool gone, const char *reason);
 bool router_model_gone(const struct router *r, int dep);
 
+/* ---- sharing with other instances (route/store.h) ---- */
+struct store_ops;
+struct store_mark;
+/* From now on bookings, refunds and marks go through ops (borrowed; NULL = local only). */
+void router_set_store(struct router *r, const struct store_ops *ops, void *ctx);
+/* Publishes deployment dep's marks to every instance (after a user's reset or toggle). */
+void router_publish(struct router *r, int dep, int64_t now_ms);
+/* Publishes every deployment's marks that changed while the store was down. */
+void router_resync(struct router *r, int64_t now_ms);
+/* Takes the marks another instance published for dep, unless already applied. */
+void router_take_mark(struct router *r, int dep, const struct store_mark *m, int64_t now_ms);
+
 /* One of the provider's buckets as the router sees it. */
 struct router_bucket_view {
     double limit; /* 0 = no such bucket */

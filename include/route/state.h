@@ -5,6 +5,7 @@
 #define SB_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config/config.h"
@@ -100,7 +101,31 @@ struct dep_snapshot {
     uint64_t fallbacks;                  /* of those, not the request's first candidate */
     uint64_t connects;                   /* connections opened to it (stats.h) */
     double token_ratio;                  /* input estimate calibration (stats_token_ratio) */
-    struct dep_lineup lineup;            /* what its provider offers (lineup.h) */
+    long shared_today; /* requests every instance sharing the limits booked today; -1 unknown */
+    struct dep_lineup lineup; /* what its provider offers (lineup.h) */
+};
+
+#define SNAP_PEERS 8
+
+/* Another switchboard sharing the limits (or this one, `self`). */
+struct snap_peer {
+    char name[96]; /* "host:pid" */
+    double rpm;    /* its client requests in the last minute */
+    bool self;
+};
+
+/* Sharing the limits with other instances through Redis (src/shared). */
+struct snap_shared {
+    bool configured;    /* a redis_* key or REDIS_* variable was given */
+    bool up;            /* SHARED now; false = LOCAL ONLY */
+    int instances;      /* instances heard from recently, this one included (0 while down) */
+    char where[96];     /* "host:port/db", no password */
+    char error[160];    /* why it is LOCAL ONLY, when it is */
+    uint64_t calls;     /* store calls on the request path */
+    uint64_t fallbacks; /* of those, answered locally (down or slower than the timeout) */
+    uint64_t outages;   /* times the connection was lost */
+    int n_peers;
+    struct snap_peer peers[SNAP_PEERS];
 };
 
 struct snapshot {
@@ -121,8 +146,9 @@ struct snapshot {
     struct dep_snapshot deps[SNAP_MAX_DEPS]; /* config order */
     int n_unserved;
     struct snap_code unserved[SNAP_CODES]; /* client requests no deployment served, by status */
-    uint64_t notice_seq;                   /* warnings raised so far (state_notice) */
-    char notice[SNAP_NOTICE];              /* the newest one, "" before the first */
+    struct snap_shared shared;
+    uint64_t notice_seq;      /* warnings raised so far (state_notice) */
+    char notice[SNAP_NOTICE]; /* the newest one, "" before the first */
     int n_log;
     struct request_rec log[SNAP_LOG]; /* newest first */
 };
@@ -210,6 +236,25 @@ bool state_dep_lineup(struct state *st, const struct config *cfg, int dep, struc
  * opened, a refused browser request): the views show the newest one and count the rest, so
  * nothing is printed under a screen. Thread-safe; copies msg (cut to SNAP_NOTICE - 1 bytes). */
 void state_notice(struct state *st, const char *msg);
+
+/* ---- sharing with other instances (src/shared) ---- */
+struct store_ops;
+struct store_mark;
+/* Routes bookings and marks through a store from now on (NULL: local only again). When it
+ * returns, no call into the old store is running or will start. */
+void state_set_store(struct state *st, const struct store_ops *ops, void *ctx);
+/* Marks other instances published for the deployments of cfg, and the requests every
+ * instance booked today on each (-1 unknown); ignored after a reload. */
+void state_take_marks(struct state *st, const struct config *cfg, const struct store_mark *marks,
+                      const long *today, int n);
+/* Publishes the marks that changed while the store was down. */
+void state_share_resync(struct state *st);
+/* What the dashboard and /metrics say about sharing. */
+void state_set_shared(struct state *st, const struct snap_shared *s);
+/* Client requests in the last 60 s. */
+int state_client_rpm(struct state *st);
+/* Who a reset or toggle reaches: "for all 3 instances" while shared, else "this instance". */
+void state_command_scope(struct state *st, char *out, size_t cap);
 
 /* Consistent copy of everything the views show. */
 void state_snapshot(struct state *st, struct snapshot *out);

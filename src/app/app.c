@@ -25,6 +25,7 @@
 #include "front/http_front.h"
 #include "front/reqlog.h"
 #include "front/upstream.h"
+#include "shared/shared.h"
 #include "sim/demo.h"
 #include "ui/ui.h"
 
@@ -210,6 +211,33 @@ static void describe_config(const struct config *cfg, FILE *out)
         fprintf(out, "  alias %s -> %s\n", cfg->aliases[i].pattern, cfg->aliases[i].target);
     fprintf(out, "  master key %s; listens on %s:%d\n", cfg->master_key ? "set" : "not set",
             cfg->host, cfg->port);
+    struct shared_settings share;
+    char err[256];
+    if (shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0)
+        fprintf(out, "  limits shared through Redis: %s\n", err);
+    else if (share.on)
+        fprintf(out, "  limits shared with other instances through Redis at %s (password %s)\n",
+                share.where, share.password[0] ? "set" : "not set");
+    memset(share.password, 0, sizeof share.password);
+}
+
+/* The Redis connection is made once at start: a reload that points elsewhere says so. */
+static void warn_redis_change(struct app *app, const struct config *cfg)
+{
+    struct shared_settings share;
+    char err[256], msg[700];
+    if (shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0)
+        snprintf(share.where, sizeof share.where, "(invalid: %.200s)", err);
+    else if (!share.on)
+        share.where[0] = '\0';
+    memset(share.password, 0, sizeof share.password);
+    if (strcmp(share.where, app->shared_where) == 0)
+        return;
+    snprintf(msg, sizeof msg,
+             "the Redis settings changed (%.280s -> %.280s): restart switchboard to use them",
+             app->shared_where[0] ? app->shared_where : "none",
+             share.where[0] ? share.where : "none");
+    app_warn(app, msg);
 }
 
 int app_reload(struct app *app, char *err, size_t errlen)
@@ -229,6 +257,7 @@ int app_reload(struct app *app, char *err, size_t errlen)
         return -1;
     }
     state_swap_config(app->env.st, cfg);
+    warn_redis_change(app, cfg);
     config_free(cfg);
     discovery_watch_kick(app->watch); /* the new config may name other models or keys */
     if (app->env.reqlog)
@@ -504,14 +533,36 @@ static int serve_started(struct app *app, struct config *cfg, const char *log_pa
     return status;
 }
 
-/* The state, model discovery and the front, until the view ends. The exit status. */
+/* Sharing the limits through Redis when the config or REDIS_* say where (never in the demo:
+ * its simulated providers are this process's own). Before the front serves. */
+static void start_sharing(struct app *app, struct shared_settings *share)
+{
+    if (share->on) {
+        app->shared = shared_new(share, app->env.st);
+        if (app->shared)
+            printf("sharing limits with other instances through Redis at %s\n", share->where);
+        else
+            app_warn(app, "cannot start sharing through Redis; limits are local");
+        snprintf(app->shared_where, sizeof app->shared_where, "%s", share->where);
+    }
+    memset(share->password, 0, sizeof share->password);
+}
+
+/* The state, model discovery, sharing and the front, until the view ends. The exit status. */
 static int serve(struct app *app, struct config *cfg)
 {
+    struct shared_settings share = {0};
+    char err[256];
+    if (!app->opts.demo && shared_settings_from(cfg, NULL, &share, err, sizeof err) != 0) {
+        fprintf(stderr, "error: %s\n", err);
+        return 2;
+    }
     app->env.st = state_new(cfg, NULL);
     if (!app->env.st)
         return 1;
     for (int i = 0; i < app->n_early; i++)
         state_notice(app->env.st, app->early[i]);
+    start_sharing(app, &share);
     /* before the front serves: workers that reload (admin API) kick it without a lock */
     app->watch = discovery_watch_start(app->env.st);
     if (!app->watch)
@@ -522,6 +573,8 @@ static int serve(struct app *app, struct config *cfg)
         status = serve_started(app, cfg, log_path);
     discovery_watch_stop(app->watch); /* after the front's workers, who may kick it, ended */
     app->watch = NULL;
+    shared_free(app->shared);
+    app->shared = NULL;
     reqlog_close(app->env.reqlog);
     state_free(app->env.st);
     return status;

@@ -117,6 +117,27 @@ static void print_changes(const struct snapshot *s, enum dep_status *prev, FILE 
     }
 }
 
+/* SHARED / LOCAL ONLY and the instance count, when they change (Redis configured only). */
+static void print_shared(const struct snapshot *s, int *prev, FILE *out, struct reqlog *log)
+{
+    char t[16], line[300];
+    const struct snap_shared *sh = &s->shared;
+    int now = !sh->configured ? -2 : sh->up ? sh->instances : -1;
+    if (now == *prev || now == -2 || (now == -1 && strcmp(sh->error, "connecting") == 0))
+        return; /* no news, not configured, or the first connection still under way */
+    *prev = now;
+    clock_text(s->wall_ms, t, sizeof t);
+    if (now >= 0)
+        snprintf(line, sizeof line, "%s limits SHARED through Redis at %s: %d instance%s", t,
+                 sh->where, now, now == 1 ? "" : "s");
+    else
+        snprintf(line, sizeof line, "%s limits LOCAL ONLY: %s", t,
+                 sh->error[0] ? sh->error : "Redis unreachable");
+    put_line(out, line);
+    if (log)
+        reqlog_event(log, "shared", line + strlen(t) + 1);
+}
+
 /* Warnings the front raised (refused browser requests); how many were skipped when several
  * came within one tick. The app prints its own warnings to stderr itself. */
 static void print_notices(const struct snapshot *s, uint64_t *seen, FILE *out)
@@ -137,6 +158,7 @@ static void print_notices(const struct snapshot *s, uint64_t *seen, FILE *out)
 
 int headless_run(struct state *st, struct reqlog *log, const volatile sig_atomic_t *stop, FILE *out)
 {
+    int shared_prev = -3;
     struct snapshot *s = malloc(sizeof *s);
     if (!s)
         return -1;
@@ -157,6 +179,7 @@ int headless_run(struct state *st, struct reqlog *log, const volatile sig_atomic
         print_requests(s, &newest, out);
         print_changes(s, prev, out, log);
         print_notices(s, &notices, out);
+        print_shared(s, &shared_prev, out, log);
         fflush(out);
     }
     free(s);

@@ -275,7 +275,72 @@ static int fn_ll_timeout(struct cfgctx *x, struct cfgnode *v, const char *path, 
     return rc;
 }
 
+/* redis_*: a string, a number (redis_port) or os.environ/VAR; an unset variable leaves the
+ * key unset (as LiteLLM, which then reads REDIS_HOST etc. itself). Secrets are never shown. */
+static int redis_value(struct cfgctx *x, struct cfgnode *v, const char *path, bool secret,
+                       const char **val)
+{
+    char var[VAR_LEN];
+    const char *s;
+    int ref;
+
+    *val = NULL;
+    if (cfgtree_is_null(v))
+        return 0;
+    if (cfgtree_str(x, v, path, secret, &s))
+        return -EINVAL;
+    ref = cfgutil_env_ref(s, var, sizeof(var));
+    if (ref < 0)
+        return cfgtree_fail(x, v, "%s: expected os.environ/NAME with a valid variable name", path);
+    *val = ref ? getenv(var) : s;
+    if (*val && !**val)
+        *val = NULL;
+    return 0;
+}
+
+static int fn_redis_str(struct cfgctx *x, struct cfgnode *v, const char *path, char **field,
+                        bool secret)
+{
+    const char *val;
+    int rc = redis_value(x, v, path, secret, &val);
+
+    return rc || !val ? rc : cfgtree_set_str(x, v, field, val);
+}
+
+static int fn_redis_host(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    return fn_redis_str(x, v, path, &x->c->redis_host, false);
+}
+
+static int fn_redis_password(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    return fn_redis_str(x, v, path, &x->c->redis_password, true);
+}
+
+static int fn_redis_url(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    return fn_redis_str(x, v, path, &x->c->redis_url, true);
+}
+
+static int fn_redis_port(struct cfgctx *x, struct cfgnode *v, const char *path, void *obj)
+{
+    const char *val;
+    long port;
+    int rc = redis_value(x, v, path, false, &val);
+
+    if (rc || !val)
+        return rc;
+    if (cfgutil_parse_long(val, &port) || port < 1 || port > 65535)
+        return cfgtree_fail(x, v, "%s: expected a port from 1 to 65535", path);
+    x->c->redis_port = (int)port;
+    return 0;
+}
+
 static const struct cfgkey router_keys[] = {
+    FN("redis_host", fn_redis_host),
+    FN("redis_port", fn_redis_port),
+    FN("redis_password", fn_redis_password),
+    FN("redis_url", fn_redis_url),
     FN("num_retries", fn_router_retries),
     FN("timeout", fn_router_timeout),
     NUM("stream_timeout", struct config, stream_timeout_s, 0, 1e9, false, SECS),
@@ -288,7 +353,7 @@ static const struct cfgkey router_keys[] = {
      NULL},
 };
 static const char router_unsup[] =
-    " redis_host redis_port redis_password redis_url cache_responses cache_kwargs "
+    " cache_responses cache_kwargs "
     "retry_after retry_policy model_group_retry_policy allowed_fails_policy "
     "disable_cooldowns context_window_fallbacks content_policy_fallbacks max_fallbacks "
     "enable_pre_call_checks optional_pre_call_checks routing_strategy_args "
@@ -455,6 +520,8 @@ static const struct cfgkey switchboard_keys[] = {
         "a number of seconds from 0 to 3600"),
     {"min_output_tokens", CFGK_LONG, offsetof(struct config, min_output_tokens), 0, 1e9, false,
      "a non-negative integer", NULL},
+    NUM("redis_timeout_ms", struct config, redis_timeout_ms, 0, 10000, true,
+        "a number of milliseconds from 0 to 10000"),
     FN("allowed_hosts", fn_allowed_hosts),
     FN("allowed_origins", fn_allowed_origins),
     NUM("discovery_interval", struct config, discovery_interval_s, 0, 1e7, false, SECS),
@@ -854,6 +921,7 @@ struct config *cfgkeys_new(const char *name)
         .proactive_routing = true,
         .max_wait_s = 20,
         .min_output_tokens = 4096,
+        .redis_timeout_ms = 5,
         .discovery_interval_s = 600,
     };
     if (!c->path || !c->routing_strategy || !c->host) {
@@ -899,6 +967,9 @@ void cfgkeys_destroy(struct config *c)
     free(c->master_key);
     free(c->host);
     free(c->default_model);
+    free(c->redis_host);
+    free(c->redis_password);
+    free(c->redis_url);
     for (size_t i = 0; i < c->n_allowed_hosts; i++)
         free(c->allowed_hosts[i]);
     free(c->allowed_hosts);

@@ -142,9 +142,38 @@ static cJSON *dep_json(const struct dep_snapshot *d)
     cJSON_AddNumberToObject(o, "tpm_budget_left", (double)d->view.tpm_budget_left);
     cJSON_AddNumberToObject(o, "token_estimate_ratio", d->token_ratio);
     cJSON_AddNumberToObject(o, "fallbacks", (double)d->fallbacks);
+    if (d->shared_today >= 0) /* sharing through Redis: today's requests by every instance */
+        cJSON_AddNumberToObject(o, "requests_today_all_instances", (double)d->shared_today);
     cJSON_AddBoolToObject(o, "model_gone", lineup_is_gone(&d->lineup));
     cJSON_AddItemToObject(o, "lineup", lineup_json(d));
     return o;
+}
+
+/* "shared": SHARED / LOCAL ONLY, where (never the password) and the other instances. */
+static void add_shared(cJSON *o, const struct snap_shared *sh)
+{
+    cJSON *j = cJSON_AddObjectToObject(o, "shared");
+    cJSON_AddBoolToObject(j, "configured", sh->configured);
+    if (!sh->configured) {
+        cJSON_AddStringToObject(j, "mode", "LOCAL ONLY");
+        return;
+    }
+    cJSON_AddStringToObject(j, "mode", sh->up ? "SHARED" : "LOCAL ONLY");
+    cJSON_AddStringToObject(j, "redis", sh->where);
+    cJSON_AddNumberToObject(j, "instances", sh->up ? sh->instances : 0);
+    if (!sh->up)
+        cJSON_AddStringToObject(j, "error", sh->error);
+    cJSON_AddNumberToObject(j, "calls", (double)sh->calls);
+    cJSON_AddNumberToObject(j, "fallbacks", (double)sh->fallbacks);
+    cJSON_AddNumberToObject(j, "outages", (double)sh->outages);
+    cJSON *peers = cJSON_AddArrayToObject(j, "peers");
+    for (int i = 0; sh->up && i < sh->n_peers; i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "instance", sh->peers[i].name);
+        cJSON_AddNumberToObject(p, "rpm", sh->peers[i].rpm);
+        cJSON_AddBoolToObject(p, "self", sh->peers[i].self);
+        cJSON_AddItemToArray(peers, p);
+    }
 }
 
 static int get_state(struct front_env *env, struct mg_connection *c)
@@ -173,6 +202,7 @@ static int get_state(struct front_env *env, struct mg_connection *c)
     cJSON_AddNumberToObject(w, "client_left", (double)s->wait_left);
     cJSON_AddNumberToObject(w, "seconds", s->wait_s_total);
     config_free(cfg);
+    add_shared(o, &s->shared);
     cJSON *deps = cJSON_AddArrayToObject(o, "providers");
     for (int i = 0; i < s->n_deps; i++)
         cJSON_AddItemToArray(deps, dep_json(&s->deps[i]));
@@ -200,9 +230,12 @@ static int read_small_body(struct mg_connection *c, char *out, size_t len)
 
 static int ok_result(struct mg_connection *c, struct front_env *env, const char *what)
 {
+    char scope[48];
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "ok", 1);
     cJSON_AddStringToObject(o, "done", what);
+    state_command_scope(env->st, scope, sizeof scope);
+    cJSON_AddStringToObject(o, "scope", scope); /* resets and toggles reach every instance */
     cJSON_AddBoolToObject(o, "force_fallback", state_force_fallback(env->st));
     if (env->reqlog)
         reqlog_event(env->reqlog, "admin", what);

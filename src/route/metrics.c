@@ -194,6 +194,29 @@ static void wait_families(const struct snapshot *s, struct buf *b)
     buf_printf(b, "switchboard_wait_seconds_total %.3f\n", s->wait_s_total);
 }
 
+/* Sharing the limits with other instances (only when Redis is configured). */
+static void shared_families(const struct snapshot *s, struct buf *b)
+{
+    const struct snap_shared *sh = &s->shared;
+    if (!sh->configured)
+        return;
+    family(b, "switchboard_shared_state", "gauge",
+           "1 while the limits are shared through Redis (SHARED), 0 while LOCAL ONLY.");
+    buf_printf(b, "switchboard_shared_state %d\n", sh->up ? 1 : 0);
+    family(b, "switchboard_shared_instances", "gauge",
+           "Switchboards sharing the limits, this one included (0 while LOCAL ONLY).");
+    buf_printf(b, "switchboard_shared_instances %d\n", sh->up ? sh->instances : 0);
+    family(b, "switchboard_shared_calls_total", "counter",
+           "Shared-state calls made on the request path.");
+    buf_printf(b, "switchboard_shared_calls_total %llu\n", (unsigned long long)sh->calls);
+    family(b, "switchboard_shared_fallbacks_total", "counter",
+           "Of those, answered by local accounting (Redis down or slower than redis_timeout_ms).");
+    buf_printf(b, "switchboard_shared_fallbacks_total %llu\n", (unsigned long long)sh->fallbacks);
+    family(b, "switchboard_shared_outages_total", "counter",
+           "Times the connection to Redis was lost.");
+    buf_printf(b, "switchboard_shared_outages_total %llu\n", (unsigned long long)sh->outages);
+}
+
 static void state_families(const struct snapshot *s, struct buf *b)
 {
     family(b, "switchboard_provider_status", "gauge",
@@ -314,5 +337,6 @@ void metrics_format(const struct snapshot *s, struct buf *b)
     state_families(s, b);
     latency_families(s, b);
     wait_families(s, b);
+    shared_families(s, b);
     lineup_families(s, b);
 }

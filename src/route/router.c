@@ -79,6 +79,8 @@ void router_inherit(struct router *r, const struct router *old)
     if (!r || !old)
         return;
     r->force_fallback = old->force_fallback;
+    r->store = old->store;
+    r->store_ctx = old->store_ctx;
     for (int i = 0; i < r->n; i++) {
         const struct deployment_cfg *nd = &r->cfg->deps[i];
         for (int j = 0; j < old->n; j++) {
@@ -214,6 +216,38 @@ void router_reset(struct router *r, int dep)
     rt_buckets_init(r, dep, 0);
     d->win = win;
     d->win_lost = lost;
+}
+
+void router_set_store(struct router *r, const struct store_ops *ops, void *ctx)
+{
+    if (!r)
+        return;
+    r->store = ops;
+    r->store_ctx = ctx;
+}
+
+void router_publish(struct router *r, int dep, int64_t now_ms)
+{
+    if (valid_dep(r, dep))
+        rt_share_marks(r, dep, NULL, now_ms);
+}
+
+void router_take_mark(struct router *r, int dep, const struct store_mark *m, int64_t now_ms)
+{
+    /* seqs only grow (the store's script makes each above the last): an older one is a read
+     * that crossed a newer change made here */
+    if (!valid_dep(r, dep) || !m || m->seq == 0 || m->seq <= r->d[dep].mark_seq)
+        return;
+    if (r->d[dep].mark_dirty)
+        return; /* ours are newer: published when the store answers again */
+    rt_apply_mark(&r->d[dep], m, now_ms);
+}
+
+void router_resync(struct router *r, int64_t now_ms)
+{
+    for (int i = 0; r && r->store && i < r->n; i++)
+        if (r->d[i].mark_dirty)
+            rt_share_marks(r, i, NULL, now_ms);
 }
 
 void router_set_model_gone(struct router *r, int dep, bool gone, const char *reason)

@@ -232,18 +232,31 @@ enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int
         return ADMIT_SKIP_FORCED;
     int dep = plan->dep[i];
     struct dep_rt *d = &r->d[dep];
+    struct rt_marks before;
+    rt_marks_get(d, &before);
     expire_probe(r, dep, now_ms);
+    rt_share_marks(r, dep, &before, now_ms);
     rt_win_prune(d, now_ms);
     if (ask->fresh)
         rt_ask(d, now_ms, rt_least_booking(r, dep, ask));
     struct rt_budget bg;
-    rt_choose_budget(r, dep, ask, now_ms, &bg);
-    struct rt_need need = {.tokens = bg.tokens, .kept = bg.kept, .typical = bg.typical};
     struct rt_eval ev;
-    rt_eval(r, dep, now_ms, &need, &ev, NULL, 0);
-    if (ev.st != DEP_READY) {
-        note_token_skip(r, d, &ev, bg.tokens, now_ms);
-        return ADMIT_SKIP_STATUS;
+    /* a second round only when the shared marks changed under the first (another instance
+     * cleared or set them): decide again on what they say now */
+    for (int round = 0;; round++) {
+        rt_choose_budget(r, dep, ask, now_ms, &bg);
+        struct rt_need need = {.tokens = bg.tokens, .kept = bg.kept, .typical = bg.typical};
+        rt_eval(r, dep, now_ms, &need, &ev, NULL, 0);
+        if (ev.st != DEP_READY) {
+            note_token_skip(r, d, &ev, bg.tokens, now_ms);
+            return ADMIT_SKIP_STATUS;
+        }
+        rt_book(d, now_ms, bg.tokens);
+        enum store_rc sr = rt_share_book(r, dep, bg.tokens, ev.probe, now_ms);
+        if (sr == STORE_OK || sr == STORE_DOWN)
+            break;
+        if (sr != STORE_MARK || round > 0)
+            return ADMIT_SKIP_STATUS;
     }
     if (ev.probe) {
         d->need_probe = false;
@@ -251,7 +264,6 @@ enum admit router_admit_ask(struct router *r, const struct route_plan *plan, int
         d->probe_started = now_ms;
     }
     rt_win_push(d, now_ms, bg.tokens);
-    rt_book(d, now_ms, bg.tokens);
     d->in_flight++;
     d->tok_skip_until = 0;
     if (bg.lowered)

@@ -14,6 +14,7 @@
 #include "core/limitcode.h"
 #include "core/tokbucket.h"
 #include "route/router.h"
+#include "route/store.h"
 
 #define RT_WINDOW_MS       60000
 #define RT_KEEP_MS         300000 /* admissions kept to replay after late provider headers */
@@ -85,6 +86,10 @@ struct dep_rt {
     int tok_skip_window;
     long tok_skip_need;
     uint64_t budget_lowered; /* admissions whose output budget was lowered */
+
+    /* shared with other instances (router_share.c) */
+    uint64_t mark_seq; /* the shared marks' seq this record has applied or published */
+    bool mark_dirty;   /* marks changed while the store was down: publish when it is back */
 };
 
 struct router {
@@ -93,6 +98,8 @@ struct router {
     struct dep_rt *d;
     bool force_fallback;
     unsigned *rr; /* simple-shuffle rotation, indexed by a group's first deployment */
+    const struct store_ops *store; /* NULL: everything is local */
+    void *store_ctx;
 };
 
 /* ---- time and text ---- */
@@ -161,5 +168,27 @@ long rt_tokens_left(const struct router *r, int i, int64_t now);
 /* ---- concurrency ---- */
 /* Concurrency cap in force (configured or learnt); 0 = none. */
 int rt_conc_cap(const struct router *r, int i);
+
+/* ---- sharing with other instances (router_share.c); no-ops without a store ---- */
+/* The marks of a record, to see whether an operation changed them. */
+struct rt_marks {
+    enum rt_cooldown cd;
+    int64_t cooldown_until, quota_until;
+    bool auth_failed, quota, quota_reset_known, enabled;
+    char reason[160];
+};
+void rt_marks_get(const struct dep_rt *d, struct rt_marks *m);
+/* Publishes the marks of deployment i when they differ from before (always when NULL). */
+void rt_share_marks(struct router *r, int i, const struct rt_marks *before, int64_t now);
+/* Confirms a booking just made locally (rt_book of tokens, probe or not) with the shared
+ * buckets. STORE_OK / STORE_DOWN: keep it; anything else: it was undone locally (and the
+ * shared levels or marks applied), the deployment is out for this request. */
+enum store_rc rt_share_book(struct router *r, int i, long tokens, bool probe, int64_t now);
+/* Passes a local change of the buckets on: requests and tokens given back (negative: taken)
+ * on every window; with `capped` the local levels bound the shared ones (headers synced). */
+void rt_share_adjust(struct router *r, int i, double give_requests, double give_tokens, bool capped,
+                     int64_t now);
+/* Takes marks another instance published. */
+void rt_apply_mark(struct dep_rt *d, const struct store_mark *m, int64_t now);
 
 #endif

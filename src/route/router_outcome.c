@@ -406,14 +406,15 @@ static bool refused_unbooked(const struct attempt_outcome *o)
 
 /* Bookings meet what happened: a refusal gives them back; a provider that only counts what
  * it used (or gives the rest back) gets the difference. */
-static void settle(const struct router *r, int dep, struct dep_rt *d,
-                   const struct attempt_outcome *o, int64_t now)
+static void settle(struct router *r, int dep, struct dep_rt *d, const struct attempt_outcome *o,
+                   int64_t now)
 {
     struct limit_booking lb;
     limitcode_booking(r->cfg->deps[dep].kind, &lb);
     long booked = o->booked > 0 ? o->booked : 0;
     if (!o->ok && refused_unbooked(o)) {
         rt_refund(d, now, booked);
+        rt_share_adjust(r, dep, 1, (double)booked, false, now);
         return;
     }
     if (!lb.refunds_unused || !o->ok)
@@ -425,6 +426,8 @@ static void settle(const struct router *r, int dep, struct dep_rt *d,
         else
             tb_give(rt_bucket(d, RL_TOKENS, (enum rl_window)w), now, (double)(booked - used));
     }
+    if (used != booked)
+        rt_share_adjust(r, dep, 0, (double)(booked - used), false, now);
 }
 
 static bool rl_any(const struct ratelimit_info *rl)
@@ -447,10 +450,8 @@ static bool rl_all_zero(const struct ratelimit_info *rl)
     return memcmp(rl, &zero, sizeof zero) == 0;
 }
 
-unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *in, int64_t now_ms)
+static unsigned finish(struct router *r, int dep, const struct attempt_outcome *in, int64_t now_ms)
 {
-    if (!valid_dep(r, dep) || !in)
-        return 0;
     struct attempt_outcome oc = *in;
     const struct attempt_outcome *o = &oc;
     if (rl_all_zero(&oc.rl))
@@ -465,8 +466,10 @@ unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *
         d->has_rl = true;
         d->rl = o->rl;
         d->rl_seen = now_ms;
-        if (r->cfg->proactive_routing)
+        if (r->cfg->proactive_routing) {
             rt_sync_headers(d, &o->rl, now_ms);
+            rt_share_adjust(r, dep, 0, 0, true, now_ms); /* what the provider said bounds all */
+        }
     }
     bool probe = o->was_probe && d->probing;
     if (probe)
@@ -474,4 +477,17 @@ unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *
     if (o->ok)
         return on_success(d, probe);
     return on_error(r, d, o, probe, now_ms);
+}
+
+/* What an answer taught this instance (cooldowns, quota, a probe's verdict) is published for
+ * the others when a store is set. */
+unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *in, int64_t now_ms)
+{
+    if (!valid_dep(r, dep) || !in)
+        return 0;
+    struct rt_marks before;
+    rt_marks_get(&r->d[dep], &before);
+    unsigned ev = finish(r, dep, in, now_ms);
+    rt_share_marks(r, dep, &before, now_ms);
+    return ev;
 }

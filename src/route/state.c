@@ -8,12 +8,14 @@
 #include <math.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/ratelimit.h"
 #include "route/stats.h"
+#include "route/store.h"
 #include "route/waitq.h"
 
 #define ARRIVALS_CAP 4096 /* client rpm saturates here */
@@ -42,6 +44,9 @@ struct state {
     uint64_t waited, wait_gave_up, wait_left;
     double wait_ms_total;
     struct waitq *wq; /* its own lock; kicked after this one is released */
+    struct snap_shared shared;
+    const struct config *today_cfg; /* the config shared_today indexes */
+    long shared_today[SNAP_MAX_DEPS];
     uint64_t notice_seq;
     char notice[SNAP_NOTICE];
 };
@@ -431,6 +436,7 @@ enum cmd { CMD_ENABLE, CMD_DISABLE, CMD_TOGGLE, CMD_RESET };
 static int command(struct state *st, const char *id_or_name, enum cmd cmd)
 {
     int idx[MATCH_CAP];
+    int64_t now = state_now_ms(st);
     pthread_mutex_lock(&st->mu);
     int n = match_deps(st->cfg, id_or_name, idx, MATCH_CAP);
     bool any_on = false;
@@ -445,6 +451,7 @@ static int command(struct state *st, const char *id_or_name, enum cmd cmd)
             router_set_enabled(st->router, idx[k], !any_on);
         else
             router_set_enabled(st->router, idx[k], cmd == CMD_ENABLE);
+        router_publish(st->router, idx[k], now); /* for every instance, when shared */
     }
     pthread_mutex_unlock(&st->mu);
     waitq_kick(st->wq);
@@ -583,6 +590,8 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     d->fallbacks = s->fallbacks;
     d->connects = s->connects;
     d->token_ratio = stats_token_ratio(s);
+    d->shared_today =
+        st->today_cfg == st->cfg && st->shared.up && i < SNAP_MAX_DEPS ? st->shared_today[i] : -1;
     d->lineup = st->lineup[i];
 }
 
@@ -630,6 +639,7 @@ void state_snapshot(struct state *st, struct snapshot *out)
             stats_copy_samples(&st->stats[i], &smp[i]);
     }
     out->n_unserved = copy_codes(out->unserved, &st->unserved);
+    out->shared = st->shared;
     out->notice_seq = st->notice_seq;
     memcpy(out->notice, st->notice, sizeof out->notice);
     copy_log(st, out);
@@ -643,6 +653,65 @@ void state_snapshot(struct state *st, struct snapshot *out)
     free(smp);
 }
 
+/* ---- sharing with other instances ---- */
+
+void state_set_store(struct state *st, const struct store_ops *ops, void *ctx)
+{
+    pthread_mutex_lock(&st->mu);
+    router_set_store(st->router, ops, ctx);
+    pthread_mutex_unlock(&st->mu);
+}
+
+void state_take_marks(struct state *st, const struct config *cfg, const struct store_mark *marks,
+                      const long *today, int n)
+{
+    int64_t now = state_now_ms(st);
+    pthread_mutex_lock(&st->mu);
+    if (cfg == st->cfg)
+        st->today_cfg = cfg;
+    for (int i = 0; cfg == st->cfg && i < n && (size_t)i < st->cfg->n_deps; i++) {
+        router_take_mark(st->router, i, &marks[i], now);
+        if (i < SNAP_MAX_DEPS)
+            st->shared_today[i] = today ? today[i] : -1;
+    }
+    pthread_mutex_unlock(&st->mu);
+    waitq_kick(st->wq); /* a mark cleared elsewhere may let a waiter through */
+}
+
+void state_share_resync(struct state *st)
+{
+    int64_t now = state_now_ms(st);
+    pthread_mutex_lock(&st->mu);
+    router_resync(st->router, now);
+    pthread_mutex_unlock(&st->mu);
+}
+
+void state_set_shared(struct state *st, const struct snap_shared *s)
+{
+    pthread_mutex_lock(&st->mu);
+    st->shared = *s;
+    pthread_mutex_unlock(&st->mu);
+}
+
+int state_client_rpm(struct state *st)
+{
+    int64_t now = state_now_ms(st);
+    pthread_mutex_lock(&st->mu);
+    int n = client_rpm(st, now);
+    pthread_mutex_unlock(&st->mu);
+    return n;
+}
+
+void state_command_scope(struct state *st, char *out, size_t cap)
+{
+    pthread_mutex_lock(&st->mu);
+    int n = st->shared.up ? st->shared.instances : 0;
+    pthread_mutex_unlock(&st->mu);
+    if (n > 1)
+        snprintf(out, cap, "for all %d instances", n);
+    else
+        snprintf(out, cap, "this instance");
+}
 void state_notice(struct state *st, const char *msg)
 {
     size_t n = msg ? strnlen(msg, SNAP_NOTICE - 1) : 0;

@@ -12,6 +12,8 @@ PIDS=()
 export HOME=$T/home XDG_RUNTIME_DIR=$T/run XDG_STATE_HOME=$T/state
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 unset CEREBRAS_API_KEY ZAI_API_KEY LITELLM_MASTER_KEY
+# a developer's Redis must not join the tests' instances (tests that share start their own)
+unset REDIS_URL REDIS_HOST REDIS_PORT REDIS_PASSWORD
 
 cleanup() {
     local rc=$?

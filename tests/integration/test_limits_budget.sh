@@ -96,7 +96,9 @@ Z=$(dep_id zai-glm-4.6 zai)
 state_json | json_get "[ (p['tokens_cached'], p['cache_hit_rate']) for p in d['providers'] if p['id']=='$Z'][0]" >"$T/cache"
 python3 -c "import sys; c, r = eval(open('$T/cache').read()); sys.exit(0 if c > 0 and 0.2 < r < 0.6 else 1)" ||
     fail "zai tokens_cached / cache_hit_rate: $(cat "$T/cache")"
-curl -sf "${ADMIN[@]}" "$SB_URL/metrics" | grep -q "^switchboard_provider_cache_hit_ratio{provider=\"$Z\"} 0\.[2-5]" ||
+# to a file first: a grep -q that stops reading early fails curl (SIGPIPE) under pipefail
+curl -sf "${ADMIN[@]}" "$SB_URL/metrics" >"$T/metrics" || fail "metrics"
+grep -q "^switchboard_provider_cache_hit_ratio{provider=\"$Z\"} 0\.[2-5]" "$T/metrics" ||
     fail "metrics lack the cache hit ratio"
 pass "cached tokens counted apart: zai hit rate $(cut -d, -f2 <"$T/cache" | tr -d ' )')"
 stop_sb_clean

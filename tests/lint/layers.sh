@@ -14,13 +14,15 @@ declare -A USES=(
     [front]="core config route xlate"
     [sim]="core config xlate front"
     [ui]="core config route"
-    [app]="core config route xlate front sim ui"
+    [shared]="core config route"
+    [app]="core config route xlate front sim shared ui"
 )
 declare -A LIBS=(
     [config]="yaml"
     [front]="civetweb curl"
     [sim]="civetweb curl"
     [ui]="curses"
+    [shared]="hiredis"
     [app]="curl"
 )
 

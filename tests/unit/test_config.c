@@ -476,7 +476,7 @@ static void test_config_warnings(void **st)
         "t.yaml:7: key 'api_version' in model_list[0].litellm_params is not supported by "
         "switchboard (ignored)",
         "t.yaml:8: unknown key 'frobnicate' in model_list[0].litellm_params (ignored)",
-        "t.yaml:10: key 'redis_host' in router_settings is not supported by switchboard "
+        "t.yaml:10: key 'cache_responses' in router_settings is not supported by switchboard "
         "(ignored)",
         "t.yaml:11: unknown key 'colour' in router_settings (ignored)",
         "t.yaml:13: key 'success_callback' in litellm_settings is not supported by switchboard "
@@ -498,7 +498,7 @@ static void test_config_warnings(void **st)
               "      api_version: \"2024\"\n"
               "      frobnicate: 1\n"
               "router_settings:\n"
-              "  redis_host: localhost\n"
+              "  cache_responses: true\n"
               "  colour: blue\n"
               "litellm_settings:\n"
               "  success_callback: [\"langfuse\"]\n"
@@ -724,6 +724,51 @@ static void test_config_deployment_limit(void **st)
     config_free(c);
 }
 
+/* LiteLLM's redis_* keys are read (os.environ/VAR, a port as text), turn on sharing through
+ * src/shared, and a bad value is an error that never shows the password. */
+static void test_config_redis_keys(void **st)
+{
+    char err[CONFIG_ERR_LEN];
+    struct config *c;
+
+    (void)st;
+    n_warns = 0;
+    setenv("SB_T_REDIS_PW", "hunter2-redis", 1);
+    setenv("SB_T_REDIS_PORT", "6390", 1);
+    c = parse("model_list:\n"
+              "  - model_name: glm-4.6\n"
+              "    litellm_params:\n"
+              "      model: cerebras/zai-glm-4.6\n"
+              "router_settings:\n"
+              "  redis_host: cache.lan\n"
+              "  redis_port: os.environ/SB_T_REDIS_PORT\n"
+              "  redis_password: os.environ/SB_T_REDIS_PW\n"
+              "switchboard_settings:\n"
+              "  redis_timeout_ms: 20\n",
+              err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(n_warns, 0);
+    assert_string_equal(c->redis_host, "cache.lan");
+    assert_int_equal(c->redis_port, 6390);
+    assert_string_equal(c->redis_password, "hunter2-redis");
+    assert_null(c->redis_url);
+    assert_true(c->redis_timeout_ms == 20);
+    config_free(c);
+    c = parse("model_list:\n"
+              "  - model_name: glm-4.6\n"
+              "    litellm_params:\n"
+              "      model: cerebras/zai-glm-4.6\n"
+              "router_settings:\n"
+              "  redis_url: [\"redis://:hunter2-redis@cache.lan\"]\n",
+              err);
+    assert_null(c);
+    assert_non_null(strstr(err, "redis_url"));
+    assert_null(strstr(err, "hunter2"));
+    unsetenv("SB_T_REDIS_PW");
+    unsetenv("SB_T_REDIS_PORT");
+}
+
 /* LiteLLM's model_info windows are read (the output cap bounds max_tokens, whichever is
  * smaller, in either order), the model value's position is kept for rewriting it, and the
  * discovery interval has a default. */
@@ -789,6 +834,7 @@ int main(void)
         cmocka_unit_test_setup(test_config_anchors_and_merges, setup),
         cmocka_unit_test_setup(test_config_cycles_do_not_hang, setup),
         cmocka_unit_test_setup(test_config_warnings, setup),
+        cmocka_unit_test_setup(test_config_redis_keys, setup),
         cmocka_unit_test_setup(test_config_bad_values, setup),
         cmocka_unit_test_setup(test_config_bad_structure, setup),
         cmocka_unit_test_setup(test_config_bad_providers_and_groups, setup),

@@ -1,0 +1,255 @@
+/* Two routers (two instances) sharing one store, with the router's real admission and
+ * outcome code and an in-memory store that keeps the store contract (route/store.h): together
+ * they admit no more than the provider's minute allows, a cooldown one learns keeps the other
+ * out at its next admission, only one of them probes after it, a shared refusal undoes the
+ * local booking, and a store that is down leaves each to its local accounting. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/tokbucket.h"
+#include "fixture_router.h"
+#include "route/store.h"
+
+/* ---- an in-memory store: one instance of "Redis" for the routers of a test ---- */
+
+struct fake {
+    const struct config *cfg;
+    int64_t now;
+    bool down;
+    int calls;
+    struct tokbucket b[FX_MAX_DEPS][RL_NKINDS][RL_NWINDOWS];
+    struct store_mark mark[FX_MAX_DEPS];
+    int64_t cd_until[FX_MAX_DEPS], q_until[FX_MAX_DEPS];
+    bool probe_held[FX_MAX_DEPS];
+    uint64_t seq;
+};
+
+static int dep_of(struct fake *f, const struct deployment_cfg *d)
+{
+    return (int)(d - f->cfg->deps);
+}
+
+static enum store_rc fk_buckets(void *ctx, const struct deployment_cfg *dep, struct store_op *op)
+{
+    struct fake *f = ctx;
+    int i = dep_of(f, dep);
+    f->calls++;
+    if (f->down)
+        return STORE_DOWN;
+    if (op->check && f->mark[i].seq && f->mark[i].seq != op->known_seq) {
+        op->mark = f->mark[i];
+        op->mark.cd_left_ms = f->cd_until[i] > f->now ? f->cd_until[i] - f->now : 0;
+        op->mark.quota_left_ms = f->q_until[i] > f->now ? f->q_until[i] - f->now : 0;
+        return STORE_MARK;
+    }
+    bool full = false;
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++) {
+            struct store_bucket *sb = &op->b[k][w];
+            struct tokbucket *b = &f->b[i][k][w];
+            if (!(sb->limit > 0))
+                continue;
+            if (!tb_present(b))
+                tb_init(b, sb->limit, sb->window_ms, f->now);
+            else if (b->limit != sb->limit)
+                tb_set_limit(b, f->now, sb->limit);
+            if (op->check && sb->take > 0 && !tb_fits(b, f->now, sb->take))
+                full = true;
+            sb->level = tb_level(b, f->now);
+        }
+    if (full)
+        return STORE_FULL;
+    if (op->check && op->probe) {
+        if (f->probe_held[i])
+            return STORE_PROBE_ELSEWHERE;
+        f->probe_held[i] = true;
+    }
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++) {
+            struct store_bucket *sb = &op->b[k][w];
+            struct tokbucket *b = &f->b[i][k][w];
+            if (!(sb->limit > 0))
+                continue;
+            if (sb->take > 0)
+                tb_take(b, f->now, sb->take);
+            else
+                tb_give(b, f->now, -sb->take);
+            if (!isnan(sb->cap) && tb_level(b, f->now) > sb->cap)
+                tb_set(b, f->now, sb->cap);
+            sb->level = tb_level(b, f->now);
+        }
+    return STORE_OK;
+}
+
+static enum store_rc fk_mark(void *ctx, const struct deployment_cfg *dep, struct store_mark *m)
+{
+    struct fake *f = ctx;
+    int i = dep_of(f, dep);
+    f->calls++;
+    if (f->down)
+        return STORE_DOWN;
+    m->seq = ++f->seq;
+    f->mark[i] = *m;
+    f->cd_until[i] = f->now + m->cd_left_ms;
+    f->q_until[i] = f->now + m->quota_left_ms;
+    f->probe_held[i] = false;
+    return STORE_OK;
+}
+
+static const struct store_ops fake_ops = {.buckets = fk_buckets, .mark = fk_mark};
+
+/* ---- two instances over the two-group config (cerebras rpm 10, falling back to zai) ---- */
+
+struct pair {
+    struct fixture fx;
+    struct fake store;
+    struct router *a, *b;
+    struct route_plan pa, pb;
+};
+
+static struct pair *pair_new(void)
+{
+    struct pair *p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    two_groups(&p->fx);
+    p->store.cfg = &p->fx.cfg;
+    p->store.now = T0;
+    p->a = router_new(&p->fx.cfg);
+    p->b = router_new(&p->fx.cfg);
+    assert_non_null(p->a);
+    assert_non_null(p->b);
+    router_set_store(p->a, &fake_ops, &p->store);
+    router_set_store(p->b, &fake_ops, &p->store);
+    assert_int_equal(router_plan(p->a, "fast", &p->pa), 0);
+    assert_int_equal(router_plan(p->b, "fast", &p->pb), 0);
+    return p;
+}
+
+static void pair_free(struct pair *p)
+{
+    router_free(p->a);
+    router_free(p->b);
+    free(p);
+}
+
+static void at(struct pair *p, int64_t t)
+{
+    p->store.now = t;
+}
+
+static void test_two_instances_admit_one_minute_together(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    int admitted = 0;
+    for (int i = 0; i < 12; i++) {
+        struct router *r = i % 2 ? p->b : p->a;
+        struct route_plan *pl = i % 2 ? &p->pb : &p->pa;
+        bool probe;
+        admitted += router_admit(r, pl, 0, 10, T0, &probe) == ADMIT_OK;
+    }
+    assert_int_equal(admitted, 10);
+    /* the refused ones were undone locally: in flight counts only what was admitted */
+    struct router_dep_view va, vb;
+    router_view(p->a, 0, T0, &va);
+    router_view(p->b, 0, T0, &vb);
+    assert_int_equal(va.in_flight + vb.in_flight, 10);
+    assert_int_equal(va.status, DEP_RPM_FULL); /* each shows the shared bucket's state */
+    assert_int_equal(vb.status, DEP_RPM_FULL);
+    /* six seconds refill one request, for whoever asks first */
+    at(p, T0 + 6000);
+    bool probe;
+    assert_int_equal(router_admit(p->b, &p->pb, 0, 10, T0 + 6000, &probe), ADMIT_OK);
+    assert_int_equal(router_admit(p->a, &p->pa, 0, 10, T0 + 6000, &probe), ADMIT_SKIP_STATUS);
+    pair_free(p);
+}
+
+static void test_cooldown_learnt_by_one_keeps_the_other_out(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    admit_ok(p->a, &p->pa, 0, 10, T0, false);
+    struct attempt_outcome o = err_outcome(429, ERRC_RATE_LIMIT, false);
+    o.rl.retry_after_s = 30;
+    router_finish(p->a, 0, &o, T0 + 100);
+    at(p, T0 + 200);
+    /* b knew nothing of it: its next admission asks the store, which says */
+    admit_skip(p->b, &p->pb, 0, 10, T0 + 200);
+    struct router_dep_view v;
+    router_view(p->b, 0, T0 + 200, &v);
+    assert_int_equal(v.status, DEP_COOLDOWN);
+    assert_non_null(strstr(v.reason, "retry-after 30s"));
+    assert_true(v.until_ms >= T0 + 30000 && v.until_ms <= T0 + 30100);
+    assert_int_equal(v.in_flight, 0);
+    /* after it, one probe: a gets it, b waits for its verdict */
+    at(p, T0 + 31000);
+    admit_ok(p->a, &p->pa, 0, 10, T0 + 31000, true);
+    admit_skip(p->b, &p->pb, 0, 10, T0 + 31000);
+    struct attempt_outcome ok = ok_outcome(true);
+    router_finish(p->a, 0, &ok, T0 + 31500);
+    /* the verdict travels: b is in again without probing itself */
+    at(p, T0 + 32600);
+    admit_ok(p->b, &p->pb, 0, 10, T0 + 32600, false);
+    pair_free(p);
+}
+
+static void test_user_disable_and_reset_reach_the_other(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    router_set_enabled(p->a, 0, false);
+    router_publish(p->a, 0, T0);
+    admit_skip(p->b, &p->pb, 0, 10, T0);
+    assert_int_equal(status_of(p->b, 0, T0, NULL), DEP_DISABLED);
+    struct store_mark off = p->store.mark[0];
+    router_set_enabled(p->a, 0, true);
+    router_publish(p->a, 0, T0 + 10);
+    /* b takes what the background pull reads (router_take_mark), then admits */
+    struct store_mark m = p->store.mark[0];
+    router_take_mark(p->b, 0, &m, T0 + 20);
+    /* a pull that read the older "off" before the change must not undo it */
+    router_take_mark(p->b, 0, &off, T0 + 20);
+    admit_ok(p->b, &p->pb, 0, 10, T0 + 20, false);
+    pair_free(p);
+}
+
+static void test_store_down_leaves_local_accounting(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    p->store.down = true;
+    int a_in = 0, b_in = 0;
+    for (int i = 0; i < 12; i++) {
+        bool probe;
+        a_in += router_admit(p->a, &p->pa, 0, 10, T0, &probe) == ADMIT_OK;
+        b_in += router_admit(p->b, &p->pb, 0, 10, T0, &probe) == ADMIT_OK;
+    }
+    assert_int_equal(a_in, 10); /* each alone, as without a store */
+    assert_int_equal(b_in, 10);
+    /* a cooldown learnt while down is published when the store answers again */
+    struct attempt_outcome o = err_outcome(429, ERRC_RATE_LIMIT, false);
+    o.rl.retry_after_s = 40;
+    router_finish(p->a, 0, &o, T0 + 100);
+    assert_int_equal(p->store.mark[0].seq, 0u);
+    p->store.down = false;
+    router_resync(p->a, T0 + 200);
+    assert_true(p->store.mark[0].seq > 0);
+    assert_non_null(strstr(p->store.mark[0].reason, "retry-after 40s"));
+    pair_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_instances_admit_one_minute_together),
+        cmocka_unit_test(test_cooldown_learnt_by_one_keeps_the_other_out),
+        cmocka_unit_test(test_user_disable_and_reset_reach_the_other),
+        cmocka_unit_test(test_store_down_leaves_local_accounting),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,315 @@
+/* The shared store against a real redis-server: two instances (two connections, two
+ * threads) racing for the last unit of a bucket 1000 times never both get it; refunds and
+ * the local cap; marks travel from one instance to the other with their reason and end;
+ * only one instance gets the probe; a Redis that stops answering is left at once; settings
+ * from LiteLLM's keys and the REDIS_* variables, never quoting the password. */
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "fixture_redis.h"
+#include "route/store.h"
+#include "shared/shared.h"
+
+static struct redis_child srv;
+
+static int up(void **st)
+{
+    (void)st;
+    return redis_start(&srv);
+}
+
+static int down(void **st)
+{
+    (void)st;
+    redis_stop(&srv);
+    return 0;
+}
+
+static struct shared *open_store(double timeout_ms)
+{
+    struct shared_settings s = {.on = true, .port = srv.port, .timeout_ms = timeout_ms};
+    snprintf(s.host, sizeof s.host, "127.0.0.1");
+    snprintf(s.where, sizeof s.where, "127.0.0.1:%d/0", srv.port);
+    struct shared *sh = shared_open_store(&s);
+    assert_non_null(sh);
+    return sh;
+}
+
+static struct deployment_cfg dep_named(char *key)
+{
+    return (struct deployment_cfg){.api_base = "http://race.test/v1", .model = "m", .api_key = key};
+}
+
+static void bucket(struct store_op *op, int k, int w, double limit, int64_t window, double take)
+{
+    op->b[k][w] = (struct store_bucket){
+        .limit = limit, .window_ms = window, .take = take, .cap = NAN, .level = NAN};
+}
+
+static enum store_rc book(struct shared *sh, const struct deployment_cfg *d, struct store_op *op)
+{
+    op->check = true;
+    return shared_store_ops()->buckets(sh, d, op);
+}
+
+/* ---- the race ---- */
+
+#define ROUNDS 1000
+
+struct racer {
+    struct shared *sh;
+    pthread_barrier_t *bar;
+    enum store_rc rc[ROUNDS];
+};
+
+/* No buckets yet. */
+static void empty_op(struct store_op *op)
+{
+    memset(op, 0, sizeof *op);
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++)
+            op->b[k][w] = (struct store_bucket){.cap = NAN, .level = NAN};
+}
+
+static void round_op(int round, struct store_op *op)
+{
+    empty_op(op);
+    if (round % 2 == 0) /* the last request of the day */
+        bucket(op, RL_REQUESTS, RL_DAY, 1, 86400000, 1);
+    else { /* room for one request's tokens, not two */
+        bucket(op, RL_REQUESTS, RL_MINUTE, 10, 60000, 1);
+        bucket(op, RL_TOKENS, RL_DAY, 1000, 86400000, 600);
+    }
+}
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    char key[64];
+    for (int i = 0; i < ROUNDS; i++) {
+        struct store_op op;
+        snprintf(key, sizeof key, "race-%d-%d", (int)getpid(), i); /* a fresh bucket a round */
+        struct deployment_cfg d = dep_named(key);
+        round_op(i, &op);
+        pthread_barrier_wait(r->bar);
+        r->rc[i] = book(r->sh, &d, &op);
+    }
+    return NULL;
+}
+
+static void test_two_instances_never_both_get_the_last_slot(void **st)
+{
+    (void)st;
+    static struct racer a, b;
+    pthread_barrier_t bar;
+    pthread_t ta, tb;
+    pthread_barrier_init(&bar, NULL, 2);
+    a = (struct racer){.sh = open_store(2000), .bar = &bar};
+    b = (struct racer){.sh = open_store(2000), .bar = &bar};
+    pthread_create(&ta, NULL, race, &a);
+    pthread_create(&tb, NULL, race, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    int a_won = 0, b_won = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        int ok = (a.rc[i] == STORE_OK) + (b.rc[i] == STORE_OK);
+        int full = (a.rc[i] == STORE_FULL) + (b.rc[i] == STORE_FULL);
+        if (ok != 1 || full != 1)
+            fail_msg("round %d: a %d, b %d (want one OK and one FULL)", i, a.rc[i], b.rc[i]);
+        a_won += a.rc[i] == STORE_OK;
+        b_won += b.rc[i] == STORE_OK;
+    }
+    print_message("last slot: %d rounds, a got it %d times, b %d times, never both\n", ROUNDS,
+                  a_won, b_won);
+    pthread_barrier_destroy(&bar);
+    shared_free(a.sh);
+    shared_free(b.sh);
+}
+
+/* ---- levels ---- */
+
+static void test_refund_and_cap(void **st)
+{
+    (void)st;
+    struct shared *sh = open_store(2000);
+    struct deployment_cfg d = dep_named("levels");
+    struct store_op op;
+    for (int i = 0; i < 3; i++) {
+        empty_op(&op);
+        bucket(&op, RL_REQUESTS, RL_DAY, 10, 86400000, 1);
+        assert_int_equal(book(sh, &d, &op), STORE_OK);
+    }
+    assert_true(fabs(op.b[RL_REQUESTS][RL_DAY].level - 7) < 0.01);
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_DAY, 10, 86400000, -1); /* a refusal gives its booking back */
+    assert_int_equal(shared_store_ops()->buckets(sh, &d, &op), STORE_OK);
+    assert_true(fabs(op.b[RL_REQUESTS][RL_DAY].level - 8) < 0.01);
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_DAY, 10, 86400000, 0);
+    op.b[RL_REQUESTS][RL_DAY].cap = 5; /* the provider said 5 left */
+    assert_int_equal(shared_store_ops()->buckets(sh, &d, &op), STORE_OK);
+    assert_true(fabs(op.b[RL_REQUESTS][RL_DAY].level - 5) < 0.01);
+    shared_free(sh);
+}
+
+/* ---- marks and the probe ---- */
+
+static void test_marks_travel_and_one_probe(void **st)
+{
+    (void)st;
+    struct shared *a = open_store(2000), *b = open_store(2000);
+    struct deployment_cfg d = dep_named("marks");
+    struct store_mark m = {.cd = 1, .cd_left_ms = 30000};
+    snprintf(m.reason, sizeof m.reason, "429 from provider, retry-after 30s");
+    assert_int_equal(shared_store_ops()->mark(a, &d, &m), STORE_OK);
+    assert_true(m.seq > 0);
+    struct store_op op;
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_MINUTE, 10, 60000, 1);
+    assert_int_equal(book(b, &d, &op), STORE_MARK);
+    assert_int_equal(op.mark.seq, m.seq);
+    assert_int_equal(op.mark.cd, 1);
+    assert_true(op.mark.cd_left_ms > 20000 && op.mark.cd_left_ms <= 30000);
+    assert_string_equal(op.mark.reason, "429 from provider, retry-after 30s");
+    /* known now: b books; a and b ask for the probe: one gets it */
+    uint64_t seq = m.seq;
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_MINUTE, 10, 60000, 1);
+    op.known_seq = seq;
+    op.probe = true;
+    op.probe_ms = 60000;
+    assert_int_equal(book(b, &d, &op), STORE_OK);
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_MINUTE, 10, 60000, 1);
+    op.known_seq = seq;
+    op.probe = true;
+    op.probe_ms = 60000;
+    assert_int_equal(book(a, &d, &op), STORE_PROBE_ELSEWHERE);
+    /* the probe's verdict (a clear) is published: the next probe may go */
+    struct store_mark clear = {0};
+    assert_int_equal(shared_store_ops()->mark(b, &d, &clear), STORE_OK);
+    empty_op(&op);
+    op.known_seq = clear.seq;
+    op.probe = true;
+    op.probe_ms = 60000;
+    assert_int_equal(book(a, &d, &op), STORE_OK);
+    shared_free(a);
+    shared_free(b);
+}
+
+/* ---- down ---- */
+
+static void test_a_stopped_redis_is_left_at_once(void **st)
+{
+    (void)st;
+    struct shared *sh = open_store(50);
+    struct deployment_cfg d = dep_named("down");
+    struct store_op op;
+    uint64_t calls, fallbacks;
+    bool conn;
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_MINUTE, 10, 60000, 1);
+    assert_int_equal(book(sh, &d, &op), STORE_OK);
+    kill(srv.pid, SIGSTOP); /* up but silent: every call would time out */
+    assert_int_equal(book(sh, &d, &op), STORE_DOWN);
+    shared_counts(sh, &calls, &fallbacks, &conn);
+    assert_false(conn); /* the context is gone: later calls do not wait */
+    assert_int_equal(book(sh, &d, &op), STORE_DOWN);
+    shared_counts(sh, &calls, &fallbacks, &conn);
+    assert_int_equal(calls, 3);
+    assert_int_equal(fallbacks, 2);
+    kill(srv.pid, SIGCONT);
+    shared_free(sh);
+}
+
+/* ---- settings ---- */
+
+static const char *env_vals[8][2];
+
+static const char *fake_env(const char *name)
+{
+    for (int i = 0; i < 8 && env_vals[i][0]; i++)
+        if (strcmp(env_vals[i][0], name) == 0)
+            return env_vals[i][1];
+    return NULL;
+}
+
+static void set_env(int i, const char *k, const char *v)
+{
+    env_vals[i][0] = k;
+    env_vals[i][1] = v;
+    env_vals[i + 1][0] = NULL;
+}
+
+static void test_settings_from_litellm_keys_and_env(void **st)
+{
+    (void)st;
+    struct config c = {.redis_timeout_ms = 5};
+    struct shared_settings s;
+    char err[256];
+    env_vals[0][0] = NULL;
+    assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), 0);
+    assert_false(s.on);                     /* nothing given: nothing changes */
+    set_env(0, "REDIS_PASSWORD", "lonely"); /* a password alone turns nothing on */
+    assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), 0);
+    assert_false(s.on);
+    set_env(1, "REDIS_HOST", "cache.lan");
+    set_env(2, "REDIS_PORT", "6380");
+    assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), 0);
+    assert_true(s.on);
+    assert_string_equal(s.host, "cache.lan");
+    assert_int_equal(s.port, 6380);
+    assert_string_equal(s.password, "lonely");
+    assert_string_equal(s.where, "cache.lan:6380/0");
+    /* the config's keys come first */
+    c.redis_host = "10.0.0.7";
+    c.redis_port = 7000;
+    c.redis_password = "from-config";
+    assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), 0);
+    assert_string_equal(s.host, "10.0.0.7");
+    assert_int_equal(s.port, 7000);
+    assert_string_equal(s.password, "from-config");
+    /* a URL wins, with a percent-encoded password and a database */
+    c.redis_url = "redis://user:p%40ss%3Aword@db.lan:6390/2";
+    assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), 0);
+    assert_string_equal(s.host, "db.lan");
+    assert_int_equal(s.port, 6390);
+    assert_int_equal(s.db, 2);
+    assert_string_equal(s.password, "p@ss:word");
+    assert_null(strstr(s.where, "p@ss"));
+    /* errors say what is wrong without the password */
+    c.redis_url = "redis://:hunter2-secret@db.lan:99999/0";
+    assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "port"));
+    assert_null(strstr(err, "hunter2"));
+    c.redis_url = "rediss://:hunter2-secret@db.lan";
+    assert_int_equal(shared_settings_from(&c, fake_env, &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "TLS"));
+    assert_null(strstr(err, "hunter2"));
+    /* REDIS_URL alone turns it on */
+    struct config empty = {0};
+    set_env(0, "REDIS_URL", "redis://127.0.0.1:6500");
+    assert_int_equal(shared_settings_from(&empty, fake_env, &s, err, sizeof err), 0);
+    assert_true(s.on);
+    assert_int_equal(s.port, 6500);
+    assert_true(s.timeout_ms == 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_instances_never_both_get_the_last_slot),
+        cmocka_unit_test(test_refund_and_cap),
+        cmocka_unit_test(test_marks_travel_and_one_probe),
+        cmocka_unit_test(test_a_stopped_redis_is_left_at_once),
+        cmocka_unit_test(test_settings_from_litellm_keys_and_env),
+    };
+    return cmocka_run_group_tests(tests, up, down);
+}
