@@ -58,6 +58,14 @@ wait_no_screen() {
 
 keys() { tm send-keys -t sb "$@"; }
 
+# quit_idle : q once the header shows nothing in flight. A client has its whole answer a moment
+# before the request leaves the in-flight count (and the view's snapshot is refreshed every
+# 100 ms), so a q pressed right after a request could meet the "quit anyway?" question.
+quit_idle() {
+    wait_screen '/min +0 in flight' >/dev/null || fail "requests stay in flight: $(screen | head -2)"
+    keys q
+}
+
 # start_tui [VAR=value...] : switchboard with its dashboard in a 120x40 tmux pane, on a free
 # port, logging to $T/sb.log (SB_TUI_NO_LOG=1: no --log-file, the default place);
 # extra environment (NO_COLOR=1, LC_ALL=C) goes first;

@@ -110,7 +110,7 @@ done
 pass "/ filters the log and Esc clears it; p pauses and resumes it"
 
 grep -q '"provider":"cerebras"' "$T/sb.log" || fail "the log file has no requests"
-keys q
+quit_idle
 st=$(sb_exit_status) || fail "q did not quit: $(screen | tail -3)"
 [ "$st" = 0 ] || fail "exit status $st: $(tail -20 "$T/stderr.log")"
 nothing_on_stderr

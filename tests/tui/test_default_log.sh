@@ -45,7 +45,7 @@ wait_screen "warning: refused POST /admin/fallback from a web page \(Origin 'htt
 screen | grep -q 'mode AUTO' || fail "the refused request changed the mode"
 pass "a refused browser request is shown in the status line"
 
-keys q
+quit_idle
 st=$(sb_exit_status) || fail "q did not quit"
 [ "$st" = 0 ] || fail "exit status $st: $(tail -20 "$T/stderr.log")"
 [ ! -s "$LOG.stderr" ] || fail "stderr while the dashboard ran: $(head -5 "$LOG.stderr")"

@@ -26,6 +26,6 @@ wait_screen 'budget lowered [1-9]' >/dev/null || fail "the card does not count l
 wait_screen 'cerebras +200 .*budget [0-9]+/32000' >/dev/null ||
     fail "the log row does not show the lowered budget: $(screen)"
 pass "a budget lowered from 32000 shows on the card and in the log row"
-keys q
+quit_idle
 st=$(sb_exit_status) || fail "q did not quit: $(screen | tail -3)"
 [ "$st" = 0 ] || fail "exit status $st: $(tail -20 "$T/stderr.log")"

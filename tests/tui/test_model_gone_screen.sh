@@ -39,5 +39,5 @@ diff "$T/config.orig" "$T/config.yaml" >"$T/edit.diff" || true
 pass "Enter wrote gpt-oss-120b into config.yaml (one line, backup kept), reloaded; Cerebras serves"
 
 nothing_on_stderr
-keys q
+quit_idle
 [ "$(sb_exit_status)" = 0 ] || fail "exit status $(sb_exit_status)"

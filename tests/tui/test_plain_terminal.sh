@@ -34,7 +34,7 @@ grep -q '"event":"warning".*bogus_key' "$T/sb.log" || fail "the warning is not i
 [ ! -s "$T/sb.log.stderr" ] || fail "stderr while the dashboard ran: $(head -5 "$T/sb.log.stderr")"
 pass "a warning under the dashboard goes to its status line and the log, not over the screen"
 
-keys q
+quit_idle
 st=$(sb_exit_status) || fail "q did not quit"
 [ "$st" = 0 ] || fail "exit status $st: $(tail -20 "$T/stderr.log")"
 ! grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$T/stderr.log" "$T/sb.log.stderr" ||

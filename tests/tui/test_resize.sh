@@ -48,7 +48,7 @@ case $(served_by) in zai*) ;; *) fail "429 did not fall back" ;; esac
 wait_screen ' cerebras gpt-oss-120b +COOLDOWN [0-9]+:[0-9]+' >/dev/null || fail "no COOLDOWN after resizing"
 pass "back to 120x40: redrawn and live"
 
-keys q
+quit_idle
 st=$(sb_exit_status) || fail "q did not quit"
 [ "$st" = 0 ] || fail "exit status $st: $(tail -20 "$T/stderr.log")"
 nothing_on_stderr

@@ -27,7 +27,7 @@ stop_redis
 wait_screen 'LOCAL ONLY' 20 >/dev/null || fail "no LOCAL ONLY after Redis died: $(screen)"
 [ "$(served_by)" = cerebras ] || fail "a request failed or moved while Redis was down"
 pass "Redis killed: LOCAL ONLY in the header, requests still served"
-keys q
+quit_idle
 st=$(sb_exit_status) || fail "q did not quit: $(screen | tail -3)"
 [ "$st" = 0 ] || fail "exit status $st: $(tail -20 "$T/stderr.log")"
 nothing_on_stderr
