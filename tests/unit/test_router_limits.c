@@ -25,11 +25,10 @@ static struct attempt_outcome refusal(const char *code, const char *message)
  * reset of all buckets. It is out only until the empty bucket has room again. */
 static void test_router_429_cools_until_the_empty_bucket_refills(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    f.cfg.cooldown_time_s = 3;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    f->cfg.cooldown_time_s = 3;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 20000, T0, false);
@@ -57,17 +56,15 @@ static void test_router_429_cools_until_the_empty_bucket_refills(void **state)
     router_finish(r, 0, &o, T0 + 400);
     assert_int_equal(status_of(r, 0, T0 + 400, &until), DEP_COOLDOWN);
     assert_int_equal(until, T0 + 400 + 2000);
-    router_free(r);
 }
 
 /* The body names tokens; the token bucket holds 5000 of the 20000 booked, refilling 2500 a
  * second: out for 6 s, whatever the reset headers of other buckets say. */
 static void test_router_429_tokens_bucket(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 20000, T0, false);
@@ -84,16 +81,14 @@ static void test_router_429_tokens_bucket(void **state)
     int64_t until;
     assert_int_equal(status_of(r, 0, T0, &until), DEP_COOLDOWN);
     assert_int_equal(until, T0 + 6000);
-    router_free(r);
 }
 
 /* A day bucket that ran out is a QUOTA until it has room, not a cooldown. */
 static void test_router_429_day_bucket_is_quota(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 20000, T0, false);
@@ -112,17 +107,15 @@ static void test_router_429_day_bucket_is_quota(void **state)
     struct router_dep_view v;
     router_view(r, 0, T0 + 1, &v);
     assert_string_equal(v.reason, "daily quota exhausted, resets in 16m43s");
-    router_free(r);
 }
 
 /* A refused request was never booked: what the router booked for it comes back. */
 static void test_router_refusal_refunds_the_booking(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    f.deps[0].tpm = 100000;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    f->deps[0].tpm = 100000;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 60000, T0, false);
@@ -141,7 +134,6 @@ static void test_router_refusal_refunds_the_booking(void **state)
     router_finish(r, 0, &o, T0);
     router_view(r, 0, T0, &v);
     assert_int_equal(v.tpm_budget_left, 40000);
-    router_free(r);
 }
 
 /* queue_exceeded (Cerebras) and 1303 (Z.AI) clear in about a second: a back-off of 1 s
@@ -175,10 +167,9 @@ static void test_router_momentary_refusals_back_off_a_second(void **state)
 /* Z.AI 1302: too many at once. No cooldown: it takes no more than are still running. */
 static void test_router_concurrency_refusal_learns_a_cap(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[1].kind = PROVIDER_ZAI;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[1].kind = PROVIDER_ZAI;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "zai", &p);
     for (int k = 0; k < 4; k++)
@@ -203,16 +194,14 @@ static void test_router_concurrency_refusal_learns_a_cap(void **state)
     router_reset(r, 1);
     router_view(r, 1, T0 + 23, &v);
     assert_int_equal(v.conc_cap, 0);
-    router_free(r);
 }
 
 /* max_parallel_requests from the config: the one past it is BUSY, never sent. */
 static void test_router_max_parallel_requests(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[1].max_parallel = 2;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[1].max_parallel = 2;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 1, 10, T0, false);
@@ -233,16 +222,13 @@ static void test_router_max_parallel_requests(void **state)
     struct attempt_outcome ok = ok_outcome(false);
     router_finish(r, 1, &ok, T0 + 5);
     assert_int_equal(router_ready_at(r, &p, &ask, T0 + 5, &busy), T0 + 5);
-    router_free(r);
 }
 
 /* Z.AI 1308 / 1310 name their reset; the state turns it into seconds. QUOTA until exactly
  * then, and the probe after it. */
 static void test_router_plan_limit_until_its_reset(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "zai", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -259,15 +245,12 @@ static void test_router_plan_limit_until_its_reset(void **state)
     assert_string_equal(v.reason, "Z.AI 1308 plan usage limit, resets in 4h01m");
     admit_skip(r, &p, 0, 10, until - 1);
     admit_ok(r, &p, 0, 10, until, true);
-    router_free(r);
 }
 
 /* 1113 / 1313: off with the provider's own words until the user resets or enables it. */
 static void test_router_balance_and_fair_use_disable(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "zai", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -285,7 +268,6 @@ static void test_router_balance_and_fair_use_disable(void **state)
                                   "enable it)");
     router_set_enabled(r, 1, true);
     assert_int_equal(status_of(r, 1, T0 + 1, NULL), DEP_READY);
-    router_free(r);
 }
 
 /* ---- budgets for a provider that books them ---- */
@@ -423,11 +405,10 @@ static void test_budget_reactive_never_lowers(void **state)
 /* Z.AI does not book the output: its budget is never lowered, only the input is booked. */
 static void test_budget_not_for_providers_that_do_not_book(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[1].kind = PROVIDER_ZAI;
-    f.deps[1].tpm = 20000;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[1].kind = PROVIDER_ZAI;
+    f->deps[1].tpm = 20000;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "zai", &p);
     struct admit_ask a = {.input = 13000, .want = 32000, .floor = 4096, .fresh = true};
@@ -436,27 +417,32 @@ static void test_budget_not_for_providers_that_do_not_book(void **state)
     assert_int_equal(g.budget, 32000);
     assert_false(g.lowered);
     assert_int_equal(g.booked, 13000);
-    router_free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_router_429_cools_until_the_empty_bucket_refills),
-        cmocka_unit_test(test_router_429_tokens_bucket),
-        cmocka_unit_test(test_router_429_day_bucket_is_quota),
-        cmocka_unit_test(test_router_refusal_refunds_the_booking),
+        cmocka_unit_test_setup_teardown(test_router_429_cools_until_the_empty_bucket_refills,
+                                        fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_429_tokens_bucket, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_429_day_bucket_is_quota, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_refusal_refunds_the_booking, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test(test_router_momentary_refusals_back_off_a_second),
-        cmocka_unit_test(test_router_concurrency_refusal_learns_a_cap),
-        cmocka_unit_test(test_router_max_parallel_requests),
-        cmocka_unit_test(test_router_plan_limit_until_its_reset),
-        cmocka_unit_test(test_router_balance_and_fair_use_disable),
+        cmocka_unit_test_setup_teardown(test_router_concurrency_refusal_learns_a_cap, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_max_parallel_requests, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_plan_limit_until_its_reset, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_balance_and_fair_use_disable, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test(test_budget_full_when_it_fits),
         cmocka_unit_test(test_budget_lowered_to_what_fits),
         cmocka_unit_test(test_budget_paced_by_a_scarce_day),
         cmocka_unit_test(test_budget_scarce_day_keeps_to_smaller_requests),
         cmocka_unit_test(test_budget_reactive_never_lowers),
-        cmocka_unit_test(test_budget_not_for_providers_that_do_not_book),
+        cmocka_unit_test_setup_teardown(test_budget_not_for_providers_that_do_not_book, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
