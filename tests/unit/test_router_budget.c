@@ -14,9 +14,7 @@
 /* rpm 10 is one request every 6 s once the burst of 10 is spent, not a fixed minute. */
 static void test_router_rpm_bucket_refills_continuously(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    struct router *r = router_new(&f.cfg);
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     for (int k = 0; k < 10; k++)
@@ -39,18 +37,16 @@ static void test_router_rpm_bucket_refills_continuously(void **state)
     for (int k = 0; k < 10; k++)
         admit_ok(r, &p, 0, 10, T0 + 600000, false);
     admit_skip(r, &p, 0, 10, T0 + 600000);
-    router_free(r);
 }
 
 /* Configured hour and day limits are buckets too; an empty day bucket is a QUOTA. */
 static void test_router_hour_and_day_buckets_from_config(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    f.deps[0].rph = 3;
-    f.deps[0].rpd = 5;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    f->deps[0].rph = 3;
+    f->deps[0].rpd = 5;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     for (int k = 0; k < 3; k++)
@@ -70,17 +66,15 @@ static void test_router_hour_and_day_buckets_from_config(void **state)
     router_view(r, 0, T0 + 3600000, &v);
     assert_non_null(strstr(v.reason, "requests per day"));
     assert_true(router_plan_rate_limited(r, &p, T0 + 3600000));
-    router_free(r);
 }
 
 /* tpm from the config: 60000 a minute refill at 1000 a second. */
 static void test_router_token_bucket_from_config(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    f.deps[0].tpm = 60000;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    f->deps[0].tpm = 60000;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 50000, T0, false);
@@ -96,17 +90,15 @@ static void test_router_token_bucket_from_config(void **state)
     admit_ok(r, &p, 0, 30000, T0 + 20000, false);
     /* a request larger than the whole bucket never fits */
     admit_skip(r, &p, 0, 70000, T0 + 600000);
-    router_free(r);
 }
 
 /* The provider's numbers win: after an answer says 20000 of 150000 tokens are left, what we
  * admitted since is booked on top of that, and the bucket refills at 2500 a second. */
 static void test_router_headers_set_the_bucket(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 1000, T0, false);
@@ -131,16 +123,14 @@ static void test_router_headers_set_the_bucket(void **state)
     assert_int_equal(status_of(r, 0, T0 + 600, &until), DEP_TPM_LOW);
     assert_int_equal(until, T0 + 600 + 1500); /* 3750 more at 2.5 per ms */
     admit_ok(r, &p, 0, 20000, T0 + 2100, false);
-    router_free(r);
 }
 
 /* An older answer that ends after a newer one must not set the buckets back. */
 static void test_router_stale_headers_ignored(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 1000, T0, false);
@@ -154,15 +144,13 @@ static void test_router_stale_headers_ignored(void **state)
     struct router_dep_view v;
     router_view(r, 0, T0 + 2000, &v);
     assert_int_equal(v.tpm_budget_left, 1000);
-    router_free(r);
 }
 
 static void test_router_token_budget_unknown_never_skips(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 500000, T0, false);
@@ -173,15 +161,13 @@ static void test_router_token_budget_unknown_never_skips(void **state)
     struct router_dep_view v;
     router_view(r, 0, T0 + 2, &v);
     assert_int_equal(v.tpm_budget_left, -1);
-    router_free(r);
 }
 
 static void test_router_zeroed_outcome_is_not_headers(void **state)
 {
-    struct fixture f;
-    two_groups(&f);
-    f.deps[0].rpm = 0;
-    struct router *r = router_new(&f.cfg);
+    struct fixture *f = fx_two_groups(state);
+    f->deps[0].rpm = 0;
+    struct router *r = fx_router(state);
     struct route_plan p;
     router_plan(r, "fast", &p);
     admit_ok(r, &p, 0, 10, T0, false);
@@ -198,19 +184,23 @@ static void test_router_zeroed_outcome_is_not_headers(void **state)
     router_view(r, 0, T0 + 2, &v);
     assert_int_equal(v.tpm_budget_left, -1);
     assert_int_equal(v.rl_seen_ms, 0);
-    router_free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_router_rpm_bucket_refills_continuously),
-        cmocka_unit_test(test_router_hour_and_day_buckets_from_config),
-        cmocka_unit_test(test_router_token_bucket_from_config),
-        cmocka_unit_test(test_router_headers_set_the_bucket),
-        cmocka_unit_test(test_router_stale_headers_ignored),
-        cmocka_unit_test(test_router_token_budget_unknown_never_skips),
-        cmocka_unit_test(test_router_zeroed_outcome_is_not_headers),
+        cmocka_unit_test_setup_teardown(test_router_rpm_bucket_refills_continuously, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_hour_and_day_buckets_from_config, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_token_bucket_from_config, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_headers_set_the_bucket, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_stale_headers_ignored, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_token_budget_unknown_never_skips, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_router_zeroed_outcome_is_not_headers, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
