@@ -38,7 +38,5 @@ enum hold_end {
 enum hold_end proxy_hold(const struct hold *h, double *waited_ms);
 /* Sleeps ms unless gone(ud) turns true first (polled every 100 ms); false when it did. */
 bool proxy_pause(long ms, bool (*gone)(void *ud), void *ud);
-/* The client's socket was closed (EOF or error); a pipelined request is not a hang-up. */
-bool proxy_socket_closed(int fd);
 
 #endif

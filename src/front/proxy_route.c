@@ -11,6 +11,7 @@
 #include "core/strutil.h"
 #include "front/http_reply.h"
 #include "front/proxy_wait.h"
+#include "front/sockscan.h"
 #include "front/window.h"
 #include "proxy_exchange.h"
 #include "route/waitq.h"
@@ -46,7 +47,7 @@ bool proxy_client_gone(void *ud)
 {
     struct exchange *ex = ud;
     return __atomic_load_n(&ex->env->abort_upstream, __ATOMIC_ACQUIRE) ||
-           proxy_socket_closed(http_client_fd(ex->c));
+           sockscan_peer_gone(http_client_fd(ex->c));
 }
 
 /* The largest input candidate i takes with budget output tokens asked; 0 = not known. */

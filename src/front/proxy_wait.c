@@ -2,27 +2,12 @@
  * the state's clock, so tests that inject one see the same deadlines. */
 #include "front/proxy_wait.h"
 
-#include <poll.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "route/state.h"
 #include "route/waitq.h"
 
 #define SLICE_MS 100 /* how often a waiter looks at its client's socket */
-
-bool proxy_socket_closed(int fd)
-{
-    if (fd < 0)
-        return false;
-    struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
-    if (poll(&p, 1, 0) <= 0)
-        return false;
-    if (p.revents & (POLLHUP | POLLERR | POLLRDHUP | POLLNVAL))
-        return true;
-    char c;
-    return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-}
 
 bool proxy_pause(long ms, bool (*gone)(void *ud), void *ud)
 {

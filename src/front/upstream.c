@@ -13,19 +13,18 @@
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include <curl/curl.h>
 
 #include "core/clock.h"
+#include "front/sockscan.h"
 
 /* After this long without an answer we start watching the client's socket; most answers on
  * the hot path arrive sooner, so they never pay for finding the socket. */
@@ -332,20 +331,6 @@ set_err(struct upstream_result *res, enum err_class cls, const char *type, const
     va_end(ap);
 }
 
-/* Peeks at the client's socket: readable with EOF or an error means the client left. Data
- * without EOF (a pipelined request) is not a hang-up. */
-static bool socket_closed(int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
-    if (poll(&p, 1, 0) <= 0)
-        return false;
-    if (p.revents & (POLLHUP | POLLERR | POLLRDHUP | POLLNVAL))
-        return true;
-    char c;
-    ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n == 0;
-}
-
 struct watch {
     int fd;      /* client socket, -1 until looked up or when unknown */
     bool looked; /* lookup done */
@@ -364,7 +349,7 @@ static bool client_left(const struct upstream_req *req, struct watch *w, double 
     }
     if (w->fd < 0)
         return false;
-    if (socket_closed(w->fd))
+    if (sockscan_peer_gone(w->fd))
         return true;
     return false;
 }
@@ -481,7 +466,7 @@ static CURLcode run_loop(CURLM *multi, const struct upstream_req *req, struct xf
         int nextra = (w.fd >= 0 && !w.ignore) ? 1 : 0;
         curl_multi_poll(multi, nextra ? &extra : NULL, (unsigned)nextra,
                         poll_timeout_ms(req, x, now), NULL);
-        if (nextra && extra.revents && !socket_closed(w.fd))
+        if (nextra && extra.revents && !sockscan_peer_gone(w.fd))
             w.ignore = true; /* pipelined bytes, not a hang-up */
     }
     CURLcode cc = CURLE_OK;
