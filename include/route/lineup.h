@@ -60,6 +60,8 @@ void lineup_apply(struct dep_lineup *d, const char *model, const struct lineup_o
 void lineup_failed(struct dep_lineup *d, const char *why);
 /* Traffic was told the model does not exist. */
 void lineup_refused(struct dep_lineup *d, int64_t wall_ms);
+/* That refusal no longer counts (a user's reset, or another instance saw the model listed). */
+void lineup_forget_refusal(struct dep_lineup *d);
 /* No traffic for it: a complete list left it out, or the provider refused it since the last
  * list. */
 bool lineup_is_gone(const struct dep_lineup *d);

@@ -135,14 +135,21 @@ void router_set_enabled(struct router *r, int dep, bool on);
 bool router_is_enabled(const struct router *r, int dep);
 void router_set_force_fallback(struct router *r, bool on);
 bool router_force_fallback(const struct router *r);
-/* Clears cooldown, auth-failed and quota marks: try it again now. The model-gone mark is the
- * lineup's (the state sets it) and stays. */
+/* Clears cooldown, auth-failed and quota marks and a refusal of the model: try it again now.
+ * The model-gone mark is the lineup's (the state sets it): the state clears the refusal in
+ * its lineup record too. */
 void router_reset(struct router *r, int dep);
 /* The model-gone mark: while set, the deployment takes no attempt and no probe. reason says
  * why ("zai-glm-4.6 is not offered; offered: ..."). Clearing it also ends a cooldown that a
  * "model not found" answer started. */
 void router_set_model_gone(struct router *r, int dep, bool gone, const char *reason);
 bool router_model_gone(const struct router *r, int dep);
+/* The provider answered that dep's model does not exist. The router learns it from such an
+ * answer (router_finish) or from another instance (a shared mark, by = "host:pid"; "" when
+ * learnt here), publishes it with the other marks, and forgets it on router_reset; the state
+ * keeps its lineup record in step both ways (router_set_refused does not publish). */
+void router_set_refused(struct router *r, int dep, bool refused);
+bool router_refused(const struct router *r, int dep, char *by, size_t cap);
 
 /* ---- sharing with other instances (route/store.h) ---- */
 struct store_ops;
@@ -151,7 +158,8 @@ struct store_mark;
 void router_set_store(struct router *r, const struct store_ops *ops, void *ctx);
 /* Publishes deployment dep's marks to every instance (after a user's reset or toggle). */
 void router_publish(struct router *r, int dep, int64_t now_ms);
-/* Publishes every deployment's marks that changed while the store was down. */
+/* Publishes every deployment's marks that changed while the store was down, and books into
+ * the shared buckets what was booked here meanwhile (less what has refilled since). */
 void router_resync(struct router *r, int64_t now_ms);
 /* Takes the marks another instance published for dep, unless already applied. */
 void router_take_mark(struct router *r, int dep, const struct store_mark *m, int64_t now_ms);

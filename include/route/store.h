@@ -1,9 +1,10 @@
 /* store: the narrow interface through which the router shares what it knows about each
  * deployment with other switchboards (issue #14): bookings and refunds against the
  * provider's buckets, and the marks (cooldown with its reason and end, QUOTA, AUTH FAILED,
- * disabled) with the single probe after them. The router calls these operations at the
- * moments it changes its own model; without a store (NULL) it keeps everything locally, as
- * before. The Redis implementation lives in src/shared (the only layer that knows Redis).
+ * MODEL GONE, disabled) with the single probe after them. The router calls these operations
+ * at the moments it changes its own model; without a store (NULL) it keeps everything
+ * locally, as before. The Redis implementation lives in src/shared (the only layer that knows
+ * Redis).
  *
  * Contract for implementations:
  * - Each call is atomic in the shared store: two instances booking the last unit of a bucket
@@ -44,7 +45,8 @@ struct store_mark {
     bool quota;
     bool quota_known; /* quota with a known end, quota_left_ms from now */
     int64_t quota_left_ms;
-    bool off; /* disabled by a user, for every instance */
+    bool off;  /* disabled by a user, for every instance */
+    bool gone; /* the provider answered that the model does not exist (MODEL GONE) */
     char reason[STORE_REASON_LEN];
     char by[64]; /* out: the instance that published them ("host:pid"); set by the store */
 };

@@ -56,6 +56,13 @@ void lineup_refused(struct dep_lineup *d, int64_t wall_ms)
     d->refused = true;
 }
 
+void lineup_forget_refusal(struct dep_lineup *d)
+{
+    d->refused = false;
+    if (!lineup_is_gone(d))
+        d->gone_wall_ms = 0;
+}
+
 bool lineup_is_gone(const struct dep_lineup *d)
 {
     return d->verdict == LINEUP_GONE || d->refused;

@@ -203,6 +203,8 @@ void router_reset(struct router *r, int dep)
         return;
     struct dep_rt *d = &r->d[dep];
     rt_clear_marks(d);
+    d->refused = false; /* the user says: try the model again */
+    d->refused_by[0] = '\0';
     d->probing = false;
     d->fail_n = 0;
     d->fail_pos = 0;
@@ -245,9 +247,11 @@ void router_take_mark(struct router *r, int dep, const struct store_mark *m, int
 
 void router_resync(struct router *r, int64_t now_ms)
 {
-    for (int i = 0; r && r->store && i < r->n; i++)
+    for (int i = 0; r && r->store && i < r->n; i++) {
         if (r->d[i].mark_dirty)
             rt_share_marks(r, i, NULL, now_ms);
+        rt_share_replay(r, i, now_ms);
+    }
 }
 
 void router_set_model_gone(struct router *r, int dep, bool gone, const char *reason)
@@ -269,4 +273,23 @@ void router_set_model_gone(struct router *r, int dep, bool gone, const char *rea
 bool router_model_gone(const struct router *r, int dep)
 {
     return valid_dep(r, dep) && r->d[dep].model_gone;
+}
+
+void router_set_refused(struct router *r, int dep, bool refused)
+{
+    if (!valid_dep(r, dep) || r->d[dep].refused == refused)
+        return;
+    r->d[dep].refused = refused;
+    r->d[dep].refused_by[0] = '\0';
+}
+
+bool router_refused(const struct router *r, int dep, char *by, size_t cap)
+{
+    if (by && cap)
+        by[0] = '\0';
+    if (!valid_dep(r, dep) || !r->d[dep].refused)
+        return false;
+    if (by && cap)
+        snprintf(by, cap, "%s", r->d[dep].refused_by);
+    return true;
 }

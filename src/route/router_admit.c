@@ -60,9 +60,13 @@ static bool eval_marks(const struct router *r, int i, int64_t now, struct rt_eva
     } else if (!d->enabled) {
         ev->st = DEP_DISABLED;
         say(reason, cap, "disabled by user");
-    } else if (d->model_gone) {
+    } else if (d->model_gone || d->refused) {
         ev->st = DEP_MODEL_GONE;
-        say(reason, cap, "%s", d->gone_reason);
+        if (d->model_gone)
+            say(reason, cap, "%s", d->gone_reason);
+        else /* taken from another instance a moment ago; the state words it next */
+            say(reason, cap, "%s no longer exists at the provider (learnt by %s)", c->model,
+                d->refused_by[0] ? d->refused_by : "this instance");
     } else if (d->probing) {
         ev->st = DEP_PROBING;
         say(reason, cap, "probe in flight after: %s", d->reason);

@@ -58,6 +58,11 @@ struct dep_rt {
     bool need_probe; /* the next admission after the cooldown / quota is the probe */
     bool model_gone; /* the provider does not offer the model (router_set_model_gone) */
     char gone_reason[128];
+    /* The provider answered that the model does not exist: here, or at the instance named by
+     * refused_by (a shared mark). One of the reasons for model_gone, kept apart because it
+     * travels between instances while a model list does not. */
+    bool refused;
+    char refused_by[64];
     bool probing;
     int64_t probe_started;
     char reason[160];
@@ -90,6 +95,10 @@ struct dep_rt {
     /* shared with other instances (router_share.c) */
     uint64_t mark_seq; /* the shared marks' seq this record has applied or published */
     bool mark_dirty;   /* marks changed while the store was down: publish when it is back */
+    /* Requests and tokens booked (less those given back) while the store did not answer, and
+     * since when: replayed into the shared buckets when it is back (rt_share_replay). */
+    double unshared[RL_NKINDS];
+    int64_t unshared_since; /* 0 = nothing waits */
 };
 
 struct router {
@@ -174,7 +183,7 @@ int rt_conc_cap(const struct router *r, int i);
 struct rt_marks {
     enum rt_cooldown cd;
     int64_t cooldown_until, quota_until;
-    bool auth_failed, quota, quota_reset_known, enabled;
+    bool auth_failed, quota, quota_reset_known, enabled, refused;
     char reason[160];
 };
 void rt_marks_get(const struct dep_rt *d, struct rt_marks *m);
@@ -190,5 +199,8 @@ void rt_share_adjust(struct router *r, int i, double give_requests, double give_
                      int64_t now);
 /* Takes marks another instance published. */
 void rt_apply_mark(struct dep_rt *d, const struct store_mark *m, int64_t now);
+/* Books into the shared buckets what this instance booked while the store did not answer,
+ * less what each bucket has refilled since (once it is back). */
+void rt_share_replay(struct router *r, int i, int64_t now);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmap.h"
 #include "router_model.h"
 
 static bool valid_dep(const struct router *r, int dep)
@@ -361,6 +362,10 @@ static unsigned on_error(struct router *r, struct dep_rt *d, const struct attemp
         return ROUTER_EV_AUTH_FAILED | ROUTER_EV_COOLDOWN_STARTED;
     case ERRC_NOT_FOUND:
         rt_cooldown(d, RT_CD_NOT_FOUND, now + rt_cooldown_ms(r), "model not found at provider");
+        if (errmap_model_gone(&o->err)) { /* MODEL GONE, for every instance when shared */
+            d->refused = true;
+            d->refused_by[0] = '\0';
+        }
         return ROUTER_EV_COOLDOWN_STARTED;
     case ERRC_SERVER:
     case ERRC_TIMEOUT:

@@ -27,6 +27,7 @@ void rt_marks_get(const struct dep_rt *d, struct rt_marks *m)
     m->quota = d->quota;
     m->quota_reset_known = d->quota_reset_known;
     m->enabled = d->enabled;
+    m->refused = d->refused;
     memcpy(m->reason, d->reason, sizeof m->reason);
 }
 
@@ -35,7 +36,8 @@ static bool marks_equal(const struct rt_marks *a, const struct rt_marks *b)
     return a->cd == b->cd && a->cooldown_until == b->cooldown_until &&
            a->quota_until == b->quota_until && a->auth_failed == b->auth_failed &&
            a->quota == b->quota && a->quota_reset_known == b->quota_reset_known &&
-           a->enabled == b->enabled && strcmp(a->reason, b->reason) == 0;
+           a->enabled == b->enabled && a->refused == b->refused &&
+           strcmp(a->reason, b->reason) == 0;
 }
 
 static int64_t left(int64_t until, int64_t now)
@@ -53,6 +55,7 @@ static void to_store(const struct dep_rt *d, int64_t now, struct store_mark *m)
     m->quota_known = d->quota && d->quota_reset_known;
     m->quota_left_ms = m->quota_known ? left(d->quota_until, now) : 0;
     m->off = !d->enabled;
+    m->gone = d->refused;
     memcpy(m->reason, d->reason,
            sizeof m->reason < sizeof d->reason ? sizeof m->reason : sizeof d->reason);
     m->reason[sizeof m->reason - 1] = '\0';
@@ -109,6 +112,8 @@ void rt_apply_mark(struct dep_rt *d, const struct store_mark *m, int64_t now)
         rt_set_reason(d, m->reason);
     }
     d->enabled = !m->off;
+    d->refused = m->gone;
+    snprintf(d->refused_by, sizeof d->refused_by, "%s", m->gone ? m->by : "");
     d->mark_seq = m->seq;
 }
 
@@ -142,6 +147,46 @@ static void take_levels(struct dep_rt *d, const struct store_op *op, int64_t now
                 tb_set(&d->bk.b[k][w], now, op->b[k][w].level);
 }
 
+/* What the shared buckets missed while the store did not answer. */
+static void unshared(struct dep_rt *d, double requests, double tokens, int64_t now)
+{
+    if (requests == 0 && tokens == 0)
+        return; /* a header sync: the provider's next headers say it again */
+    if (d->unshared_since == 0)
+        d->unshared_since = now > 0 ? now : 1;
+    d->unshared[RL_REQUESTS] += requests;
+    d->unshared[RL_TOKENS] += tokens;
+}
+
+void rt_share_replay(struct router *r, int i, int64_t now)
+{
+    struct dep_rt *d = &r->d[i];
+    if (!shared(r) || d->unshared_since == 0)
+        return;
+    struct store_op op;
+    fill_op(r, d, 0, 0, false, now, &op);
+    double gone_ms = (double)(now > d->unshared_since ? now - d->unshared_since : 0);
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++) {
+            struct store_bucket *sb = &op.b[k][w];
+            if (!(sb->limit > 0))
+                continue;
+            /* a booking made during the outage has partly refilled by now; a net refund is
+             * given back whole */
+            double left = d->unshared[k];
+            if (left > 0) {
+                left -= gone_ms * sb->limit / (double)sb->window_ms;
+                left = left > 0 ? left : 0;
+            }
+            sb->take = left;
+        }
+    if (r->store->buckets(r->store_ctx, &r->cfg->deps[i], &op) != STORE_OK)
+        return; /* still away: next time */
+    take_levels(d, &op, now);
+    d->unshared[RL_REQUESTS] = d->unshared[RL_TOKENS] = 0;
+    d->unshared_since = 0;
+}
+
 enum store_rc rt_share_book(struct router *r, int i, long tokens, bool probe, int64_t now)
 {
     if (!shared(r))
@@ -160,6 +205,8 @@ enum store_rc rt_share_book(struct router *r, int i, long tokens, bool probe, in
     if (rc == STORE_OK || rc == STORE_DOWN) {
         if (rc == STORE_OK)
             take_levels(d, &op, now);
+        else
+            unshared(d, 1, tok, now);
         return rc;
     }
     rt_refund(d, now, tokens);
@@ -180,6 +227,9 @@ void rt_share_adjust(struct router *r, int i, double give_requests, double give_
     struct dep_rt *d = &r->d[i];
     struct store_op op;
     fill_op(r, d, -give_requests, -give_tokens, capped, now, &op);
-    if (r->store->buckets(r->store_ctx, &r->cfg->deps[i], &op) == STORE_OK)
+    enum store_rc rc = r->store->buckets(r->store_ctx, &r->cfg->deps[i], &op);
+    if (rc == STORE_OK)
         take_levels(d, &op, now);
+    else if (rc == STORE_DOWN)
+        unshared(d, -give_requests, -give_tokens, now);
 }

@@ -128,14 +128,39 @@ static void map_stats(struct dep_stats *dst, const struct config *nc, const stru
             }
 }
 
-/* Tells the router whether deployment i's model is gone, from its lineup record. */
+/* Tells the router whether deployment i's model is gone, from its lineup record. A refusal
+ * another instance saw says who saw it. */
 static void sync_gone(struct router *r, const struct config *c, const struct dep_lineup *l, int i)
 {
-    char reason[128];
+    char reason[128], by[64];
     bool gone = lineup_is_gone(&l[i]);
-    if (gone)
-        lineup_reason(&l[i], c->deps[i].model, reason, sizeof reason);
+    router_set_refused(r, i, l[i].refused);
+    if (gone) {
+        char what[sizeof reason];
+        lineup_reason(&l[i], c->deps[i].model, what, sizeof what);
+        if (l[i].verdict != LINEUP_GONE && router_refused(r, i, by, sizeof by) && by[0]) {
+            int room = (int)sizeof reason - 1 - (int)strlen(" (learnt by )") - (int)strlen(by);
+            snprintf(reason, sizeof reason, "%.*s (learnt by %s)", room > 0 ? room : 0, what, by);
+        } else
+            snprintf(reason, sizeof reason, "%s", what);
+    }
     router_set_model_gone(r, i, gone, gone ? reason : NULL);
+}
+
+/* The router takes a refusal of a model (or its end) from other instances' marks: the lineup
+ * record follows, so that the card, /admin/state and /metrics say what the router does. */
+static void take_refusals(struct state *st)
+{
+    for (size_t i = 0; i < st->cfg->n_deps; i++) {
+        bool refused = router_refused(st->router, (int)i, NULL, 0);
+        if (refused == st->lineup[i].refused)
+            continue;
+        if (refused)
+            lineup_refused(&st->lineup[i], clock_wall_ms());
+        else
+            lineup_forget_refusal(&st->lineup[i]);
+        sync_gone(st->router, st->cfg, st->lineup, (int)i);
+    }
 }
 
 static bool same_endpoint(const struct deployment_cfg *a, const struct deployment_cfg *b)
@@ -232,8 +257,10 @@ enum admit state_admit(struct state *st, const struct route_plan *plan, int i, l
         *is_probe = false;
     pthread_mutex_lock(&st->mu);
     /* a plan made before a reload indexes another config: never admit through it */
-    if (plan && plan->cfg == st->cfg)
+    if (plan && plan->cfg == st->cfg) {
         a = router_admit(st->router, plan, i, est_tokens, now, is_probe);
+        take_refusals(st);
+    }
     pthread_mutex_unlock(&st->mu);
     return a;
 }
@@ -246,8 +273,10 @@ enum admit state_admit_ask(struct state *st, const struct route_plan *plan, int 
     if (g)
         *g = (struct admit_grant){0};
     pthread_mutex_lock(&st->mu);
-    if (plan && plan->cfg == st->cfg)
+    if (plan && plan->cfg == st->cfg) {
         a = router_admit_ask(st->router, plan, i, ask, now, g);
+        take_refusals(st);
+    }
     pthread_mutex_unlock(&st->mu);
     return a;
 }
@@ -445,7 +474,7 @@ static int command(struct state *st, const char *id_or_name, enum cmd cmd)
     for (int k = 0; k < n; k++) {
         if (cmd == CMD_RESET) {
             router_reset(st->router, idx[k]);
-            st->lineup[idx[k]].refused = false; /* the user says: try the model again */
+            lineup_forget_refusal(&st->lineup[idx[k]]); /* the user says: try the model again */
             sync_gone(st->router, st->cfg, st->lineup, idx[k]);
         } else if (cmd == CMD_TOGGLE) /* a name toggles its group of deployments as one */
             router_set_enabled(st->router, idx[k], !any_on);
@@ -674,6 +703,8 @@ void state_take_marks(struct state *st, const struct config *cfg, const struct s
         if (i < SNAP_MAX_DEPS)
             st->shared_today[i] = today ? today[i] : -1;
     }
+    if (cfg == st->cfg)
+        take_refusals(st);
     pthread_mutex_unlock(&st->mu);
     waitq_kick(st->wq); /* a mark cleared elsewhere may let a waiter through */
 }
@@ -729,10 +760,14 @@ void state_notice(struct state *st, const char *msg)
 void state_lineup_offer(struct state *st, const struct config *cfg, int dep,
                         const struct lineup_offer *offer, int64_t wall_ms)
 {
+    int64_t now = state_now_ms(st);
     pthread_mutex_lock(&st->mu);
     if (cfg == st->cfg && dep >= 0 && (size_t)dep < st->cfg->n_deps) {
+        bool was_refused = st->lineup[dep].refused;
         lineup_apply(&st->lineup[dep], st->cfg->deps[dep].model, offer, wall_ms);
         sync_gone(st->router, st->cfg, st->lineup, dep);
+        if (was_refused && !st->lineup[dep].refused) /* listed again: back for every instance */
+            router_publish(st->router, dep, now);
     }
     pthread_mutex_unlock(&st->mu);
 }

@@ -24,8 +24,8 @@
  * KEYS[4] today's counters. ARGV: mode ("book" checks and may refuse, "adjust" applies,
  * "peek" with no buckets only reads the marks and today's count),
  * known marks seq, probe 0/1, probe ms, n, then n times (id, limit, window ms, take, cap or
- * ""). Replies {"OK"|"FULL", level...}, {"PROBE", pttl}, {"MARK", seq, fields..., today}
- * or (peek) {"NONE", today}; today = requests booked today (the server's UTC day). */
+ * ""). Replies {"OK"|"FULL", level...}, {"PROBE", pttl}, {"MARK", seq, fields..., today,
+ * by, gone} or (peek) {"NONE", today}; today = requests booked today (the server's UTC day). */
 static const char book_lua[] =
     "if redis.replicate_commands then pcall(redis.replicate_commands) end\n"
     "local t = redis.call('TIME')\n"
@@ -37,12 +37,12 @@ static const char book_lua[] =
     "  local today = redis.call('HGET', day, 'requests') or '0'\n"
     "  if seq and seq ~= ARGV[2] then\n"
     "    local m = redis.call('HMGET', KEYS[2], 'cd', 'cd_until', 'auth', 'quota', 'known',\n"
-    "                         'q_until', 'off', 'reason', 'by')\n"
+    "                         'q_until', 'off', 'reason', 'by', 'gone')\n"
     "    local cdl = math.max(0, (tonumber(m[2]) or 0) - now)\n"
     "    local ql = math.max(0, (tonumber(m[6]) or 0) - now)\n"
     "    return {'MARK', seq, m[1] or '0', string.format('%d', cdl), m[3] or '0', m[4] or '0',\n"
     "            m[5] or '0', string.format('%d', ql), m[7] or '0', m[8] or '', today,\n"
-    "            m[9] or ''}\n"
+    "            m[9] or '', m[10] or '0'}\n"
     "  end\n"
     "  if not book then return {'NONE', today} end\n"
     "end\n"
@@ -96,9 +96,10 @@ static const char book_lua[] =
     "return out\n";
 
 /* Marks of one deployment: KEYS[1] marks hash, KEYS[2] probe key. ARGV: cd, cd ms left,
- * auth, quota, quota known, quota ms left, off, reason, the instance that learnt them.
+ * auth, quota, quota known, quota ms left, off, reason, the instance that learnt them, gone.
  * Returns the new seq (server microseconds, always above the last). Publishing ends any
- * probe. */
+ * probe. Marks without an end (a disable, a quota with no known reset, a model gone) are
+ * kept 30 days; the others a day past their end. */
 static const char mark_lua[] =
     "if redis.replicate_commands then pcall(redis.replicate_commands) end\n"
     "local t = redis.call('TIME')\n"
@@ -111,9 +112,11 @@ static const char mark_lua[] =
     "redis.call('HSET', KEYS[1], 'seq', s, 'cd', ARGV[1], 'cd_until',\n"
     "           string.format('%d', now + cdl), 'auth', ARGV[3], 'quota', ARGV[4], 'known',\n"
     "           ARGV[5], 'q_until', string.format('%d', now + ql), 'off', ARGV[7],\n"
-    "           'reason', ARGV[8], 'by', ARGV[9])\n"
+    "           'reason', ARGV[8], 'by', ARGV[9], 'gone', ARGV[10])\n"
     "local keep = math.max(cdl, ql) + 86400000\n"
-    "if ARGV[7] == '1' or (ARGV[4] == '1' and ARGV[5] ~= '1') then keep = 30 * 86400000 end\n"
+    "if ARGV[7] == '1' or ARGV[10] == '1' or (ARGV[4] == '1' and ARGV[5] ~= '1') then\n"
+    "  keep = 30 * 86400000\n"
+    "end\n"
     "redis.call('PEXPIRE', KEYS[1], keep)\n"
     "redis.call('DEL', KEYS[2])\n"
     "return s\n";

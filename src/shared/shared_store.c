@@ -59,6 +59,7 @@ static void parse_mark(const redisReply *r, struct store_mark *m)
     m->off = f[8][0] == '1';
     snprintf(m->reason, sizeof m->reason, "%s", str_el(r, 9) ? f[9] : "");
     snprintf(m->by, sizeof m->by, "%s", str_el(r, 11) ? str_el(r, 11) : "");
+    m->gone = str_el(r, 12) && str_el(r, 12)[0] == '1';
 }
 
 /* Levels in the order the buckets were sent. */
@@ -162,7 +163,7 @@ static enum store_rc st_buckets(void *ctx, const struct deployment_cfg *dep, str
 static enum store_rc run_mark(redisContext *c, const char *sha, const char *self,
                               const struct deployment_cfg *dep, struct store_mark *m)
 {
-    char k[4][64], v[7][24];
+    char k[4][64], v[8][24];
     keys(dep, k);
     snprintf(v[0], 24, "%d", m->cd);
     snprintf(v[1], 24, "%lld", (long long)(m->cd_left_ms > 0 ? m->cd_left_ms : 0));
@@ -171,8 +172,9 @@ static enum store_rc run_mark(redisContext *c, const char *sha, const char *self
     snprintf(v[4], 24, "%d", m->quota_known);
     snprintf(v[5], 24, "%lld", (long long)(m->quota_left_ms > 0 ? m->quota_left_ms : 0));
     snprintf(v[6], 24, "%d", m->off);
-    const char *argv[] = {"EVALSHA", sha,  "2",  k[1], k[2], v[0],      v[1],
-                          v[2],      v[3], v[4], v[5], v[6], m->reason, self};
+    snprintf(v[7], 24, "%d", m->gone);
+    const char *argv[] = {"EVALSHA", sha,  "2",  k[1], k[2],      v[0], v[1], v[2],
+                          v[3],      v[4], v[5], v[6], m->reason, self, v[7]};
     redisReply *r = redisCommandArgv(c, (int)(sizeof argv / sizeof argv[0]), argv, NULL);
     if (!r)
         return STORE_DOWN;

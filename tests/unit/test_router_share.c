@@ -1,13 +1,15 @@
 /* Two routers (two instances) sharing one store, with the router's real admission and
  * outcome code and an in-memory store that keeps the store contract (route/store.h): together
  * they admit no more than the provider's minute allows, a cooldown one learns keeps the other
- * out at its next admission, only one of them probes after it, a shared refusal undoes the
- * local booking, and a store that is down leaves each to its local accounting. */
+ * out at its next admission, only one of them probes after it, a model one is told does not
+ * exist is MODEL GONE for the other too (until a reset), a shared refusal undoes the local
+ * booking, and a store that is down leaves each to its local accounting. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -94,6 +96,8 @@ static enum store_rc fk_mark(void *ctx, const struct deployment_cfg *dep, struct
     if (f->down)
         return STORE_DOWN;
     m->seq = ++f->seq;
+    snprintf(m->by, sizeof m->by, "peer:%d",
+             f->seq % 2 ? 1 : 2); /* the store names the publisher */
     f->mark[i] = *m;
     f->cd_until[i] = f->now + m->cd_left_ms;
     f->q_until[i] = f->now + m->quota_left_ms;
@@ -198,6 +202,58 @@ static void test_cooldown_learnt_by_one_keeps_the_other_out(void **st)
     pair_free(p);
 }
 
+static void test_model_gone_learnt_by_one_keeps_the_other_out(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    admit_ok(p->a, &p->pa, 0, 10, T0, false);
+    struct attempt_outcome o = err_outcome(404, ERRC_NOT_FOUND, false);
+    snprintf(o.err.code, sizeof o.err.code, "model_not_found");
+    router_finish(p->a, 0, &o, T0 + 100);
+    assert_true(router_refused(p->a, 0, NULL, 0));
+    assert_true(p->store.mark[0].gone);
+    /* b's next admission takes the mark: MODEL GONE, saying who learnt it */
+    at(p, T0 + 200);
+    admit_skip(p->b, &p->pb, 0, 10, T0 + 200);
+    char by[64];
+    assert_true(router_refused(p->b, 0, by, sizeof by));
+    assert_string_equal(by, p->store.mark[0].by);
+    struct router_dep_view v;
+    router_view(p->b, 0, T0 + 200, &v);
+    assert_int_equal(v.status, DEP_MODEL_GONE);
+    assert_non_null(strstr(v.reason, "learnt by peer:"));
+    /* unlike a cooldown it does not run out: a day later neither probes it */
+    int64_t later = T0 + 24LL * 3600 * 1000;
+    at(p, later);
+    admit_skip(p->a, &p->pa, 0, 10, later);
+    admit_skip(p->b, &p->pb, 0, 10, later);
+    assert_int_equal(status_of(p->a, 0, later, NULL), DEP_MODEL_GONE);
+    /* a user's reset at b brings it back for a as well, at a's next pull of the marks */
+    router_reset(p->b, 0);
+    router_publish(p->b, 0, later);
+    assert_false(p->store.mark[0].gone);
+    struct store_mark m = p->store.mark[0];
+    router_take_mark(p->a, 0, &m, later + 10);
+    admit_ok(p->a, &p->pa, 0, 10, later + 10, false);
+    assert_false(router_refused(p->a, 0, NULL, 0));
+    pair_free(p);
+}
+
+/* Another 404 (a wrong path, no word of a model) is a cooldown, not MODEL GONE. */
+static void test_other_not_found_is_no_model_gone(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    admit_ok(p->a, &p->pa, 0, 10, T0, false);
+    struct attempt_outcome o = err_outcome(404, ERRC_NOT_FOUND, false);
+    snprintf(o.err.message, sizeof o.err.message, "Not Found");
+    router_finish(p->a, 0, &o, T0 + 100);
+    assert_false(router_refused(p->a, 0, NULL, 0));
+    assert_false(p->store.mark[0].gone);
+    assert_int_equal(status_of(p->a, 0, T0 + 200, NULL), DEP_COOLDOWN);
+    pair_free(p);
+}
+
 static void test_user_disable_and_reset_reach_the_other(void **st)
 {
     (void)st;
@@ -215,6 +271,41 @@ static void test_user_disable_and_reset_reach_the_other(void **st)
     /* a pull that read the older "off" before the change must not undo it */
     router_take_mark(p->b, 0, &off, T0 + 20);
     admit_ok(p->b, &p->pb, 0, 10, T0 + 20, false);
+    pair_free(p);
+}
+
+/* What each booked while the store was away is booked into the shared buckets when it is
+ * back (less what refilled since): together they then admit what the minute really has left,
+ * not what each one's own view says. */
+static void test_bookings_made_while_down_are_replayed(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    admit_ok(p->a, &p->pa, 0, 10, T0, false);
+    admit_ok(p->a, &p->pa, 0, 10, T0, false); /* shared: 8 left */
+    p->store.down = true;
+    at(p, T0 + 1000);
+    for (int i = 0; i < 3; i++) {
+        admit_ok(p->a, &p->pa, 0, 10, T0 + 1000, false);
+        admit_ok(p->b, &p->pb, 0, 10, T0 + 1000, false);
+    }
+    /* back after 1 s: 8 + 2 s of refill (1 per 6 s) - 6 booked meanwhile + their 1 s of
+     * refill = about 2.67 left for both together */
+    p->store.down = false;
+    at(p, T0 + 2000);
+    router_resync(p->a, T0 + 2000);
+    router_resync(p->b, T0 + 2000);
+    int admitted = 0;
+    for (int i = 0; i < 4; i++) {
+        bool probe;
+        admitted += router_admit(p->a, &p->pa, 0, 10, T0 + 2000, &probe) == ADMIT_OK;
+        admitted += router_admit(p->b, &p->pb, 0, 10, T0 + 2000, &probe) == ADMIT_OK;
+    }
+    assert_int_equal(admitted, 2);
+    /* replayed once: a second resync books nothing more */
+    double level = tb_level(&p->store.b[0][RL_REQUESTS][RL_MINUTE], T0 + 2000);
+    router_resync(p->a, T0 + 2000);
+    assert_true(fabs(tb_level(&p->store.b[0][RL_REQUESTS][RL_MINUTE], T0 + 2000) - level) < 1e-9);
     pair_free(p);
 }
 
@@ -248,8 +339,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_instances_admit_one_minute_together),
         cmocka_unit_test(test_cooldown_learnt_by_one_keeps_the_other_out),
+        cmocka_unit_test(test_model_gone_learnt_by_one_keeps_the_other_out),
+        cmocka_unit_test(test_other_not_found_is_no_model_gone),
         cmocka_unit_test(test_user_disable_and_reset_reach_the_other),
         cmocka_unit_test(test_store_down_leaves_local_accounting),
+        cmocka_unit_test(test_bookings_made_while_down_are_replayed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

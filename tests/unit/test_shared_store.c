@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
+#include <hiredis/hiredis.h>
 
 #include "fixture_redis.h"
 #include "route/store.h"
@@ -45,6 +46,42 @@ static struct shared *open_store(double timeout_ms)
 static struct deployment_cfg dep_named(char *key)
 {
     return (struct deployment_cfg){.api_base = "http://race.test/v1", .model = "m", .api_key = key};
+}
+
+/* A plain client of the same server, to look at what the store left there. */
+static redisContext *inspect(void)
+{
+    redisContext *c = redisConnect("127.0.0.1", srv.port);
+    assert_non_null(c);
+    assert_int_equal(c->err, 0);
+    return c;
+}
+
+/* The milliseconds key has left to live (-1: no expiry; -2: no such key). */
+static long long pttl(redisContext *c, const char *key)
+{
+    redisReply *r = redisCommand(c, "PTTL %s", key);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+    long long ms = r->integer;
+    freeReplyObject(r);
+    return ms;
+}
+
+/* The key of dep's marks: the one key among all whose hash names `who` as publisher. */
+static void marks_key_of(redisContext *c, const char *by_field_value, char *out, size_t cap)
+{
+    redisReply *keys = redisCommand(c, "KEYS sb:*:m");
+    assert_non_null(keys);
+    out[0] = '\0';
+    for (size_t i = 0; i < keys->elements; i++) {
+        redisReply *r = redisCommand(c, "HGET %s reason", keys->element[i]->str);
+        if (r && r->type == REDIS_REPLY_STRING && strcmp(r->str, by_field_value) == 0)
+            snprintf(out, cap, "%s", keys->element[i]->str);
+        freeReplyObject(r);
+    }
+    freeReplyObject(keys);
+    assert_true(out[0] != '\0');
 }
 
 static void bucket(struct store_op *op, int k, int w, double limit, int64_t window, double take)
@@ -178,6 +215,8 @@ static void test_marks_travel_and_one_probe(void **st)
     assert_int_equal(op.mark.cd, 1);
     assert_true(op.mark.cd_left_ms > 20000 && op.mark.cd_left_ms <= 30000);
     assert_string_equal(op.mark.reason, "429 from provider, retry-after 30s");
+    assert_false(op.mark.gone);
+    assert_true(op.mark.by[0] != '\0'); /* the publisher, "host:pid" */
     /* known now: b books; a and b ask for the probe: one gets it */
     uint64_t seq = m.seq;
     empty_op(&op);
@@ -202,6 +241,86 @@ static void test_marks_travel_and_one_probe(void **st)
     assert_int_equal(book(a, &d, &op), STORE_OK);
     shared_free(a);
     shared_free(b);
+}
+
+/* MODEL GONE travels, and stays (no end) until someone publishes it gone no more. */
+static void test_model_gone_travels(void **st)
+{
+    (void)st;
+    struct shared *a = open_store(2000), *b = open_store(2000);
+    struct deployment_cfg d = dep_named("gone");
+    struct store_mark m = {.cd = 5, .cd_left_ms = 60000, .gone = true};
+    snprintf(m.reason, sizeof m.reason, "model not found at provider");
+    assert_int_equal(shared_store_ops()->mark(a, &d, &m), STORE_OK);
+    struct store_op op;
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_MINUTE, 10, 60000, 1);
+    assert_int_equal(book(b, &d, &op), STORE_MARK);
+    assert_true(op.mark.gone);
+    assert_int_equal(op.mark.cd, 5);
+    /* the marks outlive the cooldown: kept as long as an indefinite mark (30 days) */
+    redisContext *c = inspect();
+    char key[96];
+    marks_key_of(c, "model not found at provider", key, sizeof key);
+    long long ttl = pttl(c, key);
+    assert_true(ttl > 29LL * 86400000 && ttl <= 30LL * 86400000);
+    redisFree(c);
+    struct store_mark back = {0};
+    assert_int_equal(shared_store_ops()->mark(b, &d, &back), STORE_OK);
+    empty_op(&op);
+    bucket(&op, RL_REQUESTS, RL_MINUTE, 10, 60000, 1);
+    op.known_seq = m.seq;
+    assert_int_equal(book(a, &d, &op), STORE_MARK);
+    assert_false(op.mark.gone);
+    shared_free(a);
+    shared_free(b);
+}
+
+/* Every key the store writes is named by a hash, never by the API key, holds no API key,
+ * and expires by itself. */
+static void test_keys_are_hashed_and_expire(void **st)
+{
+    (void)st;
+    static char secret[] = "sk-live-THIS-KEY-MUST-NOT-LEAK-42";
+    struct shared *a = open_store(2000);
+    struct deployment_cfg d = dep_named(secret);
+    struct store_op op;
+    empty_op(&op);
+    for (int k = 0; k < RL_NKINDS; k++)
+        for (int w = 0; w < RL_NWINDOWS; w++)
+            bucket(&op, k, w, 1000, w == RL_MINUTE ? 60000 : w == RL_HOUR ? 3600000 : 86400000, 1);
+    assert_int_equal(book(a, &d, &op), STORE_OK);
+    struct store_mark m = {.cd = 1, .cd_left_ms = 5000, .gone = true, .off = true};
+    snprintf(m.reason, sizeof m.reason, "every mark at once");
+    assert_int_equal(shared_store_ops()->mark(a, &d, &m), STORE_OK);
+    empty_op(&op);
+    op.known_seq = m.seq;
+    op.probe = true;
+    op.probe_ms = 60000;
+    assert_int_equal(book(a, &d, &op), STORE_OK); /* holds the probe key */
+    redisContext *c = inspect();
+    redisReply *keys = redisCommand(c, "KEYS *");
+    assert_non_null(keys);
+    assert_true(keys->elements >= 4); /* buckets, marks, probe, today's counter */
+    int ours = 0;
+    for (size_t i = 0; i < keys->elements; i++) {
+        const char *k = keys->element[i]->str;
+        assert_null(strstr(k, "MUST-NOT-LEAK"));
+        assert_int_equal(strncmp(k, "sb:", 3), 0);
+        long long ms = pttl(c, k);
+        if (ms < 0)
+            fail_msg("key %s does not expire (PTTL %lld)", k, ms);
+        redisReply *dump = redisCommand(c, "DUMP %s", k);
+        assert_non_null(dump);
+        assert_true(dump->type == REDIS_REPLY_STRING);
+        assert_null(memmem(dump->str, dump->len, "MUST-NOT-LEAK", 13));
+        freeReplyObject(dump);
+        ours++;
+    }
+    assert_true(ours >= 4);
+    freeReplyObject(keys);
+    redisFree(c);
+    shared_free(a);
 }
 
 /* ---- down ---- */
@@ -308,6 +427,8 @@ int main(void)
         cmocka_unit_test(test_two_instances_never_both_get_the_last_slot),
         cmocka_unit_test(test_refund_and_cap),
         cmocka_unit_test(test_marks_travel_and_one_probe),
+        cmocka_unit_test(test_model_gone_travels),
+        cmocka_unit_test(test_keys_are_hashed_and_expire),
         cmocka_unit_test(test_a_stopped_redis_is_left_at_once),
         cmocka_unit_test(test_settings_from_litellm_keys_and_env),
     };
