@@ -9,6 +9,7 @@
 #define SB_LIMITCODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/api.h"
 
@@ -30,6 +31,8 @@ struct limit_code {
 
 /* The row for a provider's error code ("queue_exceeded", "1302"), or NULL. */
 const struct limit_code *limitcode_find(const char *code);
+/* Every row, *n of them (for the test that ties them to errmap's classes). */
+const struct limit_code *limitcode_all(size_t *n);
 
 /* How a provider charges a request's output budget against its token limits. */
 struct limit_booking {

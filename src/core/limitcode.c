@@ -34,6 +34,12 @@ const struct limit_code *limitcode_find(const char *code)
     return NULL;
 }
 
+const struct limit_code *limitcode_all(size_t *n)
+{
+    *n = sizeof codes / sizeof codes[0];
+    return codes;
+}
+
 void limitcode_booking(enum provider_kind kind, struct limit_booking *out)
 {
     switch (kind) {

@@ -10,6 +10,7 @@
 
 #include "core/errmap.h"
 #include "core/json.h"
+#include "core/limitcode.h"
 
 static void classify(int status, const char *body, struct upstream_error *e)
 {
@@ -359,6 +360,40 @@ static void test_errmap_body_cap(void **state)
     buf_release(&b);
 }
 
+/* errmap (what class of error a code is) and limitcode (what the router does about it) key
+ * different facts by the same codes: every limitcode row must be a limit in errmap's eyes,
+ * a plan or account code a quota, a momentary or bucket code a rate limit. The codes come as
+ * each provider sends them: Cerebras in a flat 429 body, Z.AI in its Anthropic-endpoint body. */
+static void test_limitcodes_agree_with_errmap(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const struct limit_code *rows = limitcode_all(&n);
+    assert_true(n >= 8);
+    for (size_t i = 0; i < n; i++) {
+        char body[512];
+        bool zai = rows[i].code[0] >= '0' && rows[i].code[0] <= '9';
+        if (zai)
+            snprintf(body, sizeof body,
+                     "{\"type\":\"error\",\"error\":{\"type\":\"%s\",\"message\":\"limit\"}}",
+                     rows[i].code);
+        else
+            snprintf(body, sizeof body,
+                     "{\"message\":\"limit\",\"type\":\"too_many_requests_error\","
+                     "\"param\":\"quota\",\"code\":\"%s\"}",
+                     rows[i].code);
+        struct upstream_error e;
+        errmap_classify(429, body, strlen(body), &e);
+        assert_string_equal(e.code, rows[i].code);
+        enum err_class want = rows[i].action == LIMIT_PLAN || rows[i].action == LIMIT_DISABLE
+                                  ? ERRC_QUOTA
+                                  : ERRC_RATE_LIMIT;
+        if (e.cls != want)
+            fail_msg("code %s: limitcode says %d, errmap classifies it %s", rows[i].code,
+                     (int)rows[i].action, errmap_class_name(e.cls));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_errmap_body_openai),
         cmocka_unit_test(test_errmap_body_anthropic),
         cmocka_unit_test(test_errmap_body_cap),
+        cmocka_unit_test(test_limitcodes_agree_with_errmap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
