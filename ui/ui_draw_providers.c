@@ -110,9 +110,10 @@ static void head_row(const struct ui_ctx *c, const struct dep_snapshot *d, int i
     text(&p, d->tok_per_s > 0 ? UI_TONE_NORMAL : UI_TONE_DIM, tps);
 }
 
-/* Row 2: latency and TTFT p50/p95, outcome counts, and the provider's own remaining quota
- * when its headers said (hidden when unknown). */
-static void stats_row(const struct dep_snapshot *d, struct pen p)
+/* Row 2: latency and TTFT p50/p95, outcome counts (this instance's since it started), while
+ * the limits are shared today's requests of every instance, and the provider's own remaining
+ * quota when its headers said (hidden when unknown). */
+static void stats_row(const struct ui_ctx *c, const struct dep_snapshot *d, struct pen p)
 {
     char a[64], b[64];
     const struct ratelimit_info *rl = &d->view.rl;
@@ -127,6 +128,8 @@ static void stats_row(const struct dep_snapshot *d, struct pen p)
           ui_fmt_count(a, sizeof a, (double)d->n_429));
     textf(&p, d->n_err ? UI_TONE_BAD : UI_TONE_NORMAL, "err %s  ",
           ui_fmt_count(a, sizeof a, (double)d->n_err));
+    if (ui_fmt_shared_today(a, sizeof a, &c->snap->shared, d, p.right - p.x)[0])
+        textf(&p, UI_TONE_NORMAL, "%s  ", a);
     if (d->tokens_in > 0) /* the provider's prompt cache: a 60K prompt that is 55K cached */
         textf(&p, UI_TONE_NORMAL, "cache %.0f%%  ", d->cache_hit_rate * 100.0);
     if (d->budget_lowered > 0)
@@ -191,7 +194,7 @@ static void card_row(const struct ui_ctx *c, const struct dep_snapshot *d, int i
     else if (c->lay.card_h == 2 && reason_first(c, d))
         reason_row(c, d, p);
     else if (k == 1)
-        stats_row(d, p);
+        stats_row(c, d, p);
     else
         reason_row(c, d, p);
 }

@@ -402,6 +402,31 @@ char *ui_fmt_p50_p95(char *out, size_t n, const struct dep_snapshot *d, double p
     return out;
 }
 
+/* Whether snprintf's k says the whole text went into n bytes and takes at most cols columns. */
+static bool fits(const char *out, int k, size_t n, int cols)
+{
+    return k >= 0 && (size_t)k < n && ui_utf8_width(out) <= cols;
+}
+
+char *ui_fmt_shared_today(char *out, size_t n, const struct snap_shared *sh,
+                          const struct dep_snapshot *d, int cols)
+{
+    char count[32];
+
+    if (n == 0)
+        return out;
+    out[0] = '\0';
+    if (!sh->configured || !sh->up || d->shared_today < 0)
+        return out;
+    ui_fmt_count(count, sizeof count, (double)d->shared_today);
+    if (fits(out, snprintf(out, n, "today %s (all instances)", count), n, cols))
+        return out;
+    if (fits(out, snprintf(out, n, "today %s (all)", count), n, cols))
+        return out;
+    out[0] = '\0'; /* whole or not at all: a cut "today 3" would mislead when it is 37 */
+    return out;
+}
+
 static bool is_cont(unsigned char c)
 {
     return (c & 0xC0) == 0x80;

@@ -80,6 +80,12 @@ bool ui_dep_bypassed(const struct dep_snapshot *d, bool forced);
 /* p50/p95 of a deployment's timings as "95ms/210ms"; "-" until it has answered (n_ok == 0),
  * since the core reports 0 for no samples. */
 char *ui_fmt_p50_p95(char *out, size_t n, const struct dep_snapshot *d, double p50, double p95);
+/* Today's requests to d by every instance sharing the limits through Redis (its UTC day; the
+ * instances that have left since count too), for a card: "today 37 (all instances)" when that
+ * fits in cols columns, else "today 37 (all)", else "". Also "" when the limits are not shared
+ * now or the count is not known yet (shared_today < 0): a local count must never pass for it. */
+char *ui_fmt_shared_today(char *out, size_t n, const struct snap_shared *sh,
+                          const struct dep_snapshot *d, int cols);
 /* The status a deployment shows: DEP_DISABLED whenever it is switched off. */
 enum dep_status ui_dep_status(const struct dep_snapshot *d);
 

@@ -416,6 +416,41 @@ static void test_ui_format_dep_label(void **st)
     assert_string_equal(ui_fmt_dep_label(small, sizeof small, &d), "zai g");
 }
 
+/* Today's requests of all instances: shown only while shared and known, whole or shortened,
+ * never cut into a smaller number. */
+static void test_ui_format_shared_today(void **st)
+{
+    (void)st;
+    struct snap_shared sh = {.configured = true, .up = true, .instances = 3};
+    struct dep_snapshot d = {.shared_today = 37};
+
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 80),
+                        "today 37 (all instances)");
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 24),
+                        "today 37 (all instances)");
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 23), "today 37 (all)");
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 14), "today 37 (all)");
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 13), "");
+    d.shared_today = 0; /* known and zero: Redis has no booking today yet */
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 80),
+                        "today 0 (all instances)");
+    d.shared_today = 12345;
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 80),
+                        "today 12k (all instances)");
+    d.shared_today = -1; /* not pulled yet */
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 80), "");
+    d.shared_today = 37;
+    sh.up = false; /* LOCAL ONLY */
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 80), "");
+    sh = (struct snap_shared){0}; /* no Redis configured */
+    assert_string_equal(ui_fmt_shared_today(buf, sizeof buf, &sh, &d, 80), "");
+    sh = (struct snap_shared){.configured = true, .up = true, .instances = 2};
+    char small[15]; /* too small a buffer shortens or drops it too, never cuts the number */
+    assert_string_equal(ui_fmt_shared_today(small, sizeof small, &sh, &d, 80), "today 37 (all)");
+    assert_string_equal(ui_fmt_shared_today(small, 8, &sh, &d, 80), "");
+    assert_ptr_equal(ui_fmt_shared_today(small, 0, &sh, &d, 80), small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_ui_format_log_row_narrow_trail),
         cmocka_unit_test(test_ui_format_badge_forced),
         cmocka_unit_test(test_ui_format_p50_p95),
+        cmocka_unit_test(test_ui_format_shared_today),
     };
     setenv("TZ", "UTC", 1);
     tzset();
