@@ -94,3 +94,33 @@ burst() {
     done
     for i in "${pids[@]}"; do wait "$i"; done
 }
+
+# shared_config SHARED(true|false) [CEREBRAS_LINE...] : $T/config.yaml with Cerebras (each
+# CEREBRAS_LINE added to its litellm_params) falling back to Z.AI (the mocks at
+# CEREBRAS_PORT, ZAI_PORT), cooldown_time 30, no waiting; with SHARED the Redis at
+# REDIS_PORT, with the password from SB_TEST_REDIS_PASSWORD when that is set.
+shared_config() {
+    local shared=$1 line
+    shift
+    {
+        echo "model_list:"
+        cerebras_entry glm-4.6
+        for line in "$@"; do echo "      $line"; done
+        zai_entry zai-glm-4.6 glm-4.6
+        echo "router_settings:"
+        echo '  fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}]'
+        echo "  cooldown_time: 30"
+        if [ "$shared" = true ]; then
+            echo "  redis_host: 127.0.0.1"
+            echo "  redis_port: $REDIS_PORT"
+            [ -z "${SB_TEST_REDIS_PASSWORD:-}" ] || echo "  redis_password: os.environ/SB_TEST_REDIS_PASSWORD"
+        fi
+        cat <<YAML
+general_settings:
+  master_key: sk-1234
+switchboard_settings:
+  max_wait: 0
+  redis_timeout_ms: 250
+YAML
+    } >"$T/config.yaml"
+}

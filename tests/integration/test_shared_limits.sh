@@ -12,29 +12,7 @@ source "$(dirname "$0")/redis_lib.sh"
 REDIS_PASS=pw-$RANDOM-secret-$RANDOM
 start_mock zai anthropic --key zk-test
 
-config() { # SHARED(true|false)
-    {
-        echo "model_list:"
-        cerebras_entry glm-4.6
-        echo "      rpm: 10"
-        zai_entry zai-glm-4.6 glm-4.6
-        echo "router_settings:"
-        echo '  fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}]'
-        echo "  cooldown_time: 30"
-        if [ "$1" = true ]; then
-            echo "  redis_host: 127.0.0.1"
-            echo "  redis_port: $REDIS_PORT"
-            echo "  redis_password: os.environ/SB_TEST_REDIS_PASSWORD"
-        fi
-        cat <<YAML
-general_settings:
-  master_key: sk-1234
-switchboard_settings:
-  max_wait: 0
-  redis_timeout_ms: 250
-YAML
-    } >"$T/config.yaml"
-}
+config() { shared_config "$1" "rpm: 10"; }
 export SB_TEST_REDIS_PASSWORD=$REDIS_PASS
 
 # served_ok MOCK : the mock's answered requests (200s); limit_ok MOCK START : at most the

@@ -10,25 +10,7 @@ source "$(dirname "$0")/redis_lib.sh"
 start_mock zai anthropic --key zk-test
 start_redis
 
-config() {
-    {
-        echo "model_list:"
-        cerebras_entry glm-4.6
-        zai_entry zai-glm-4.6 glm-4.6
-        cat <<YAML
-router_settings:
-  fallbacks: [{"glm-4.6": ["zai-glm-4.6"]}]
-  cooldown_time: 30
-  redis_host: 127.0.0.1
-  redis_port: $REDIS_PORT
-general_settings:
-  master_key: sk-1234
-switchboard_settings:
-  max_wait: 0
-  redis_timeout_ms: 250
-YAML
-    } >"$T/config.yaml"
-}
+config() { shared_config true; }
 cerebras_field() { state_of "$1" | json_get "[p for p in d['providers'] if p['id']=='cerebras'][0]$2"; }
 status_is() { [ "$(cerebras_field "$1" "['status']")" = "$2" ]; }
 lineup() { curl -sf -X POST "http://127.0.0.1:$CEREBRAS_PORT/_mock/lineup" -d "{\"models\":$1}" >/dev/null; }
