@@ -1,10 +1,10 @@
 /* store: the narrow interface through which the router shares what it knows about each
  * deployment with other switchboards (issue #14): bookings and refunds against the
- * provider's buckets, and the marks (cooldown with its reason and end, QUOTA, AUTH FAILED,
- * MODEL GONE, disabled) with the single probe after them. The router calls these operations
- * at the moments it changes its own model; without a store (NULL) it keeps everything
- * locally, as before. The Redis implementation lives in src/shared (the only layer that knows
- * Redis).
+ * provider's buckets and its concurrency cap (leases), and the marks (cooldown with its
+ * reason and end, QUOTA, AUTH FAILED, MODEL GONE, disabled) with the single probe after them.
+ * The router calls these operations at the moments it changes its own model; without a store
+ * (NULL) it keeps everything locally, as before. The Redis implementation lives in src/shared
+ * (the only layer that knows Redis).
  *
  * Contract for implementations:
  * - Each call is atomic in the shared store: two instances booking the last unit of a bucket
@@ -30,6 +30,7 @@ enum store_rc {
     STORE_FULL,            /* a checked bucket lacks room: nothing was booked */
     STORE_MARK,            /* the shared marks changed since known_seq: see op->mark */
     STORE_PROBE_ELSEWHERE, /* another instance holds the probe: nothing was booked */
+    STORE_BUSY,            /* every instance together has conc_cap requests in flight */
     STORE_DOWN,            /* no answer in time: account locally */
 };
 
@@ -62,10 +63,16 @@ struct store_bucket {
 
 struct store_op {
     struct store_bucket b[RL_NKINDS][RL_NWINDOWS];
-    bool check;             /* booking: refuse (STORE_FULL) when a bucket cannot cover its take */
-    bool probe;             /* booking the probe after a cooldown: only one instance gets it */
-    int64_t probe_ms;       /* how long the probe may take before another instance may try */
-    uint64_t known_seq;     /* the marks' seq the caller has applied (checked when booking) */
+    bool check;         /* booking: refuse (STORE_FULL) when a bucket cannot cover its take */
+    bool probe;         /* booking the probe after a cooldown: only one instance gets it */
+    int64_t probe_ms;   /* how long the probe may take before another instance may try */
+    uint64_t known_seq; /* the marks' seq the caller has applied (checked when booking) */
+    /* Concurrency across instances (the provider counts an account's requests at once): a
+     * booking with conc_cap > 0 is refused (STORE_BUSY) while every instance together holds
+     * conc_cap leases, else it takes one, which lives lease_ms unless given back first. */
+    int conc_cap;
+    int64_t lease_ms;
+    bool release;           /* adjusting: give back one lease this instance holds */
     struct store_mark mark; /* out, with STORE_MARK */
     long today; /* out, with STORE_MARK: requests booked today by every instance; -1 unknown */
 };

@@ -159,6 +159,12 @@ static void eval_limits(const struct router *r, int i, int64_t now, const struct
             d->conc_learned > 0 && d->conc_learned == conc ? "learnt from a 429" : "config");
         return;
     }
+    if (conc > 0 && d->busy_until > now) { /* at the cap with the other instances' requests */
+        ev->st = DEP_BUSY;
+        ev->until = d->busy_until;
+        say(reason, cap, "%d in flight across all instances, takes %d at once", d->busy_cap, conc);
+        return;
+    }
     if (need->view && d->tok_skip_until > now) {
         int w = d->tok_skip_window;
         ev->st = bucket_status(RL_TOKENS, w);

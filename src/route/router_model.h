@@ -23,6 +23,7 @@
 #define RT_FAIL_RING       64     /* allowed_fails is clamped below this */
 #define RT_MAX_COOLDOWN_MS (24LL * 3600 * 1000)
 #define RT_BRIEF_MS        1000 /* back-off for momentary refusals (queue_exceeded, 1303) */
+#define RT_BUSY_RETRY_MS   250  /* all instances at the concurrency cap: ask again after this */
 
 enum rt_cooldown {
     RT_CD_NONE = 0,
@@ -99,6 +100,9 @@ struct dep_rt {
      * since when: replayed into the shared buckets when it is back (rt_share_replay). */
     double unshared[RL_NKINDS];
     int64_t unshared_since; /* 0 = nothing waits */
+    int leases;             /* shared concurrency leases held by attempts in flight here */
+    int64_t busy_until;     /* every instance together was at the concurrency cap: try then */
+    int busy_cap;           /* the cap they were at */
 };
 
 struct router {
@@ -202,5 +206,7 @@ void rt_apply_mark(struct dep_rt *d, const struct store_mark *m, int64_t now);
 /* Books into the shared buckets what this instance booked while the store did not answer,
  * less what each bucket has refilled since (once it is back). */
 void rt_share_replay(struct router *r, int i, int64_t now);
+/* An attempt ended: gives back one shared concurrency lease, if attempts here hold any. */
+void rt_share_release(struct router *r, int i, int64_t now);
 
 #endif

@@ -494,5 +494,7 @@ unsigned router_finish(struct router *r, int dep, const struct attempt_outcome *
     rt_marks_get(&r->d[dep], &before);
     unsigned ev = finish(r, dep, in, now_ms);
     rt_share_marks(r, dep, &before, now_ms);
+    rt_share_release(r, dep, now_ms);
+    r->d[dep].busy_until = 0; /* a place is free now, at least the one this attempt held */
     return ev;
 }

@@ -201,12 +201,16 @@ enum store_rc rt_share_book(struct router *r, int i, long tokens, bool probe, in
     op.probe = probe;
     op.probe_ms = rt_probe_timeout_ms(r, i);
     op.known_seq = d->mark_seq;
+    op.conc_cap = rt_conc_cap(r, i);
+    op.lease_ms = rt_probe_timeout_ms(r, i);
     enum store_rc rc = r->store->buckets(r->store_ctx, &r->cfg->deps[i], &op);
     if (rc == STORE_OK || rc == STORE_DOWN) {
         if (rc == STORE_OK)
             take_levels(d, &op, now);
         else
             unshared(d, 1, tok, now);
+        if (rc == STORE_OK && op.conc_cap > 0)
+            d->leases++;
         return rc;
     }
     rt_refund(d, now, tokens);
@@ -216,7 +220,27 @@ enum store_rc rt_share_book(struct router *r, int i, long tokens, bool probe, in
         rt_apply_mark(d, &op.mark, now);
     else if (rc == STORE_PROBE_ELSEWHERE)
         rt_backoff(d, now + RT_BRIEF_MS, "probe in flight on another instance");
+    else if (rc == STORE_BUSY) {
+        d->busy_until = now + RT_BUSY_RETRY_MS;
+        d->busy_cap = op.conc_cap;
+    }
     return rc;
+}
+
+void rt_share_release(struct router *r, int i, int64_t now)
+{
+    struct dep_rt *d = &r->d[i];
+    if (!shared(r) || d->leases <= 0)
+        return;
+    d->leases--;
+    struct store_op op;
+    fill_op(r, d, 0, 0, false, now, &op);
+    for (int k = 0; k < RL_NKINDS; k++) /* no bucket changes: only the lease */
+        for (int w = 0; w < RL_NWINDOWS; w++)
+            op.b[k][w].limit = 0;
+    op.release = true;
+    /* unanswered: the lease ends by itself after the request timeout */
+    (void)r->store->buckets(r->store_ctx, &r->cfg->deps[i], &op);
 }
 
 void rt_share_adjust(struct router *r, int i, double give_requests, double give_tokens, bool capped,

@@ -21,11 +21,15 @@
 #include "shared_priv.h"
 
 /* Buckets of one deployment: KEYS[1] bucket hash, KEYS[2] marks hash, KEYS[3] probe key,
- * KEYS[4] today's counters. ARGV: mode ("book" checks and may refuse, "adjust" applies,
- * "peek" with no buckets only reads the marks and today's count),
- * known marks seq, probe 0/1, probe ms, n, then n times (id, limit, window ms, take, cap or
- * ""). Replies {"OK"|"FULL", level...}, {"PROBE", pttl}, {"MARK", seq, fields..., today,
- * by, gone} or (peek) {"NONE", today}; today = requests booked today (the server's UTC day). */
+ * KEYS[4] today's counters, KEYS[5] leases (a sorted set: member "host:pid|n", score its
+ * end). ARGV: mode ("book" checks and may refuse, "adjust" applies, "peek" with no buckets
+ * only reads the marks and today's count), known marks seq, probe 0/1, probe ms, concurrency
+ * cap (0 = none), lease ms, lease (booking: its name; release: this instance's prefix),
+ * release 0/1, n, then n times (id, limit, window ms, take, cap or ""). Replies
+ * {"OK"|"FULL", level...}, {"BUSY", leases}, {"PROBE", pttl}, {"MARK", seq, fields...,
+ * today, by, gone} or (peek) {"NONE", today}; today = requests booked today (the server's UTC
+ * day). A booking is refused for the first reason in that order: marks, buckets, leases,
+ * probe. */
 static const char book_lua[] =
     "if redis.replicate_commands then pcall(redis.replicate_commands) end\n"
     "local t = redis.call('TIME')\n"
@@ -46,10 +50,10 @@ static const char book_lua[] =
     "  end\n"
     "  if not book then return {'NONE', today} end\n"
     "end\n"
-    "local n = tonumber(ARGV[5])\n"
+    "local n = tonumber(ARGV[9])\n"
     "local lv, full, maxwin = {}, false, 0\n"
     "for i = 0, n - 1 do\n"
-    "  local b = 6 + i * 5\n"
+    "  local b = 10 + i * 5\n"
     "  local id, lim, win = ARGV[b], tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2])\n"
     "  local take = tonumber(ARGV[b + 3])\n"
     "  if win > maxwin then maxwin = win end\n"
@@ -71,6 +75,12 @@ static const char book_lua[] =
     "  for i = 1, n do out[#out + 1] = string.format('%.17g', lv[i]) end\n"
     "  return out\n"
     "end\n"
+    "local cap = tonumber(ARGV[5])\n"
+    "if book and cap > 0 then\n"
+    "  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)\n"
+    "  local held = redis.call('ZCARD', KEYS[5])\n"
+    "  if held >= cap then return {'BUSY', string.format('%d', held)} end\n"
+    "end\n"
     "if book and ARGV[3] == '1' then\n"
     "  if not redis.call('SET', KEYS[3], '1', 'PX', ARGV[4], 'NX') then\n"
     "    return {'PROBE', string.format('%d', redis.call('PTTL', KEYS[3]))}\n"
@@ -78,7 +88,7 @@ static const char book_lua[] =
     "end\n"
     "local out = {'OK'}\n"
     "for i = 0, n - 1 do\n"
-    "  local b = 6 + i * 5\n"
+    "  local b = 10 + i * 5\n"
     "  local id, lim = ARGV[b], tonumber(ARGV[b + 1])\n"
     "  local l = lv[i + 1] - tonumber(ARGV[b + 3])\n"
     "  if ARGV[b + 4] ~= '' then l = math.min(l, tonumber(ARGV[b + 4])) end\n"
@@ -89,6 +99,18 @@ static const char book_lua[] =
     "  out[#out + 1] = string.format('%.17g', l)\n"
     "end\n"
     "if n > 0 then redis.call('PEXPIRE', KEYS[1], maxwin + 60000) end\n"
+    "if book and cap > 0 then\n"
+    "  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[6]), ARGV[7])\n"
+    "  redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[6]) + 60000)\n"
+    "end\n"
+    "if ARGV[8] == '1' then\n"
+    "  for _, m in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do\n"
+    "    if string.sub(m, 1, #ARGV[7]) == ARGV[7] then\n"
+    "      redis.call('ZREM', KEYS[5], m)\n"
+    "      break\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
     "if book then\n"
     "  redis.call('HINCRBY', day, 'requests', 1)\n"
     "  redis.call('PEXPIRE', day, 2 * 86400000)\n"

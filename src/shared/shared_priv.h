@@ -22,6 +22,7 @@ struct shared {
     redisContext *req;  /* request context: NULL while down */
     char sha_book[SHARED_SHA_LEN], sha_mark[SHARED_SHA_LEN];
     uint64_t calls, fallbacks; /* request-path calls; of them, answered locally (down/slow) */
+    uint64_t leases;           /* leases named so far ("self|store.n": unique per store) */
     char last_err[SHARED_ERR_LEN];
 
     /* the background thread's own */
@@ -47,8 +48,10 @@ void shared_key(char *out, size_t cap, const char ns[SHARED_NS_LEN], const char 
 /* Marks the request context broken (under mu): freed, counted, the thread woken. */
 void shared_broken_locked(struct shared *sh, const char *why);
 /* Runs the buckets script on c (sha_book loaded there) for dep. For the request path and,
- * with op->known_seq ~0 and mode "peek", the background pull of marks. */
+ * with op->known_seq ~0 and mode "peek", the background pull of marks. lease: a booking's
+ * lease name, or for a release this store's prefix ("self|store."); "" or NULL for none. */
 enum store_rc shared_run_book(redisContext *c, const char *sha_book, const char *mode,
-                              const struct deployment_cfg *dep, struct store_op *op);
+                              const struct deployment_cfg *dep, const char *lease,
+                              struct store_op *op);
 
 #endif

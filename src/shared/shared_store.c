@@ -4,6 +4,7 @@
  * frees the context on the spot and answers STORE_DOWN: the router accounts locally and no
  * later request waits for Redis until the background thread has reconnected. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ void shared_broken_locked(struct shared *sh, const char *why)
     pthread_cond_signal(&sh->wake);
 }
 
-static void keys(const struct deployment_cfg *dep, char k[4][64])
+static void keys(const struct deployment_cfg *dep, char k[5][64])
 {
     char ns[SHARED_NS_LEN];
     shared_namespace(dep, ns);
@@ -30,6 +31,7 @@ static void keys(const struct deployment_cfg *dep, char k[4][64])
     shared_key(k[1], 64, ns, "m");
     shared_key(k[2], 64, ns, "p");
     shared_key(k[3], 64, ns, "d");
+    shared_key(k[4], 64, ns, "c");
 }
 
 static const char *str_el(const redisReply *r, size_t i)
@@ -89,14 +91,17 @@ static enum store_rc parse_book(const redisReply *r, struct store_op *op, const 
         op->today = str_el(r, 1) ? atol(str_el(r, 1)) : -1;
         return STORE_OK;
     }
+    if (strcmp(tag, "BUSY") == 0)
+        return STORE_BUSY;
     return strcmp(tag, "PROBE") == 0 ? STORE_PROBE_ELSEWHERE : STORE_DOWN;
 }
 
 enum store_rc shared_run_book(redisContext *c, const char *sha_book, const char *mode,
-                              const struct deployment_cfg *dep, struct store_op *op)
+                              const struct deployment_cfg *dep, const char *lease,
+                              struct store_op *op)
 {
-    enum { FIXED = 12 };
-    char k[4][64], known[24], probe_ms[24], n_s[16], num[NB][4][32];
+    enum { FIXED = 17 };
+    char k[5][64], known[24], probe_ms[24], n_s[16], num[NB][4][32], cap[16], lease_ms[24];
     const char *argv[FIXED + NB * 5];
     int order[NB], n = 0;
     op->today = -1;
@@ -115,9 +120,25 @@ enum store_rc shared_run_book(redisContext *c, const char *sha_book, const char 
     snprintf(known, sizeof known, "%llu", (unsigned long long)op->known_seq);
     snprintf(probe_ms, sizeof probe_ms, "%lld", (long long)(op->probe_ms > 0 ? op->probe_ms : 1));
     snprintf(n_s, sizeof n_s, "%d", n);
-    const char *fixed[FIXED] = {"EVALSHA", sha_book, "4",  k[0],  k[1],
-                                k[2],      k[3],     mode, known, op->probe ? "1" : "0",
-                                probe_ms,  n_s};
+    snprintf(cap, sizeof cap, "%d", op->conc_cap > 0 && lease && *lease ? op->conc_cap : 0);
+    snprintf(lease_ms, sizeof lease_ms, "%lld", (long long)(op->lease_ms > 0 ? op->lease_ms : 1));
+    const char *fixed[FIXED] = {"EVALSHA",
+                                sha_book,
+                                "5",
+                                k[0],
+                                k[1],
+                                k[2],
+                                k[3],
+                                k[4],
+                                mode,
+                                known,
+                                op->probe ? "1" : "0",
+                                probe_ms,
+                                cap,
+                                lease_ms,
+                                lease ? lease : "",
+                                op->release && lease && *lease ? "1" : "0",
+                                n_s};
     int argc = 0;
     for (int i = 0; i < FIXED; i++)
         argv[argc++] = fixed[i];
@@ -149,7 +170,14 @@ static enum store_rc st_buckets(void *ctx, const struct deployment_cfg *dep, str
     pthread_mutex_lock(&sh->mu);
     sh->calls++;
     if (sh->req) {
-        rc = shared_run_book(sh->req, sh->sha_book, op->check ? "book" : "adjust", dep, op);
+        /* a booking names its lease; a release names this store, one of whose leases it ends */
+        char lease[sizeof sh->self + 48];
+        if (op->check)
+            snprintf(lease, sizeof lease, "%s|%llx.%llu", sh->self,
+                     (unsigned long long)(uintptr_t)sh, (unsigned long long)++sh->leases);
+        else
+            snprintf(lease, sizeof lease, "%s|%llx.", sh->self, (unsigned long long)(uintptr_t)sh);
+        rc = shared_run_book(sh->req, sh->sha_book, op->check ? "book" : "adjust", dep, lease, op);
         if (rc == STORE_DOWN)
             shared_broken_locked(sh, sh->req && sh->req->err ? sh->req->errstr
                                                              : "unexpected reply to a booking");
@@ -163,7 +191,7 @@ static enum store_rc st_buckets(void *ctx, const struct deployment_cfg *dep, str
 static enum store_rc run_mark(redisContext *c, const char *sha, const char *self,
                               const struct deployment_cfg *dep, struct store_mark *m)
 {
-    char k[4][64], v[8][24];
+    char k[5][64], v[8][24];
     keys(dep, k);
     snprintf(v[0], 24, "%d", m->cd);
     snprintf(v[1], 24, "%lld", (long long)(m->cd_left_ms > 0 ? m->cd_left_ms : 0));

@@ -118,7 +118,7 @@ static bool pull(struct shared *sh)
     for (size_t i = 0; ok && i < n; i++) {
         struct store_op op;
         memset(&op, 0, sizeof op);
-        enum store_rc rc = shared_run_book(sh->bg, sh->sha_book, "peek", &cfg->deps[i], &op);
+        enum store_rc rc = shared_run_book(sh->bg, sh->sha_book, "peek", &cfg->deps[i], "", &op);
         if (rc == STORE_MARK)
             marks[i] = op.mark;
         else if (rc != STORE_OK)

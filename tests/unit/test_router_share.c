@@ -28,6 +28,7 @@ struct fake {
     struct store_mark mark[FX_MAX_DEPS];
     int64_t cd_until[FX_MAX_DEPS], q_until[FX_MAX_DEPS];
     bool probe_held[FX_MAX_DEPS];
+    int leases[FX_MAX_DEPS]; /* concurrency leases held by every instance */
     uint64_t seq;
 };
 
@@ -66,6 +67,10 @@ static enum store_rc fk_buckets(void *ctx, const struct deployment_cfg *dep, str
         }
     if (full)
         return STORE_FULL;
+    if (op->check && op->conc_cap > 0 && f->leases[i] >= op->conc_cap)
+        return STORE_BUSY;
+    if (op->release && f->leases[i] > 0)
+        f->leases[i]--;
     if (op->check && op->probe) {
         if (f->probe_held[i])
             return STORE_PROBE_ELSEWHERE;
@@ -85,6 +90,8 @@ static enum store_rc fk_buckets(void *ctx, const struct deployment_cfg *dep, str
                 tb_set(b, f->now, sb->cap);
             sb->level = tb_level(b, f->now);
         }
+    if (op->check && op->conc_cap > 0)
+        f->leases[i]++;
     return STORE_OK;
 }
 
@@ -309,6 +316,40 @@ static void test_bookings_made_while_down_are_replayed(void **st)
     pair_free(p);
 }
 
+/* The provider counts an account's requests at once (Z.AI 1302): two instances with
+ * max_parallel_requests 2 hold at most 2 together, and an end at one lets the other in. */
+static void test_concurrency_is_counted_across_instances(void **st)
+{
+    (void)st;
+    struct pair *p = pair_new();
+    p->fx.cfg.deps[0].max_parallel = 2;
+    admit_ok(p->a, &p->pa, 0, 10, T0, false);
+    admit_ok(p->b, &p->pb, 0, 10, T0, false);
+    /* each has one in flight, under its own cap, but together they are at it */
+    admit_skip(p->a, &p->pa, 0, 10, T0 + 1);
+    struct router_dep_view v;
+    router_view(p->a, 0, T0 + 1, &v);
+    assert_int_equal(v.status, DEP_BUSY);
+    assert_non_null(strstr(v.reason, "across all instances"));
+    assert_int_equal(v.in_flight, 1); /* the refused one left nothing booked */
+    assert_int_equal(p->store.leases[0], 2);
+    /* b's attempt ends: its lease is given back, and a gets the place at its next try */
+    struct attempt_outcome ok = ok_outcome(false);
+    router_finish(p->b, 0, &ok, T0 + 100);
+    assert_int_equal(p->store.leases[0], 1);
+    at(p, T0 + 400);
+    admit_ok(p->a, &p->pa, 0, 10, T0 + 400, false);
+    assert_int_equal(p->store.leases[0], 2);
+    /* without a cap nothing is leased */
+    p->fx.cfg.deps[0].max_parallel = 0;
+    router_finish(p->a, 0, &ok, T0 + 500);
+    router_finish(p->a, 0, &ok, T0 + 501);
+    assert_int_equal(p->store.leases[0], 0);
+    admit_ok(p->b, &p->pb, 0, 10, T0 + 600, false);
+    assert_int_equal(p->store.leases[0], 0);
+    pair_free(p);
+}
+
 static void test_store_down_leaves_local_accounting(void **st)
 {
     (void)st;
@@ -342,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_model_gone_learnt_by_one_keeps_the_other_out),
         cmocka_unit_test(test_other_not_found_is_no_model_gone),
         cmocka_unit_test(test_user_disable_and_reset_reach_the_other),
+        cmocka_unit_test(test_concurrency_is_counted_across_instances),
         cmocka_unit_test(test_store_down_leaves_local_accounting),
         cmocka_unit_test(test_bookings_made_while_down_are_replayed),
     };

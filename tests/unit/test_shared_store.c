@@ -276,6 +276,53 @@ static void test_model_gone_travels(void **st)
     shared_free(b);
 }
 
+/* Concurrency leases: at most conc_cap held by all instances together; a release frees one;
+ * a lease whose end never came frees itself after lease_ms. */
+static void test_concurrency_leases(void **st)
+{
+    (void)st;
+    struct shared *a = open_store(2000), *b = open_store(2000);
+    struct deployment_cfg d = dep_named("leases");
+    struct store_op op;
+    for (int i = 0; i < 2; i++) {
+        empty_op(&op);
+        op.conc_cap = 2;
+        op.lease_ms = i == 0 ? 60000 : 300; /* b's lease will run out by itself */
+        assert_int_equal(book(i == 0 ? a : b, &d, &op), STORE_OK);
+    }
+    empty_op(&op);
+    op.conc_cap = 2;
+    op.lease_ms = 60000;
+    assert_int_equal(book(a, &d, &op), STORE_BUSY);
+    empty_op(&op);
+    op.conc_cap = 3; /* a higher cap (another instance's config) has room */
+    op.lease_ms = 60000;
+    assert_int_equal(book(b, &d, &op), STORE_OK);
+    /* a release frees one place (3 held, cap 3 -> 2 held) */
+    empty_op(&op);
+    op.release = true;
+    assert_int_equal(shared_store_ops()->buckets(a, &d, &op), STORE_OK);
+    empty_op(&op);
+    op.conc_cap = 3;
+    op.lease_ms = 60000;
+    assert_int_equal(book(a, &d, &op), STORE_OK);
+    /* the short lease ends by itself: poll with a deadline, never sleep-and-hope */
+    bool freed = false;
+    for (int tries = 0; tries < 100 && !freed; tries++) {
+        empty_op(&op);
+        op.conc_cap = 3;
+        op.lease_ms = 60000;
+        enum store_rc rc = book(b, &d, &op);
+        assert_true(rc == STORE_OK || rc == STORE_BUSY);
+        freed = rc == STORE_OK;
+        if (!freed)
+            nanosleep(&(struct timespec){.tv_nsec = 50 * 1000000L}, NULL);
+    }
+    assert_true(freed);
+    shared_free(a);
+    shared_free(b);
+}
+
 /* Every key the store writes is named by a hash, never by the API key, holds no API key,
  * and expires by itself. */
 static void test_keys_are_hashed_and_expire(void **st)
@@ -428,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_refund_and_cap),
         cmocka_unit_test(test_marks_travel_and_one_probe),
         cmocka_unit_test(test_model_gone_travels),
+        cmocka_unit_test(test_concurrency_leases),
         cmocka_unit_test(test_keys_are_hashed_and_expire),
         cmocka_unit_test(test_a_stopped_redis_is_left_at_once),
         cmocka_unit_test(test_settings_from_litellm_keys_and_env),
