@@ -156,6 +156,8 @@ unsigned long long config_text_hash(const char *p, size_t n);
 int config_find_deployment(const struct config *c, const char *id);
 /* True when some deployment serves this model group. */
 bool config_has_group(const struct config *c, const char *group);
+/* True when the group falls back to some other group that exists (its own entry or "*"). */
+bool config_group_has_fallbacks(const struct config *c, const char *group);
 /* Resolves a requested model name to a group: exact group, then aliases (globs), then
  * default_model. Returns NULL when nothing matches. Borrowed pointer into c. */
 const char *config_resolve_model(const struct config *c, const char *requested);

@@ -69,4 +69,11 @@ int upstream_perform(const struct upstream_req *req, upstream_data_fn on_data, v
  * Anthropic -> base + "/v1/messages" (base may already end in /v1). Returns buf_* errors. */
 int upstream_url(const char *api_base, enum api dialect, struct buf *out);
 
+/* Appends the header a provider of this kind authenticates by: x-api-key for real Anthropic,
+ * a bearer token for Cerebras, Z.AI and the rest (traffic and model discovery alike). The
+ * formatted key is wiped from the stack after curl copied it. */
+struct curl_slist;
+struct curl_slist *upstream_auth_header(struct curl_slist *h, enum provider_kind kind,
+                                        const char *api_key);
+
 #endif

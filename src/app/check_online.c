@@ -8,19 +8,6 @@
 #include "route/lineup.h"
 #include "xlate/provider_rules.h"
 
-static bool has_fallbacks(const struct config *c, const char *group)
-{
-    for (size_t f = 0; f < c->n_fallbacks; f++) {
-        const struct fallback_cfg *fb = &c->fallbacks[f];
-        if (!fb->from || (strcmp(fb->from, group) != 0 && strcmp(fb->from, "*") != 0))
-            continue;
-        for (size_t t = 0; t < fb->n_to; t++)
-            if (fb->to[t] && strcmp(fb->to[t], group) != 0 && config_has_group(c, fb->to[t]))
-                return true;
-    }
-    return false;
-}
-
 /* The model to suggest instead: the first offered one switchboard has a row for (a family it
  * knows the quirks of), else the first offered. */
 static const char *suggestion(const struct deployment_cfg *d, const struct lineup_offer *o)
@@ -75,7 +62,7 @@ static bool report_one(const struct config *cfg, const struct deployment_cfg *d,
     struct dep_lineup l = {0};
     lineup_apply(&l, d->model, &a->offer, 1);
     if (l.verdict == LINEUP_GONE) {
-        report_gone(cfg, d, &a->offer, has_fallbacks(cfg, d->group), out);
+        report_gone(cfg, d, &a->offer, config_group_has_fallbacks(cfg, d->group), out);
         return true;
     }
     if (l.verdict == LINEUP_NOT_LISTED) {
@@ -96,7 +83,8 @@ int check_online_report(const struct config *cfg, const struct discovery_answer 
     int rc = 0;
     fprintf(out, "online: asked each provider which models its key may use (no quota spent)\n");
     for (size_t i = 0; i < cfg->n_deps; i++)
-        if (report_one(cfg, &cfg->deps[i], &ans[i], out) && has_fallbacks(cfg, cfg->deps[i].group))
+        if (report_one(cfg, &cfg->deps[i], &ans[i], out) &&
+            config_group_has_fallbacks(cfg, cfg->deps[i].group))
             rc = 1;
     if (rc)
         fprintf(out, "a primary deployment's model is gone: fix the lines above (or press m on "

@@ -41,6 +41,19 @@ bool config_has_group(const struct config *c, const char *group)
     return c && group && group_n(c, group, strlen(group));
 }
 
+bool config_group_has_fallbacks(const struct config *c, const char *group)
+{
+    for (size_t f = 0; c && group && f < c->n_fallbacks; f++) {
+        const struct fallback_cfg *fb = &c->fallbacks[f];
+        if (!fb->from || (strcmp(fb->from, group) != 0 && strcmp(fb->from, "*") != 0))
+            continue;
+        for (size_t t = 0; t < fb->n_to; t++)
+            if (fb->to[t] && strcmp(fb->to[t], group) != 0 && config_has_group(c, fb->to[t]))
+                return true;
+    }
+    return false;
+}
+
 const char *config_resolve_model(const struct config *c, const char *requested)
 {
     const char *g;

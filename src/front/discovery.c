@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/json.h"
+#include "front/upstream.h"
 #include "xlate/provider_rules.h"
 
 #define DEFAULT_TIMEOUT_S 15.0
@@ -103,20 +104,9 @@ static int on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c, curl_
 static struct curl_slist *auth_headers(const struct discovery_target *t, bool with_key)
 {
     struct curl_slist *h = curl_slist_append(NULL, "Accept: application/json");
-    char line[1024];
     if (t->dialect == API_ANTHROPIC)
         h = curl_slist_append(h, "anthropic-version: 2023-06-01");
-    if (with_key && t->api_key) {
-        /* the way traffic authenticates (upstream.c): x-api-key for real Anthropic, a bearer
-         * token for Cerebras and Z.AI */
-        if (t->kind == PROVIDER_ANTHROPIC)
-            snprintf(line, sizeof line, "x-api-key: %s", t->api_key);
-        else
-            snprintf(line, sizeof line, "Authorization: Bearer %s", t->api_key);
-        h = curl_slist_append(h, line);
-        explicit_bzero(line, sizeof line);
-    }
-    return h;
+    return with_key ? upstream_auth_header(h, t->kind, t->api_key) : h;
 }
 
 /* GET url; *status gets the HTTP status (0 when none came). 0, or the curl error. */

@@ -270,6 +270,21 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+struct curl_slist *upstream_auth_header(struct curl_slist *h, enum provider_kind kind,
+                                        const char *api_key)
+{
+    char line[1024];
+    if (!api_key)
+        return h;
+    if (kind == PROVIDER_ANTHROPIC)
+        snprintf(line, sizeof line, "x-api-key: %s", api_key);
+    else
+        snprintf(line, sizeof line, "Authorization: Bearer %s", api_key);
+    h = curl_slist_append(h, line);
+    explicit_bzero(line, sizeof line);
+    return h;
+}
+
 static struct curl_slist *build_headers(const struct upstream_req *req)
 {
     struct curl_slist *h = NULL;
@@ -285,15 +300,7 @@ static struct curl_slist *build_headers(const struct upstream_req *req)
             h = curl_slist_append(h, line);
         }
     }
-    if (req->api_key) {
-        if (req->kind == PROVIDER_ANTHROPIC)
-            snprintf(line, sizeof line, "x-api-key: %s", req->api_key);
-        else
-            snprintf(line, sizeof line, "Authorization: Bearer %s", req->api_key);
-        h = curl_slist_append(h, line);
-        explicit_bzero(line, sizeof line);
-    }
-    return h;
+    return upstream_auth_header(h, req->kind, req->api_key);
 }
 
 static void setup_easy(CURL *e, const struct upstream_req *req, struct xfer *x,

@@ -147,20 +147,21 @@ static void sync_gone(struct router *r, const struct config *c, const struct dep
     router_set_model_gone(r, i, gone, gone ? reason : NULL);
 }
 
-/* The router takes a refusal of a model (or its end) from other instances' marks: the lineup
- * record follows, so that the card, /admin/state and /metrics say what the router does. */
-static void take_refusals(struct state *st)
+/* The router takes a refusal of a model (or its end) from other instances' marks: deployment
+ * i's lineup record follows, so that the card, /admin/state and /metrics say what the router
+ * does. */
+static void take_refusal(struct state *st, int i)
 {
-    for (size_t i = 0; i < st->cfg->n_deps; i++) {
-        bool refused = router_refused(st->router, (int)i, NULL, 0);
-        if (refused == st->lineup[i].refused)
-            continue;
-        if (refused)
-            lineup_refused(&st->lineup[i], clock_wall_ms());
-        else
-            lineup_forget_refusal(&st->lineup[i]);
-        sync_gone(st->router, st->cfg, st->lineup, (int)i);
-    }
+    if (i < 0 || (size_t)i >= st->cfg->n_deps)
+        return;
+    bool refused = router_refused(st->router, i, NULL, 0);
+    if (refused == st->lineup[i].refused)
+        return;
+    if (refused)
+        lineup_refused(&st->lineup[i], clock_wall_ms());
+    else
+        lineup_forget_refusal(&st->lineup[i]);
+    sync_gone(st->router, st->cfg, st->lineup, i);
 }
 
 static bool same_endpoint(const struct deployment_cfg *a, const struct deployment_cfg *b)
@@ -259,7 +260,8 @@ enum admit state_admit(struct state *st, const struct route_plan *plan, int i, l
     /* a plan made before a reload indexes another config: never admit through it */
     if (plan && plan->cfg == st->cfg) {
         a = router_admit(st->router, plan, i, est_tokens, now, is_probe);
-        take_refusals(st);
+        if (i >= 0 && i < plan->n) /* the marks it may have taken are that deployment's */
+            take_refusal(st, plan->dep[i]);
     }
     pthread_mutex_unlock(&st->mu);
     return a;
@@ -275,7 +277,8 @@ enum admit state_admit_ask(struct state *st, const struct route_plan *plan, int 
     pthread_mutex_lock(&st->mu);
     if (plan && plan->cfg == st->cfg) {
         a = router_admit_ask(st->router, plan, i, ask, now, g);
-        take_refusals(st);
+        if (i >= 0 && i < plan->n)
+            take_refusal(st, plan->dep[i]);
     }
     pthread_mutex_unlock(&st->mu);
     return a;
@@ -554,20 +557,6 @@ static void copy_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* True when the deployment's group has a fallback to some other group. */
-static bool group_has_fallbacks(const struct config *c, const char *group)
-{
-    for (size_t f = 0; f < c->n_fallbacks; f++) {
-        const struct fallback_cfg *fb = &c->fallbacks[f];
-        if (!fb->from || (strcmp(fb->from, group) != 0 && strcmp(fb->from, "*") != 0))
-            continue;
-        for (size_t t = 0; t < fb->n_to; t++)
-            if (fb->to[t] && strcmp(fb->to[t], group) != 0 && config_has_group(c, fb->to[t]))
-                return true;
-    }
-    return false;
-}
-
 static void copy_hist(struct snap_hist *dst, const struct stats_hist *src)
 {
     memcpy(dst->count, src->count, sizeof dst->count);
@@ -593,7 +582,7 @@ static void fill_dep(const struct state *st, int i, int64_t now, struct dep_snap
     copy_str(d->api_base, sizeof d->api_base, c->api_base);
     copy_str(d->key_env, sizeof d->key_env, c->api_key_env);
     d->dialect = c->dialect;
-    d->is_primary = c->group && group_has_fallbacks(st->cfg, c->group);
+    d->is_primary = c->group && config_group_has_fallbacks(st->cfg, c->group);
     d->enabled = router_is_enabled(st->router, i);
     router_view(st->router, i, now, &d->view);
     d->remaining_ms = d->view.until_ms > now ? d->view.until_ms - now : 0;
@@ -700,11 +689,10 @@ void state_take_marks(struct state *st, const struct config *cfg, const struct s
         st->today_cfg = cfg;
     for (int i = 0; cfg == st->cfg && i < n && (size_t)i < st->cfg->n_deps; i++) {
         router_take_mark(st->router, i, &marks[i], now);
+        take_refusal(st, i);
         if (i < SNAP_MAX_DEPS)
             st->shared_today[i] = today ? today[i] : -1;
     }
-    if (cfg == st->cfg)
-        take_refusals(st);
     pthread_mutex_unlock(&st->mu);
     waitq_kick(st->wq); /* a mark cleared elsewhere may let a waiter through */
 }
